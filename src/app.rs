@@ -1,0 +1,72 @@
+//! The map of the site: every route and every layer, in one place.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware;
+use axum::response::Redirect;
+use axum::routing::get;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::assets;
+use crate::content::PageKey;
+use crate::i18n::Locale;
+use crate::state::AppState;
+use crate::web::{error_page, public};
+
+/// Pages may use only what comes from this site: no scripts at all, no inline styles, nothing
+/// from another host, and no framing by other sites.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
+     form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// A request that takes longer than this is answered with 503 instead of hanging.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub fn router(state: AppState) -> Router {
+    let mut router = Router::new();
+    for key in PageKey::ALL {
+        for locale in Locale::ALL {
+            router = router.route(
+                key.path(locale),
+                get(move |state| public::show(state, key, locale)),
+            );
+        }
+    }
+    router
+        .route("/en", get(|| async { Redirect::permanent("/en/") }))
+        .route(&format!("{}{{file}}", assets::PREFIX), get(assets::serve))
+        .fallback(error_page::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            error_page::render_error_pages,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(
+            // Method, path and status only: no client address is ever logged.
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(state)
+}

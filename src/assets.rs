@@ -1,0 +1,106 @@
+//! Static files (stylesheet, icon), built into the binary. Their URLs carry a hash of their
+//! content, so browsers may keep them for a year: a changed file gets a new URL.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::sync::LazyLock;
+
+use axum::extract::Path;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Asset {
+    Stylesheet,
+    Icon,
+}
+
+/// Where static files are served from.
+pub const PREFIX: &str = "/static/";
+
+impl Asset {
+    const ALL: [Asset; 2] = [Asset::Stylesheet, Asset::Icon];
+
+    fn file_name(self) -> (&'static str, &'static str) {
+        match self {
+            Asset::Stylesheet => ("style", "css"),
+            Asset::Icon => ("icon", "svg"),
+        }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            Asset::Stylesheet => "text/css; charset=utf-8",
+            Asset::Icon => "image/svg+xml",
+        }
+    }
+
+    fn bytes(self) -> &'static [u8] {
+        match self {
+            Asset::Stylesheet => include_bytes!("../static/style.css"),
+            Asset::Icon => include_bytes!("../static/icon.svg"),
+        }
+    }
+
+    /// The URL of the file, e.g. `/static/style.3f2a9c1b0d4e.css`.
+    pub fn url(self) -> &'static str {
+        &FINGERPRINTED[&self].url
+    }
+}
+
+struct Fingerprinted {
+    url: String,
+    file_name: String,
+}
+
+static FINGERPRINTED: LazyLock<HashMap<Asset, Fingerprinted>> = LazyLock::new(|| {
+    Asset::ALL
+        .into_iter()
+        .map(|asset| {
+            let digest = Sha256::digest(asset.bytes());
+            let hash = digest[..6].iter().fold(String::new(), |mut hex, byte| {
+                let _ = write!(hex, "{byte:02x}");
+                hex
+            });
+            let (stem, extension) = asset.file_name();
+            let file_name = format!("{stem}.{hash}.{extension}");
+            let url = format!("{PREFIX}{file_name}");
+            (asset, Fingerprinted { url, file_name })
+        })
+        .collect()
+});
+
+/// Serves `/static/{file}`. Only the current fingerprinted names exist; an old or made-up name
+/// is a 404, so a stale URL can never be cached under a new file's content.
+pub async fn serve(Path(file_name): Path<String>) -> Result<Response, AppError> {
+    let asset = FINGERPRINTED
+        .iter()
+        .find(|(_, fingerprinted)| fingerprinted.file_name == file_name)
+        .map(|(asset, _)| *asset)
+        .ok_or(AppError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, asset.content_type()),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        asset.bytes(),
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_carry_the_content_hash() {
+        let url = Asset::Stylesheet.url();
+        assert!(url.starts_with("/static/style."), "{url}");
+        assert!(url.ends_with(".css"), "{url}");
+        assert_eq!(url.len(), "/static/style.".len() + 12 + ".css".len());
+        assert_ne!(Asset::Stylesheet.url(), Asset::Icon.url());
+    }
+}

@@ -1,0 +1,82 @@
+//! Page bodies are written in Markdown by staff; visitors get sanitised HTML.
+
+use std::sync::LazyLock;
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// Which HTML may reach visitors. Images are left out on purpose: a picture linked from another
+/// host would make every visitor's browser contact that host.
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .rm_tags(["img"])
+        // No `rel` is added: links open in the same tab, where `noopener` has nothing to do.
+        .link_rel(None)
+        .url_schemes(["http", "https", "mailto", "tel"].into());
+    builder
+});
+
+/// Renders Markdown to HTML that is safe to embed in a page. The page title is the page's only
+/// `<h1>`, so headings of level 1 in the body become level 2.
+pub fn to_safe_html(markdown: &str) -> String {
+    let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES;
+    let events = Parser::new_ext(markdown, options).map(|event| match event {
+        Event::Start(Tag::Heading {
+            level: HeadingLevel::H1,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: HeadingLevel::H2,
+            id,
+            classes,
+            attrs,
+        }),
+        Event::End(TagEnd::Heading(HeadingLevel::H1)) => {
+            Event::End(TagEnd::Heading(HeadingLevel::H2))
+        }
+        other => other,
+    });
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events);
+    SANITIZER.clean(&html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_safe_html;
+
+    #[test]
+    fn renders_common_markdown() {
+        let html = to_safe_html("## Ziele\n\n- **Prävention**\n- [EFUS](https://efus.eu)\n");
+        assert!(html.contains("<h2>Ziele</h2>"), "{html}");
+        assert!(html.contains("<strong>Prävention</strong>"), "{html}");
+        assert!(
+            html.contains(r#"<a href="https://efus.eu">EFUS</a>"#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn removes_scripts_handlers_and_javascript_links() {
+        let html = to_safe_html(
+            "<script>alert(1)</script>\n\n<p onclick=\"x()\">Text</p>\n\n[Klick](javascript:alert(1))",
+        );
+        assert!(!html.contains("script"), "{html}");
+        assert!(!html.contains("onclick"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(html.contains("Text"), "{html}");
+    }
+
+    #[test]
+    fn drops_images_so_no_other_host_is_contacted() {
+        let html = to_safe_html("![Logo](https://tracker.example/pixel.gif)");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("tracker.example"), "{html}");
+    }
+
+    #[test]
+    fn level_one_headings_become_level_two() {
+        assert_eq!(to_safe_html("# Titel").trim(), "<h2>Titel</h2>");
+    }
+}

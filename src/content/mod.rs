@@ -1,0 +1,9 @@
+//! What the public site says: its pages, the organisation facts, and how both become HTML.
+
+pub mod defaults;
+pub mod facts;
+pub mod markdown;
+pub mod page;
+
+pub use facts::OrganisationFacts;
+pub use page::{Page, PageKey};

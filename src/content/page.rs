@@ -1,0 +1,206 @@
+//! The pages of the public site: which exist, their paths per language, and their stored texts.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgExecutor;
+
+use crate::i18n::Locale;
+
+/// Every page of the public site. Paths are fixed here; the texts are rows in the `page` table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PageKey {
+    Start,
+    Goals,
+    History,
+    Efus,
+    Membership,
+    Contact,
+    LegalNotice,
+    Privacy,
+    Accessibility,
+}
+
+impl PageKey {
+    pub const ALL: [PageKey; 9] = [
+        PageKey::Start,
+        PageKey::Goals,
+        PageKey::History,
+        PageKey::Efus,
+        PageKey::Membership,
+        PageKey::Contact,
+        PageKey::LegalNotice,
+        PageKey::Privacy,
+        PageKey::Accessibility,
+    ];
+
+    /// The pages of the main navigation, in their order.
+    pub const MAIN_NAVIGATION: [PageKey; 6] = [
+        PageKey::Start,
+        PageKey::Goals,
+        PageKey::History,
+        PageKey::Efus,
+        PageKey::Membership,
+        PageKey::Contact,
+    ];
+
+    /// The pages linked from every footer.
+    pub const FOOTER_NAVIGATION: [PageKey; 3] = [
+        PageKey::LegalNotice,
+        PageKey::Privacy,
+        PageKey::Accessibility,
+    ];
+
+    /// The key under which the page's texts are stored (`page.page_key`).
+    pub fn key(self) -> &'static str {
+        match self {
+            PageKey::Start => "start",
+            PageKey::Goals => "goals",
+            PageKey::History => "history",
+            PageKey::Efus => "efus",
+            PageKey::Membership => "membership",
+            PageKey::Contact => "contact",
+            PageKey::LegalNotice => "legal-notice",
+            PageKey::Privacy => "privacy",
+            PageKey::Accessibility => "accessibility",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|page| page.key() == key)
+    }
+
+    pub fn path(self, locale: Locale) -> &'static str {
+        match (self, locale) {
+            (PageKey::Start, Locale::De) => "/",
+            (PageKey::Start, Locale::En) => "/en/",
+            (PageKey::Goals, Locale::De) => "/ziele",
+            (PageKey::Goals, Locale::En) => "/en/goals",
+            (PageKey::History, Locale::De) => "/geschichte",
+            (PageKey::History, Locale::En) => "/en/history",
+            (PageKey::Efus, Locale::De) => "/efus",
+            (PageKey::Efus, Locale::En) => "/en/efus",
+            (PageKey::Membership, Locale::De) => "/mitgliedschaft",
+            (PageKey::Membership, Locale::En) => "/en/membership",
+            (PageKey::Contact, Locale::De) => "/kontakt",
+            (PageKey::Contact, Locale::En) => "/en/contact",
+            (PageKey::LegalNotice, Locale::De) => "/impressum",
+            (PageKey::LegalNotice, Locale::En) => "/en/legal-notice",
+            (PageKey::Privacy, Locale::De) => "/datenschutz",
+            (PageKey::Privacy, Locale::En) => "/en/privacy",
+            (PageKey::Accessibility, Locale::De) => "/barrierefreiheit",
+            (PageKey::Accessibility, Locale::En) => "/en/accessibility",
+        }
+    }
+
+    /// The short name of the page in menus.
+    pub fn link_label(self, locale: Locale) -> &'static str {
+        match (self, locale) {
+            (PageKey::Start, Locale::De) => "Start",
+            (PageKey::Start, Locale::En) => "Home",
+            (PageKey::Goals, Locale::De) => "Ziele",
+            (PageKey::Goals, Locale::En) => "Goals",
+            (PageKey::History, Locale::De) => "Geschichte",
+            (PageKey::History, Locale::En) => "History",
+            (PageKey::Efus, _) => "EFUS",
+            (PageKey::Membership, Locale::De) => "Mitgliedschaft",
+            (PageKey::Membership, Locale::En) => "Membership",
+            (PageKey::Contact, Locale::De) => "Kontakt",
+            (PageKey::Contact, Locale::En) => "Contact",
+            (PageKey::LegalNotice, Locale::De) => "Impressum",
+            (PageKey::LegalNotice, Locale::En) => "Legal notice",
+            (PageKey::Privacy, Locale::De) => "Datenschutz",
+            (PageKey::Privacy, Locale::En) => "Privacy",
+            (PageKey::Accessibility, Locale::De) => "Barrierefreiheit",
+            (PageKey::Accessibility, Locale::En) => "Accessibility",
+        }
+    }
+}
+
+/// One page's texts in one language, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub key: PageKey,
+    pub locale: Locale,
+    pub title: String,
+    pub meta_description: String,
+    pub body_markdown: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The stored texts of `key` in `locale`, or `None` if that row is missing.
+pub async fn find(
+    db: impl PgExecutor<'_>,
+    key: PageKey,
+    locale: Locale,
+) -> Result<Option<Page>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"select title, meta_description, body_markdown, updated_at
+           from page where page_key = $1 and locale = $2"#,
+        key.key(),
+        locale.code(),
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|row| Page {
+        key,
+        locale,
+        title: row.title,
+        meta_description: row.meta_description,
+        body_markdown: row.body_markdown,
+        updated_at: row.updated_at,
+    }))
+}
+
+/// Stores a page's texts unless the page already has texts in that language, so that an edit
+/// made by staff is never overwritten. Returns whether the texts were stored.
+pub async fn insert_if_missing(
+    db: impl PgExecutor<'_>,
+    key: PageKey,
+    locale: Locale,
+    title: &str,
+    meta_description: &str,
+    body_markdown: &str,
+) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query!(
+        r#"insert into page (page_key, locale, title, meta_description, body_markdown)
+           values ($1, $2, $3, $4, $5)
+           on conflict (page_key, locale) do nothing"#,
+        key.key(),
+        locale.code(),
+        title,
+        meta_description,
+        body_markdown,
+    )
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_page_has_its_own_path_in_each_language() {
+        let paths: HashSet<_> = PageKey::ALL
+            .iter()
+            .flat_map(|page| Locale::ALL.map(|locale| page.path(locale)))
+            .collect();
+        assert_eq!(paths.len(), PageKey::ALL.len() * Locale::ALL.len());
+    }
+
+    #[test]
+    fn english_paths_live_under_en_and_german_ones_do_not() {
+        for page in PageKey::ALL {
+            assert_eq!(Locale::of_path(page.path(Locale::En)), Locale::En);
+            assert_eq!(Locale::of_path(page.path(Locale::De)), Locale::De);
+        }
+    }
+
+    #[test]
+    fn keys_round_trip() {
+        for page in PageKey::ALL {
+            assert_eq!(PageKey::from_key(page.key()), Some(page));
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! The connection to PostgreSQL: create the database when it is missing, connect, migrate.
+
+use std::time::Duration;
+
+use sqlx::migrate::MigrateDatabase;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{PgPool, Postgres};
+
+use crate::MIGRATOR;
+
+/// How long start-up waits for PostgreSQL before giving up with a clear message.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, thiserror::Error)]
+pub enum DatabaseError {
+    #[error("cannot reach PostgreSQL at DATABASE_URL={url}: {reason}")]
+    Unreachable { url: String, reason: String },
+    #[error("cannot create the database named in DATABASE_URL={url}: {source}")]
+    Create { url: String, source: sqlx::Error },
+    #[error("cannot migrate the database at DATABASE_URL={url}: {source}")]
+    Migrate {
+        url: String,
+        source: sqlx::migrate::MigrateError,
+    },
+}
+
+/// Connects to the database at `url`, creating it first if it does not exist, and brings its
+/// schema up to date.
+pub async fn connect_and_migrate(url: &str) -> Result<PgPool, DatabaseError> {
+    let shown_url = redact_password(url);
+    let unreachable = |reason: String| DatabaseError::Unreachable {
+        url: shown_url.clone(),
+        reason,
+    };
+
+    let exists = tokio::time::timeout(CONNECT_TIMEOUT, Postgres::database_exists(url))
+        .await
+        .map_err(|_| unreachable(format!("no answer within {CONNECT_TIMEOUT:?}")))?
+        .map_err(|error| unreachable(error.to_string()))?;
+    if !exists {
+        create_database(url, &shown_url).await?;
+    }
+
+    let pool = PgPoolOptions::new()
+        .max_connections(10)
+        .acquire_timeout(CONNECT_TIMEOUT)
+        .connect(url)
+        .await
+        .map_err(|error| unreachable(error.to_string()))?;
+    MIGRATOR
+        .run(&pool)
+        .await
+        .map_err(|source| DatabaseError::Migrate {
+            url: shown_url,
+            source,
+        })?;
+    Ok(pool)
+}
+
+async fn create_database(url: &str, shown_url: &str) -> Result<(), DatabaseError> {
+    match Postgres::create_database(url).await {
+        Ok(()) => {
+            tracing::info!(database_url = shown_url, "created the database");
+            Ok(())
+        }
+        // Another instance starting at the same moment created it first: that is fine.
+        Err(sqlx::Error::Database(error)) if error.code().as_deref() == Some("42P04") => Ok(()),
+        Err(source) => Err(DatabaseError::Create {
+            url: shown_url.to_owned(),
+            source,
+        }),
+    }
+}
+
+/// The URL with its password replaced, so that it can appear in logs and error messages.
+pub fn redact_password(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|index| index + 3) else {
+        return url.to_owned();
+    };
+    let authority_end = url[scheme_end..]
+        .find(['/', '?'])
+        .map_or(url.len(), |index| scheme_end + index);
+    let Some(at) = url[scheme_end..authority_end].rfind('@') else {
+        return url.to_owned();
+    };
+    let credentials = &url[scheme_end..scheme_end + at];
+    match credentials.split_once(':') {
+        Some((user, _password)) => format!(
+            "{}{user}:***{}",
+            &url[..scheme_end],
+            &url[scheme_end + at..]
+        ),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_password;
+
+    #[test]
+    fn password_is_hidden_and_the_rest_kept() {
+        assert_eq!(
+            redact_password("postgres://defus:s3cr@t@db.example:5432/defus?sslmode=require"),
+            "postgres://defus:***@db.example:5432/defus?sslmode=require"
+        );
+    }
+
+    #[test]
+    fn urls_without_password_are_unchanged() {
+        assert_eq!(
+            redact_password("postgres://localhost/defus"),
+            "postgres://localhost/defus"
+        );
+        assert_eq!(
+            redact_password("postgres://root@localhost/defus"),
+            "postgres://root@localhost/defus"
+        );
+    }
+}

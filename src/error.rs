@@ -1,0 +1,44 @@
+//! The one error type of the web layer. A handler returns `AppError`; the response carries only
+//! a status code, and `web::error_page` dresses it as a page in the visitor's language.
+//! Internal causes are logged here, once, and never shown.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("no page at this address")]
+    NotFound,
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("template error: {0}")]
+    Render(#[from] askama::Error),
+    /// Content that the site relies on is missing from the database (e.g. a deleted page row).
+    #[error("content missing: {0}")]
+    MissingContent(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            // The database is down or overloaded: a passing state, and the visitor should retry.
+            AppError::Database(
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),
+            ) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Database(_) | AppError::Render(_) | AppError::MissingContent(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        status.into_response()
+    }
+}

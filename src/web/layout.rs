@@ -1,0 +1,110 @@
+//! What `templates/base.html` needs from every page: language, title, navigation state and the
+//! organisation facts for the footer.
+
+use crate::assets::Asset;
+use crate::content::{OrganisationFacts, PageKey};
+use crate::i18n::{Locale, Ui};
+use crate::state::SiteSettings;
+
+pub struct Layout<'a> {
+    pub locale: Locale,
+    pub ui: &'static Ui,
+    /// The text of `<title>`, naming the page and the site.
+    pub document_title: String,
+    pub meta_description: Option<&'a str>,
+    /// The page the visitor is on, marked with `aria-current` in the navigation.
+    pub current_page: Option<PageKey>,
+    /// The same content in the other language, for the language switch.
+    pub counterpart_path: &'static str,
+    /// The absolute URLs of both language versions, for `hreflang` alternates.
+    pub language_versions: Option<[(Locale, String); 2]>,
+    /// `None` only when the facts could not be loaded (e.g. on an error page while the
+    /// database is down); the footer then shows just its links.
+    pub facts: Option<&'a OrganisationFacts>,
+}
+
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub is_current: bool,
+}
+
+impl<'a> Layout<'a> {
+    /// The layout of one of the site's content pages.
+    pub fn for_page(
+        key: PageKey,
+        locale: Locale,
+        title: &str,
+        meta_description: &'a str,
+        facts: &'a OrganisationFacts,
+        site: &SiteSettings,
+    ) -> Self {
+        let document_title = if key == PageKey::Start {
+            format!("{} – {}", facts.short_name, locale.ui().association_name)
+        } else {
+            format!("{title} – {}", facts.short_name)
+        };
+        Self {
+            locale,
+            ui: locale.ui(),
+            document_title,
+            meta_description: Some(meta_description),
+            current_page: Some(key),
+            counterpart_path: key.path(locale.other()),
+            language_versions: Some(
+                Locale::ALL.map(|version| (version, site.base_url.join(key.path(version)))),
+            ),
+            facts: Some(facts),
+        }
+    }
+
+    /// The layout of a page that is not one of the content pages (an error page, a form result).
+    pub fn for_other(locale: Locale, title: &str, facts: Option<&'a OrganisationFacts>) -> Self {
+        let site_name = facts.map_or("DEFUS", |facts| facts.short_name.as_str());
+        Self {
+            locale,
+            ui: locale.ui(),
+            document_title: format!("{title} – {site_name}"),
+            meta_description: None,
+            current_page: None,
+            counterpart_path: PageKey::Start.path(locale.other()),
+            language_versions: None,
+            facts,
+        }
+    }
+
+    pub fn home_path(&self) -> &'static str {
+        PageKey::Start.path(self.locale)
+    }
+
+    pub fn counterpart_locale(&self) -> Locale {
+        self.locale.other()
+    }
+
+    pub fn main_navigation(&self) -> Vec<NavLink> {
+        self.links(&PageKey::MAIN_NAVIGATION)
+    }
+
+    pub fn footer_navigation(&self) -> Vec<NavLink> {
+        self.links(&PageKey::FOOTER_NAVIGATION)
+    }
+
+    fn links(&self, pages: &[PageKey]) -> Vec<NavLink> {
+        pages
+            .iter()
+            .map(|&page| NavLink {
+                href: page.path(self.locale),
+                label: page.link_label(self.locale),
+                is_current: self.current_page == Some(page),
+            })
+            .collect()
+    }
+
+    pub fn stylesheet_url(&self) -> &'static str {
+        Asset::Stylesheet.url()
+    }
+
+    pub fn icon_url(&self) -> &'static str {
+        Asset::Icon.url()
+    }
+}

@@ -1,0 +1,487 @@
+//! The public pages as a visitor meets them.
+
+use std::collections::{BTreeSet, HashSet, VecDeque};
+
+use defus::content::PageKey;
+use defus::i18n::Locale;
+
+use crate::helpers::{Page, TestApp, spawn_app, spawn_app_with, text_of};
+
+#[tokio::test]
+async fn every_page_answers_in_both_languages_with_its_title_and_language() {
+    let app = spawn_app().await;
+    for key in PageKey::ALL {
+        for locale in Locale::ALL {
+            let path = key.path(locale);
+            let page = app.page(path, 200).await;
+            assert_eq!(page.lang(), locale.code(), "lang of {path}");
+            let stored_title: String =
+                sqlx::query_scalar("select title from page where page_key = $1 and locale = $2")
+                    .bind(key.key())
+                    .bind(locale.code())
+                    .fetch_one(&app.pool)
+                    .await
+                    .unwrap();
+            assert_eq!(page.text("main h1"), stored_title, "h1 of {path}");
+            assert_eq!(page.select("h1").len(), 1, "one h1 on {path}");
+            assert!(page.text("title").contains("DEFUS"), "title of {path}");
+            assert!(
+                page.attribute("meta[name=description]", "content")
+                    .is_some()
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_current_page_is_marked_in_the_navigation() {
+    let app = spawn_app().await;
+    let page = app.page("/geschichte", 200).await;
+    let current = page.select("nav [aria-current=page]");
+    assert_eq!(current.len(), 1);
+    assert_eq!(current[0].value().attr("href"), Some("/geschichte"));
+    assert_eq!(text_of(current[0]), "Geschichte");
+
+    let page = app.page("/en/legal-notice", 200).await;
+    let current = page.select("footer [aria-current=page]");
+    assert_eq!(current.len(), 1);
+    assert_eq!(text_of(current[0]), "Legal notice");
+}
+
+#[tokio::test]
+async fn every_page_has_a_skip_link_to_the_main_content() {
+    let app = spawn_app().await;
+    for locale in Locale::ALL {
+        let page = app.page(PageKey::Goals.path(locale), 200).await;
+        let skip = page.select("body > a.skip-link");
+        assert_eq!(skip.len(), 1);
+        assert_eq!(skip[0].value().attr("href"), Some("#content"));
+        assert_eq!(page.select("main#content").len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn each_language_switch_lands_on_the_counterpart_page() {
+    let app = spawn_app().await;
+    for key in PageKey::ALL {
+        for locale in Locale::ALL {
+            let page = app.page(key.path(locale), 200).await;
+            let switch = page
+                .attribute(".language-switch a", "href")
+                .expect("a language switch");
+            let other = locale.other();
+            assert_eq!(switch, key.path(other), "switch on {}", key.path(locale));
+            assert_eq!(
+                page.attribute(".language-switch a", "lang").as_deref(),
+                Some(other.code())
+            );
+            let counterpart = app.page(&switch, 200).await;
+            assert_eq!(counterpart.lang(), other.code());
+            assert_eq!(
+                counterpart
+                    .attribute(".language-switch a", "href")
+                    .as_deref(),
+                Some(key.path(locale)),
+                "the way back from {switch}"
+            );
+        }
+    }
+}
+
+/// Everything a page makes the browser load or lets the visitor follow.
+fn references(page: &Page) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for (selector, attribute) in [
+        ("a[href]", "href"),
+        ("link[href]", "href"),
+        ("script[src]", "src"),
+        ("img[src]", "src"),
+        ("iframe[src]", "src"),
+        ("form[action]", "action"),
+        ("source[src]", "src"),
+    ] {
+        for element in page.select(selector) {
+            let value = element.value().attr(attribute).unwrap_or_default();
+            found.push((element.value().name().to_owned(), value.to_owned()));
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn a_crawl_from_both_start_pages_finds_no_broken_link_and_nothing_from_other_hosts() {
+    let app = spawn_app().await;
+    let mut queue: VecDeque<String> = VecDeque::from(["/".to_owned(), "/en/".to_owned()]);
+    let mut seen: HashSet<String> = queue.iter().cloned().collect();
+    let mut links_out = BTreeSet::new();
+
+    while let Some(path) = queue.pop_front() {
+        let response = app.get(&path).await;
+        assert_eq!(response.status(), 200, "{path} is reachable");
+        assert!(
+            response.headers().get("set-cookie").is_none(),
+            "{path} sets no cookie"
+        );
+        let is_html = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html");
+        let body = response.text().await.unwrap();
+        if !is_html {
+            assert!(
+                !body.contains("url(http"),
+                "{path} loads nothing from other hosts"
+            );
+            continue;
+        }
+        let page = Page::parse(&body);
+        assert!(page.select("script").is_empty(), "{path} has no script");
+        assert!(
+            page.select("[style]").is_empty(),
+            "{path} has no inline style"
+        );
+        for (element, reference) in references(&page) {
+            let local = reference
+                .strip_prefix(&app.address)
+                .map(str::to_owned)
+                .or_else(|| reference.starts_with('/').then(|| reference.clone()));
+            match local {
+                Some(local) => {
+                    let local = local.split('#').next().unwrap_or_default().to_owned();
+                    if !local.is_empty() && seen.insert(local.clone()) {
+                        queue.push_back(local);
+                    }
+                }
+                None if reference.starts_with("mailto:")
+                    || reference.starts_with("tel:")
+                    || reference.starts_with('#') => {}
+                None => {
+                    assert_eq!(
+                        element, "a",
+                        "{path} makes the browser load {reference} from another host"
+                    );
+                    links_out.insert(reference);
+                }
+            }
+        }
+    }
+
+    for key in PageKey::ALL {
+        for locale in Locale::ALL {
+            assert!(
+                seen.contains(key.path(locale)),
+                "{} is linked",
+                key.path(locale)
+            );
+        }
+    }
+    assert!(links_out.contains("https://efus.eu"), "{links_out:?}");
+}
+
+#[tokio::test]
+async fn the_history_page_tells_the_founding_and_names_the_current_chairs() {
+    let app = spawn_app().await;
+    let german = app.page("/geschichte", 200).await.main_text();
+    let english = app.page("/en/history", 200).await.main_text();
+    assert!(german.contains("10. Mai 2010"), "{german}");
+    assert!(german.contains("Berlin"));
+    assert!(german.contains("Deutschen Präventionstages"));
+    assert!(english.contains("10 May 2010"), "{english}");
+    for city in [
+        "Augsburg",
+        "Heidelberg",
+        "Leer",
+        "Mannheim",
+        "Oldenburg",
+        "Stuttgart",
+    ] {
+        assert!(german.contains(city), "{city} in {german}");
+        assert!(english.contains(city), "{city} in {english}");
+    }
+    assert!(german.contains("München") && english.contains("Munich"));
+    assert!(german.contains("Landespräventionsrat Niedersachsen"));
+    assert!(german.contains("eingetragener Verein") && german.contains("Hannover"));
+
+    sqlx::query("update organisation set chairs = array['Stadt Augsburg', 'Stadt Leer']")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let page = app.page("/geschichte", 200).await;
+    let chairs: Vec<String> = page
+        .select("#chairs + p + ul li")
+        .into_iter()
+        .map(text_of)
+        .collect();
+    assert_eq!(chairs, ["Stadt Augsburg", "Stadt Leer"]);
+}
+
+#[tokio::test]
+async fn the_goals_page_covers_the_association_s_aims() {
+    let app = spawn_app().await;
+    let german = app.page("/ziele", 200).await.main_text();
+    for aim in [
+        "Kriminalprävention",
+        "Verkehrssicherheit",
+        "Sicherheitsgefühl",
+        "Konferenzen",
+        "Polizei",
+    ] {
+        assert!(german.contains(aim), "{aim} in {german}");
+    }
+    let english = app.page("/en/goals", 200).await.main_text();
+    for aim in ["crime prevention", "Road safety", "conferences", "police"] {
+        assert!(english.contains(aim), "{aim} in {english}");
+    }
+}
+
+#[tokio::test]
+async fn the_efus_page_links_to_efus_and_embeds_nothing() {
+    let app = spawn_app().await;
+    for path in ["/efus", "/en/efus"] {
+        let page = app.page(path, 200).await;
+        assert_eq!(
+            page.select("main a[href='https://efus.eu']").len(),
+            1,
+            "{path}"
+        );
+        assert!(page.select("iframe, object, embed").is_empty());
+        assert!(page.main_text().contains("300"));
+        assert!(page.main_text().contains("EFUS"));
+    }
+}
+
+#[tokio::test]
+async fn the_membership_page_says_whom_to_ask_and_who_can_join() {
+    let app = spawn_app().await;
+    let page = app.page("/mitgliedschaft", 200).await;
+    let text = page.main_text();
+    assert!(text.contains("Dr. Heinzelmann"), "{text}");
+    assert!(text.contains("formlos"), "{text}");
+    assert!(text.contains("EFUS"));
+    assert_eq!(
+        page.attribute("main a[href^='mailto:']", "href").as_deref(),
+        Some("mailto:defus@defus.org")
+    );
+
+    sqlx::query("update organisation set contact_person = 'Erika Musterfrau'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let text = app.page("/en/membership", 200).await.main_text();
+    assert!(text.contains("Erika Musterfrau"), "{text}");
+    assert!(!text.contains("Heinzelmann"), "{text}");
+}
+
+#[tokio::test]
+async fn the_contact_page_gives_address_phone_and_email_as_structured_data() {
+    let app = spawn_app().await;
+    for path in ["/kontakt", "/en/contact"] {
+        let page = app.page(path, 200).await;
+        let address = page.text("main address");
+        assert!(
+            address.contains("c/o Deutscher Präventionstag"),
+            "{address}"
+        );
+        assert!(address.contains("Am Waterlooplatz 5 A"), "{address}");
+        assert!(address.contains("30169 Hannover"), "{address}");
+        assert_eq!(
+            page.attribute("main a[href^='tel:']", "href").as_deref(),
+            Some("tel:+495111205262")
+        );
+        assert_eq!(page.text("main a[href^='tel:']"), "0511 120-5262");
+        assert_eq!(
+            page.attribute("main a[href^='mailto:']", "href").as_deref(),
+            Some("mailto:defus@defus.org")
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_legal_notice_shows_set_details_and_leaves_out_unset_ones() {
+    let app = spawn_app().await;
+    let page = app.page("/impressum", 200).await;
+    let text = page.main_text();
+    assert!(text.contains("§ 5"), "{text}");
+    assert!(text.contains("Deutsch-Europäisches Forum für Urbane Sicherheit e.V."));
+    assert!(text.contains("30169 Hannover"));
+    assert!(text.contains("defus@defus.org"));
+    assert!(
+        !text.contains("Registergericht"),
+        "unset details are left out: {text}"
+    );
+    assert!(!text.contains("Vertreten durch"), "{text}");
+
+    sqlx::query(
+        "update organisation set register_court = 'Amtsgericht Hannover',
+             register_number = 'VR 123456', represented_by = 'Max Mustermann (Vorsitz)'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let text = app.page("/impressum", 200).await.main_text();
+    assert!(
+        text.contains("Registergericht: Amtsgericht Hannover"),
+        "{text}"
+    );
+    assert!(text.contains("Registernummer: VR 123456"), "{text}");
+    assert!(text.contains("Max Mustermann (Vorsitz)"), "{text}");
+    let text = app.page("/en/legal-notice", 200).await.main_text();
+    assert!(
+        text.contains("Register court: Amtsgericht Hannover"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn the_privacy_page_states_the_configured_retention_period() {
+    let app = spawn_app_with(|config| config.inquiry_retention_days = 90).await;
+    let text = app.page("/datenschutz", 200).await.main_text();
+    assert!(text.contains("90 Tage nach ihrem Eingang"), "{text}");
+    for topic in [
+        "keine Cookies",
+        "Art. 6 Abs. 1 lit. b",
+        "lit. f",
+        "Art. 17",
+        "Niedersachsen",
+    ] {
+        assert!(text.contains(topic), "{topic} in {text}");
+    }
+    let text = app.page("/en/privacy", 200).await.main_text();
+    assert!(text.contains("automatically 90 days after"), "{text}");
+    assert!(text.contains("Art. 6(1)(b) GDPR"), "{text}");
+}
+
+#[tokio::test]
+async fn the_accessibility_statement_offers_a_way_to_report_barriers() {
+    let app = spawn_app().await;
+    for (path, heading) in [
+        ("/barrierefreiheit", "Barrieren melden"),
+        ("/en/accessibility", "Report a barrier"),
+    ] {
+        let page = app.page(path, 200).await;
+        assert_eq!(page.text("#report-barrier"), heading);
+        assert!(page.main_text().contains("WCAG 2.1"));
+        assert_eq!(
+            page.select("main a[href='mailto:defus@defus.org']").len(),
+            1
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_footer_has_the_office_contact_and_the_legal_links() {
+    let app = spawn_app().await;
+    for key in PageKey::ALL {
+        for locale in Locale::ALL {
+            let page = app.page(key.path(locale), 200).await;
+            assert!(page.text("footer address").contains("Am Waterlooplatz 5 A"));
+            let links: Vec<_> = page
+                .select("footer nav a")
+                .into_iter()
+                .filter_map(|link| link.value().attr("href"))
+                .collect();
+            assert_eq!(
+                links,
+                PageKey::FOOTER_NAVIGATION.map(|page| page.path(locale)),
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn editing_a_page_in_the_database_changes_what_visitors_see() {
+    let app = spawn_app().await;
+    sqlx::query(
+        "update page set title = 'Neue Ziele', body_markdown = 'Ein **frischer** Text.'
+         where page_key = 'goals' and locale = 'de'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let page = app.page("/ziele", 200).await;
+    assert_eq!(page.text("main h1"), "Neue Ziele");
+    assert_eq!(page.text(".prose strong"), "frischer");
+    assert!(page.text("title").starts_with("Neue Ziele"));
+    // The English page is a row of its own and stays as it was.
+    assert_eq!(
+        app.page("/en/goals", 200).await.text("main h1"),
+        "Our goals"
+    );
+}
+
+#[tokio::test]
+async fn the_last_updated_date_follows_edits() {
+    let app = spawn_app().await;
+    // Age the row first; the edit below must bring the date back to today.
+    sqlx::query("alter table page disable trigger page_set_updated_at")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("update page set updated_at = '2020-03-15 12:00+00' where page_key = 'efus'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("alter table page enable trigger page_set_updated_at")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let page = app.page("/efus", 200).await;
+    assert_eq!(page.text(".updated"), "Stand: 15. März 2020");
+    assert_eq!(
+        page.attribute(".updated time", "datetime").as_deref(),
+        Some("2020-03-15")
+    );
+    assert_eq!(
+        app.page("/en/efus", 200).await.text(".updated"),
+        "Last updated: 15 March 2020"
+    );
+
+    sqlx::query("update page set title = 'EFUS' where page_key = 'efus' and locale = 'de'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let today = defus::i18n::Locale::De.format_date(chrono::Utc::now());
+    assert_eq!(
+        app.page("/efus", 200).await.text(".updated"),
+        format!("Stand: {today}")
+    );
+}
+
+#[tokio::test]
+async fn markdown_from_the_database_cannot_inject_scripts() {
+    let app = spawn_app().await;
+    sqlx::query(
+        "update page set body_markdown = E'<script>alert(1)</script>\n\n[Klick](javascript:alert(1))\n\n![t](https://tracker.example/p.gif)'
+         where page_key = 'contact' and locale = 'de'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let page = app.page("/kontakt", 200).await;
+    assert!(page.select("script, img").is_empty());
+    assert!(page.main_text().contains("Klick"), "the link text stays");
+    for link in page.select("a[href]") {
+        let href = link.value().attr("href").unwrap_or_default();
+        assert!(!href.starts_with("javascript:"), "{href}");
+    }
+}
+
+#[tokio::test]
+async fn pages_forbid_scripts_and_foreign_content_by_policy() {
+    let app = spawn_app().await;
+    let response = app.get("/").await;
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
+    assert!(policy.contains("default-src 'none'"), "{policy}");
+    assert!(!policy.contains("script-src"), "{policy}");
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+}
+
+#[tokio::test]
+async fn the_english_root_without_slash_redirects_to_the_english_start_page() {
+    let app: TestApp = spawn_app().await;
+    let response = app.get("/en").await;
+    assert_eq!(response.status(), 308);
+    assert_eq!(response.headers()["location"], "/en/");
+}

@@ -1,0 +1,181 @@
+//! Starting the site: from an empty server, again on existing data, and when things are wrong.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use defus::MIGRATOR;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+use crate::helpers::{TestDatabase, start, test_config};
+
+#[tokio::test]
+async fn the_database_is_created_and_migrated_from_nothing() {
+    let database = TestDatabase::new();
+    assert!(!database.exists().await);
+
+    let app = start(test_config(&database), database).await;
+
+    let applied: Vec<i64> =
+        sqlx::query_scalar("select version from _sqlx_migrations where success order by version")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    let embedded: Vec<i64> = MIGRATOR.iter().map(|migration| migration.version).collect();
+    assert_eq!(applied, embedded);
+    let pages: i64 = sqlx::query_scalar("select count(*) from page")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(pages, 18, "nine pages in two languages");
+    app.page("/", 200).await;
+}
+
+#[tokio::test]
+async fn a_second_start_keeps_edited_content_and_restores_only_what_is_missing() {
+    let database = TestDatabase::new();
+    let app = start(test_config(&database), database).await;
+    sqlx::query(
+        "update page set title = 'Unsere Arbeit' where page_key = 'goals' and locale = 'de'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("update organisation set street = 'Neue Straße 1'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("delete from page where page_key = 'efus' and locale = 'en'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let database = app.stop().await;
+
+    let app = start(test_config(&database), database).await;
+    let page = app.page("/ziele", 200).await;
+    assert_eq!(page.text("main h1"), "Unsere Arbeit");
+    assert!(page.text("footer address").contains("Neue Straße 1"));
+    assert_eq!(
+        app.page("/en/efus", 200).await.text("main h1"),
+        "DEFUS and EFUS"
+    );
+}
+
+/// Runs the real binary with the given environment, capturing its log.
+fn binary(args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_defus"));
+    command
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("BIND")
+        .env_remove("BASE_URL")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command
+}
+
+#[tokio::test]
+async fn an_unreachable_database_gives_one_clear_line_and_a_failing_exit() {
+    let output = tokio::time::timeout(
+        Duration::from_secs(30),
+        binary(
+            &[],
+            &[("DATABASE_URL", "postgres://postgres@127.0.0.1:1/defus")],
+        )
+        .output(),
+    )
+    .await
+    .expect("the binary gives up in time")
+    .unwrap();
+    assert!(!output.status.success());
+    let log = String::from_utf8_lossy(&output.stderr);
+    let errors: Vec<&str> = log.lines().filter(|line| line.contains("ERROR")).collect();
+    assert_eq!(errors.len(), 1, "{log}");
+    assert!(
+        errors[0].contains("DATABASE_URL=postgres://postgres@127.0.0.1:1/defus"),
+        "{log}"
+    );
+    assert!(!log.contains("panicked"), "{log}");
+}
+
+#[tokio::test]
+async fn help_names_every_setting_and_its_variable() {
+    let output = binary(&["--help"], &[]).output().await.unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for variable in ["DATABASE_URL", "BIND", "BASE_URL", "INQUIRY_RETENTION_DAYS"] {
+        assert!(
+            help.contains(&format!("env: {variable}")),
+            "{variable} in {help}"
+        );
+    }
+}
+
+/// Waits until the running binary logs `needle`, returning everything logged so far.
+async fn wait_for_log(child: &mut Child, needle: &str) -> String {
+    let stderr = child.stderr.as_mut().expect("piped stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let mut log = String::new();
+    let found = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            log.push_str(&line);
+            log.push('\n');
+            if line.contains(needle) {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert!(
+        matches!(found, Ok(true)),
+        "waited for {needle:?} in:\n{log}"
+    );
+    log
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free port")
+}
+
+#[tokio::test]
+async fn the_binary_serves_reports_the_incomplete_legal_notice_and_stops_on_sigterm() {
+    let database = TestDatabase::new();
+    let bind = format!("127.0.0.1:{}", free_port());
+    let mut child = binary(&[], &[("DATABASE_URL", &database.url()), ("BIND", &bind)])
+        .spawn()
+        .unwrap();
+    let log = wait_for_log(&mut child, "serving the site on").await;
+    assert!(log.contains(&format!("http://{bind}")), "{log}");
+    assert!(
+        log.contains("register_court"),
+        "the missing detail is named: {log}"
+    );
+
+    let response = reqwest::get(format!("http://{bind}/en/")).await.unwrap();
+    assert_eq!(response.status(), 200);
+
+    let pid = child.id().expect("running").to_string();
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .await
+        .unwrap();
+    assert!(killed.success());
+    let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
+        .await
+        .expect("stops after SIGTERM")
+        .unwrap();
+    assert!(
+        status.success(),
+        "a graceful stop exits with 0, got {status}"
+    );
+}
