@@ -1,9 +1,11 @@
 //! Integration tests: each starts the real application on a free port against a fresh
 //! PostgreSQL database of its own and talks to it over HTTP, as a browser would.
 
+mod browser;
 mod helpers;
 
 mod error_pages;
 mod public_pages;
+mod quality;
 mod startup;
 mod static_assets;

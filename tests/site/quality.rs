@@ -1,0 +1,114 @@
+//! Checks of the standards every page must meet: valid HTML (the W3C's Nu validator),
+//! WCAG 2.1 AA (axe-core in a real Chromium), usable at 320 px, reachable by keyboard.
+
+use std::process::Command;
+
+use defus::content::PageKey;
+use defus::i18n::Locale;
+
+use crate::browser::{Browser, JavaScript, test_tools};
+use crate::helpers::{TestApp, spawn_app};
+
+/// Every content page in both languages, plus error pages.
+fn all_paths() -> Vec<String> {
+    let mut paths: Vec<String> = PageKey::ALL
+        .iter()
+        .flat_map(|key| Locale::ALL.map(|locale| key.path(locale).to_owned()))
+        .collect();
+    paths.push("/gibt-es-nicht".into());
+    paths.push("/en/does-not-exist".into());
+    paths
+}
+
+async fn body_of(app: &TestApp, path: &str) -> String {
+    app.get(path).await.text().await.expect("body")
+}
+
+#[tokio::test]
+async fn every_page_is_valid_html() {
+    let app = spawn_app().await;
+    let folder = std::env::temp_dir().join(format!("defus-html-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let mut files = Vec::new();
+    for path in all_paths() {
+        let file = folder.join(format!("{}.html", path.replace('/', "_")));
+        std::fs::write(&file, body_of(&app, &path).await).unwrap();
+        files.push(file);
+    }
+
+    let validator = test_tools().join("vnu-jar/build/dist/vnu.jar");
+    assert!(validator.exists(), "vnu.jar is installed (run .ci/test)");
+    let output = Command::new("java")
+        .arg("-jar")
+        .arg(&validator)
+        .arg("--errors-only")
+        .arg("--format")
+        .arg("text")
+        .args(&files)
+        .output()
+        .expect("java runs the validator");
+    std::fs::remove_dir_all(&folder).ok();
+    let report = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "HTML errors:\n{report}");
+}
+
+#[tokio::test]
+async fn every_page_passes_the_wcag_2_1_aa_rules_of_axe() {
+    let app = spawn_app().await;
+    let browser = Browser::start(JavaScript::On).await;
+    let mut problems = Vec::new();
+    for path in all_paths() {
+        browser.client.goto(&app.url(&path)).await.unwrap();
+        for violation in browser.accessibility_violations().await {
+            problems.push(format!("{path}: {violation}"));
+        }
+    }
+    browser.close().await;
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[tokio::test]
+async fn pages_fit_a_320_pixel_screen_without_sideways_scrolling() {
+    let app = spawn_app().await;
+    let browser = Browser::start(JavaScript::On).await;
+    browser.client.set_window_size(320, 800).await.unwrap();
+    let viewport = browser.evaluate("window.innerWidth").await;
+    for key in PageKey::ALL {
+        for locale in Locale::ALL {
+            browser
+                .client
+                .goto(&app.url(key.path(locale)))
+                .await
+                .unwrap();
+            let width = browser
+                .evaluate("document.documentElement.scrollWidth")
+                .await;
+            assert!(
+                width.as_u64() <= viewport.as_u64(),
+                "{} is {width} px wide on a {viewport} px screen",
+                key.path(locale)
+            );
+        }
+    }
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_first_tab_reaches_the_visible_skip_link_without_javascript() {
+    let app = spawn_app().await;
+    let browser = Browser::start(JavaScript::Off).await;
+    browser.client.goto(&app.url("/en/goals")).await.unwrap();
+    let body = browser
+        .client
+        .find(fantoccini::Locator::Css("body"))
+        .await
+        .unwrap();
+    body.send_keys("\u{e004}").await.unwrap(); // Tab
+    let focused = browser.client.active_element().await.unwrap();
+    assert_eq!(focused.text().await.unwrap(), "Skip to content");
+    assert!(focused.is_displayed().await.unwrap());
+    focused.send_keys("\u{e007}").await.unwrap(); // Enter
+    let url = browser.client.current_url().await.unwrap();
+    assert_eq!(url.fragment(), Some("content"));
+    browser.close().await;
+}
