@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware;
 use axum::response::Redirect;
@@ -17,7 +18,7 @@ use crate::assets;
 use crate::content::PageKey;
 use crate::i18n::Locale;
 use crate::state::AppState;
-use crate::web::{error_page, public};
+use crate::web::{error_page, membership, public};
 
 /// Pages may use only what comes from this site: no scripts at all, no inline styles, nothing
 /// from another host, and no framing by other sites.
@@ -27,17 +28,34 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img
 /// A request that takes longer than this is answered with 503 instead of hanging.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The largest form body taken in: the inquiry form's longest possible content with room to spare.
+const FORM_BODY_LIMIT: usize = 32 * 1024;
+
 pub fn router(state: AppState) -> Router {
     let mut router = Router::new();
     for key in PageKey::ALL {
         for locale in Locale::ALL {
-            router = router.route(
-                key.path(locale),
-                get(move |state| public::show(state, key, locale)),
-            );
+            let route = if key == PageKey::Membership {
+                get(move |state| membership::show(state, locale))
+                    .post(move |state, peer, headers, body| {
+                        membership::submit(state, peer, headers, body, locale)
+                    })
+                    .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
+            } else {
+                get(move |state| public::show(state, key, locale))
+            };
+            router = router.route(key.path(locale), route);
         }
     }
     router
+        .route(
+            membership::RECEIPT_ROUTE_DE,
+            get(|state, reference| membership::receipt(state, reference, Locale::De)),
+        )
+        .route(
+            membership::RECEIPT_ROUTE_EN,
+            get(|state, reference| membership::receipt(state, reference, Locale::En)),
+        )
         .route("/en", get(|| async { Redirect::permanent("/en/") }))
         .route(&format!("{}{{file}}", assets::PREFIX), get(assets::serve))
         .fallback(error_page::not_found)

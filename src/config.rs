@@ -3,7 +3,13 @@
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::str::FromStr;
+use std::time::Duration;
+
+use axum::http::HeaderName;
+use lettre::Address;
+use lettre::message::Mailbox;
 
 /// Settings of the web server. `--help` lists them with their variables and defaults.
 #[derive(Debug, Clone, clap::Args)]
@@ -29,16 +35,116 @@ pub struct Config {
     #[arg(long, env = "INQUIRY_RETENTION_DAYS", default_value_t = 365,
           value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub inquiry_retention_days: u32,
+
+    #[command(flatten)]
+    pub mail: MailConfig,
+
+    #[command(flatten)]
+    pub form: FormConfig,
+}
+
+/// How the office email about each inquiry is sent.
+#[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Mail")]
+pub struct MailConfig {
+    /// SMTP server for the office emails, in lettre's URL form: `smtp://host:25`,
+    /// `smtp://user:password@host:587?tls=required` or `smtps://user:password@host`.
+    /// Without it, emails are written as .eml files into MAIL_DIR.
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// Folder for the .eml files written when SMTP_URL is not set.
+    #[arg(long, env = "MAIL_DIR", default_value = "var/mail")]
+    pub mail_dir: PathBuf,
+
+    /// Sender of the office emails: the site's own address, e.g. `DEFUS-Website <website@defus.org>`.
+    #[arg(
+        long,
+        env = "MAIL_FROM",
+        default_value = "DEFUS-Website <website@defus.org>"
+    )]
+    pub mail_from: Mailbox,
+
+    /// Recipient of the office emails. Defaults to the email address in the organisation facts.
+    #[arg(long, env = "OFFICE_EMAIL")]
+    pub office_email: Option<Address>,
+
+    /// Longest time one delivery attempt may take before it counts as failed.
+    #[arg(long, env = "MAIL_SEND_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub send_timeout: Duration,
+
+    /// Attempts after which an office email is marked as failed (staff see it in their area).
+    #[arg(long, env = "MAIL_MAX_ATTEMPTS", default_value_t = 12,
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub max_attempts: u32,
+
+    /// Wait before the first retry; it doubles with each further failure, plus random jitter.
+    #[arg(long, env = "MAIL_RETRY_DELAY", default_value = "1m", value_parser = humantime::parse_duration)]
+    pub retry_delay: Duration,
+
+    /// Longest wait between two attempts.
+    #[arg(long, env = "MAIL_RETRY_MAX_DELAY", default_value = "6h", value_parser = humantime::parse_duration)]
+    pub retry_max_delay: Duration,
+
+    /// How often the delivery worker looks for due emails (new inquiries wake it at once).
+    #[arg(long, env = "MAIL_POLL_INTERVAL", default_value = "15s", value_parser = humantime::parse_duration)]
+    pub poll_interval: Duration,
+}
+
+/// Protection of the inquiry form against spam, without CAPTCHA and without cookies.
+#[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Inquiry form")]
+pub struct FormConfig {
+    /// A form sent sooner than this after it was shown is taken for spam (stored, never mailed).
+    #[arg(long, env = "FORM_MIN_FILL_TIME", default_value = "3s", value_parser = humantime::parse_duration)]
+    pub min_fill_time: Duration,
+
+    /// A form older than this is shown again with the visitor's values, to be sent once more.
+    #[arg(long, env = "FORM_MAX_AGE", default_value = "24h", value_parser = humantime::parse_duration)]
+    pub max_age: Duration,
+
+    /// Inquiries one client may send per hour; more get a "too many requests" page. Counted in
+    /// memory only, under a keyed hash of the address, never stored.
+    #[arg(long, env = "INQUIRY_RATE_LIMIT", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate_limit_per_hour: u32,
+
+    /// Request header that carries the client's address when the site runs behind a reverse
+    /// proxy (e.g. `X-Forwarded-For`; its last entry is used). Unset: the connection's address.
+    #[arg(long, env = "CLIENT_IP_HEADER")]
+    pub client_ip_header: Option<HeaderName>,
 }
 
 impl Config {
-    /// The configuration with every default, pointing at `database_url`. Tests start from here.
+    /// The configuration with the defaults that `--help` shows, pointing at `database_url`.
+    /// Tests start from here, untouched by the environment of whoever runs them.
     pub fn with_database_url(database_url: impl Into<String>) -> Self {
         Self {
             database_url: database_url.into(),
             bind: SocketAddr::from(([127, 0, 0, 1], 3000)),
             base_url: None,
             inquiry_retention_days: 365,
+            mail: MailConfig {
+                smtp_url: None,
+                mail_dir: PathBuf::from("var/mail"),
+                // A literal that parses; `defaults_match_the_command_line` checks it.
+                mail_from: Mailbox::new(
+                    Some("DEFUS-Website".into()),
+                    Address::new_dangerous("website", "defus.org"),
+                ),
+                office_email: None,
+                send_timeout: Duration::from_secs(30),
+                max_attempts: 12,
+                retry_delay: Duration::from_secs(60),
+                retry_max_delay: Duration::from_secs(6 * 3600),
+                poll_interval: Duration::from_secs(15),
+            },
+            form: FormConfig {
+                min_fill_time: Duration::from_secs(3),
+                max_age: Duration::from_secs(24 * 3600),
+                rate_limit_per_hour: 5,
+                client_ip_header: None,
+            },
         }
     }
 }
@@ -92,9 +198,70 @@ impl fmt::Display for BaseUrl {
     }
 }
 
+/// The URL with its password replaced, so that it can appear in logs and error messages.
+pub fn redact_password(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|index| index + 3) else {
+        return url.to_owned();
+    };
+    let authority_end = url[scheme_end..]
+        .find(['/', '?'])
+        .map_or(url.len(), |index| scheme_end + index);
+    let Some(at) = url[scheme_end..authority_end].rfind('@') else {
+        return url.to_owned();
+    };
+    let credentials = &url[scheme_end..scheme_end + at];
+    match credentials.split_once(':') {
+        Some((user, _password)) => format!(
+            "{}{user}:***{}",
+            &url[..scheme_end],
+            &url[scheme_end + at..]
+        ),
+        None => url.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn defaults_match_the_command_line() {
+        #[derive(clap::Parser)]
+        struct Arguments {
+            #[command(flatten)]
+            config: Config,
+        }
+        let parsed = <Arguments as clap::Parser>::try_parse_from(["defus", "--database-url", "x"])
+            .unwrap()
+            .config;
+        assert_eq!(
+            format!("{parsed:?}"),
+            format!("{:?}", Config::with_database_url("x"))
+        );
+    }
+
+    #[test]
+    fn password_is_hidden_and_the_rest_kept() {
+        assert_eq!(
+            redact_password("postgres://defus:s3cr@t@db.example:5432/defus?sslmode=require"),
+            "postgres://defus:***@db.example:5432/defus?sslmode=require"
+        );
+        assert_eq!(
+            redact_password("smtps://mailer:pw@mail.example.org"),
+            "smtps://mailer:***@mail.example.org"
+        );
+    }
+
+    #[test]
+    fn urls_without_password_are_unchanged() {
+        for url in [
+            "postgres://localhost/defus",
+            "postgres://root@localhost/defus",
+            "smtp://127.0.0.1:2525",
+        ] {
+            assert_eq!(redact_password(url), url);
+        }
+    }
 
     #[test]
     fn base_url_drops_the_trailing_slash() {

@@ -6,7 +6,7 @@ use sqlx::migrate::MigrateDatabase;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres};
 
-use crate::MIGRATOR;
+use crate::{MIGRATOR, config};
 
 /// How long start-up waits for PostgreSQL before giving up with a clear message.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -27,7 +27,7 @@ pub enum DatabaseError {
 /// Connects to the database at `url`, creating it first if it does not exist, and brings its
 /// schema up to date.
 pub async fn connect_and_migrate(url: &str) -> Result<PgPool, DatabaseError> {
-    let shown_url = redact_password(url);
+    let shown_url = config::redact_password(url);
     let unreachable = |reason: String| DatabaseError::Unreachable {
         url: shown_url.clone(),
         reason,
@@ -69,52 +69,5 @@ async fn create_database(url: &str, shown_url: &str) -> Result<(), DatabaseError
             url: shown_url.to_owned(),
             source,
         }),
-    }
-}
-
-/// The URL with its password replaced, so that it can appear in logs and error messages.
-pub fn redact_password(url: &str) -> String {
-    let Some(scheme_end) = url.find("://").map(|index| index + 3) else {
-        return url.to_owned();
-    };
-    let authority_end = url[scheme_end..]
-        .find(['/', '?'])
-        .map_or(url.len(), |index| scheme_end + index);
-    let Some(at) = url[scheme_end..authority_end].rfind('@') else {
-        return url.to_owned();
-    };
-    let credentials = &url[scheme_end..scheme_end + at];
-    match credentials.split_once(':') {
-        Some((user, _password)) => format!(
-            "{}{user}:***{}",
-            &url[..scheme_end],
-            &url[scheme_end + at..]
-        ),
-        None => url.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact_password;
-
-    #[test]
-    fn password_is_hidden_and_the_rest_kept() {
-        assert_eq!(
-            redact_password("postgres://defus:s3cr@t@db.example:5432/defus?sslmode=require"),
-            "postgres://defus:***@db.example:5432/defus?sslmode=require"
-        );
-    }
-
-    #[test]
-    fn urls_without_password_are_unchanged() {
-        assert_eq!(
-            redact_password("postgres://localhost/defus"),
-            "postgres://localhost/defus"
-        );
-        assert_eq!(
-            redact_password("postgres://root@localhost/defus"),
-            "postgres://root@localhost/defus"
-        );
     }
 }

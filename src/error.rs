@@ -9,6 +9,13 @@ use axum::response::{IntoResponse, Response};
 pub enum AppError {
     #[error("no page at this address")]
     NotFound,
+    /// A form body that is not URL-encoded UTF-8.
+    #[error("malformed form data")]
+    MalformedForm,
+    #[error("form data expected")]
+    UnsupportedMediaType,
+    #[error("rate limit exceeded")]
+    TooManyRequests,
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("template error: {0}")]
@@ -22,6 +29,9 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::MalformedForm => StatusCode::BAD_REQUEST,
+            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             // The database is down or overloaded: a passing state, and the visitor should retry.
             AppError::Database(
                 sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),

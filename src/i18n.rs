@@ -4,6 +4,9 @@
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Europe::Berlin;
 
+use crate::inquiry::fields::FieldError;
+use crate::inquiry::form::Field;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Locale {
     De,
@@ -62,6 +65,13 @@ impl Locale {
 /// The calendar date in the office's time zone as `YYYY-MM-DD`, for `<time datetime>`.
 pub fn iso_date(at: DateTime<Utc>) -> String {
     at.with_timezone(&Berlin).format("%Y-%m-%d").to_string()
+}
+
+/// Date and time in the office's time zone, as German readers write it: `01.07.2026, 10:30 Uhr`.
+pub fn berlin_date_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Berlin)
+        .format("%d.%m.%Y, %H:%M Uhr")
+        .to_string()
 }
 
 /// The fixed words of the interface in one language.
@@ -127,7 +137,7 @@ pub static GERMAN: Ui = Ui {
     contact_person: "Ansprechperson",
     chairs_heading: "Vorsitz",
     chairs_intro: "Den Vorsitz des Vereins haben derzeit inne:",
-    membership_contact_heading: "Fragen zur Mitgliedschaft",
+    membership_contact_heading: "Kontakt zur Geschäftsstelle",
     barrier_report_heading: "Barrieren melden",
     barrier_report_text: "Ist Ihnen auf dieser Website eine Barriere aufgefallen? Schreiben Sie uns oder rufen Sie uns an – wir antworten Ihnen und beheben das Problem so bald wie möglich.",
     controller_heading: "Verantwortliche Stelle",
@@ -186,7 +196,7 @@ pub static ENGLISH: Ui = Ui {
     contact_person: "Contact person",
     chairs_heading: "Chair",
     chairs_intro: "The association is currently chaired by:",
-    membership_contact_heading: "Questions about membership",
+    membership_contact_heading: "Contacting the office",
     barrier_report_heading: "Report a barrier",
     barrier_report_text: "Have you come across a barrier on this website? Write to us or give us a call – we will reply and fix the problem as soon as we can.",
     controller_heading: "Controller",
@@ -231,6 +241,221 @@ pub static ENGLISH: Ui = Ui {
     server_error_text: "An error occurred on our side while showing this page. Please try again later.",
 };
 
+/// The words of the membership inquiry form and its confirmation page.
+pub struct FormText {
+    pub heading: &'static str,
+    pub intro: &'static str,
+    pub required: &'static str,
+    pub optional: &'static str,
+    pub organisation: &'static str,
+    pub contact_name: &'static str,
+    pub role: &'static str,
+    pub role_hint: &'static str,
+    pub email: &'static str,
+    pub email_hint: &'static str,
+    pub phone: &'static str,
+    pub phone_hint: &'static str,
+    pub efus_member: &'static str,
+    pub efus_hint_before_link: &'static str,
+    pub efus_hint_after_link: &'static str,
+    pub efus_yes: &'static str,
+    pub efus_no: &'static str,
+    pub efus_pending: &'static str,
+    pub efus_unknown: &'static str,
+    pub message: &'static str,
+    pub message_hint: &'static str,
+    pub honeypot: &'static str,
+    pub privacy_before_link: &'static str,
+    pub privacy_link: &'static str,
+    pub privacy_after_link: &'static str,
+    pub submit: &'static str,
+    pub error_summary: &'static str,
+    pub error_prefix: &'static str,
+    pub title_error_prefix: &'static str,
+    pub notice_expired: &'static str,
+    pub notice_invalid: &'static str,
+    pub notice_unavailable: &'static str,
+    pub receipt_title: &'static str,
+    pub receipt_text: &'static str,
+    pub receipt_reference: &'static str,
+    pub receipt_next: &'static str,
+    pub receipt_efus_before_link: &'static str,
+    pub receipt_efus_after_link: &'static str,
+    pub receipt_back: &'static str,
+}
+
+pub static GERMAN_FORM: FormText = FormText {
+    heading: "Mitgliedschaft anfragen",
+    intro: "Mit diesem Formular bitten Sie die Geschäftsstelle um Aufnahme Ihrer Kommune oder um Auskunft zur Mitgliedschaft. Wir melden uns bei Ihnen.",
+    required: "Pflichtfeld",
+    optional: "optional",
+    organisation: "Kommune / Organisation",
+    contact_name: "Ansprechperson",
+    role: "Funktion / Dienststelle",
+    role_hint: "Zum Beispiel: Leitung Ordnungsamt, Kommunaler Präventionsrat",
+    email: "E-Mail (dienstlich)",
+    email_hint: "An diese Adresse schreibt Ihnen die Geschäftsstelle.",
+    phone: "Telefon",
+    phone_hint: "Ziffern, Leerzeichen und + ( ) / -",
+    efus_member: "Ist Ihre Kommune Mitglied bei EFUS?",
+    efus_hint_before_link: "Mitglied bei DEFUS können Kommunen werden, die dem Europäischen Forum für Urbane Sicherheit angehören. Wie Ihre Kommune EFUS beitritt, erfahren Sie auf ",
+    efus_hint_after_link: ".",
+    efus_yes: "Ja",
+    efus_no: "Nein",
+    efus_pending: "Der Beitritt ist beantragt",
+    efus_unknown: "Weiß ich nicht",
+    message: "Nachricht",
+    message_hint: "Höchstens 5.000 Zeichen.",
+    honeypot: "Bitte lassen Sie dieses Feld leer.",
+    privacy_before_link: "Ihre Angaben werden gespeichert und per E-Mail an unsere Geschäftsstelle weitergeleitet, um Ihre Anfrage zu beantworten. Näheres in der ",
+    privacy_link: "Datenschutzerklärung",
+    privacy_after_link: ".",
+    submit: "Anfrage senden",
+    error_summary: "Bitte prüfen Sie Ihre Angaben",
+    error_prefix: "Fehler:",
+    title_error_prefix: "Fehler: ",
+    notice_expired: "Das Formular war sehr lange geöffnet. Ihre Angaben sind erhalten – bitte senden Sie es noch einmal ab.",
+    notice_invalid: "Das Formular konnte nicht zugeordnet werden. Ihre Angaben sind erhalten – bitte senden Sie es noch einmal ab.",
+    notice_unavailable: "Ihre Anfrage konnte gerade nicht gespeichert werden. Ihre Angaben sind erhalten – bitte versuchen Sie es in wenigen Minuten noch einmal.",
+    receipt_title: "Ihre Anfrage ist eingegangen",
+    receipt_text: "Vielen Dank! Ihre Mitgliedschaftsanfrage ist bei uns eingegangen.",
+    receipt_reference: "Ihre Referenz",
+    receipt_next: "Die Geschäftsstelle meldet sich bei Ihnen. Bitte geben Sie bei Rückfragen Ihre Referenz an.",
+    receipt_efus_before_link: "Bitte beachten Sie: Mitglied bei DEFUS können Kommunen werden, die Mitglied beim Europäischen Forum für Urbane Sicherheit (EFUS) sind. Wie Ihre Kommune EFUS beitritt, erfahren Sie auf ",
+    receipt_efus_after_link: ".",
+    receipt_back: "Zur Startseite",
+};
+
+pub static ENGLISH_FORM: FormText = FormText {
+    heading: "Ask about membership",
+    intro: "Use this form to ask the office to admit your municipality, or to ask about membership. We will get back to you.",
+    required: "required",
+    optional: "optional",
+    organisation: "Municipality / organisation",
+    contact_name: "Contact person",
+    role: "Role / department",
+    role_hint: "For example: head of the public order office, crime prevention council",
+    email: "Email (work)",
+    email_hint: "The office will write to you at this address.",
+    phone: "Phone",
+    phone_hint: "Digits, spaces and + ( ) / -",
+    efus_member: "Is your municipality a member of EFUS?",
+    efus_hint_before_link: "Municipalities that belong to the European Forum for Urban Security can become members of DEFUS. You can find out how your municipality can join EFUS at ",
+    efus_hint_after_link: ".",
+    efus_yes: "Yes",
+    efus_no: "No",
+    efus_pending: "We have applied to join",
+    efus_unknown: "I don't know",
+    message: "Message",
+    message_hint: "5,000 characters at most.",
+    honeypot: "Please leave this field empty.",
+    privacy_before_link: "Your details are stored and forwarded by email to our office in order to answer your inquiry. More in our ",
+    privacy_link: "privacy policy",
+    privacy_after_link: ".",
+    submit: "Send inquiry",
+    error_summary: "Please check your entries",
+    error_prefix: "Error:",
+    title_error_prefix: "Error: ",
+    notice_expired: "The form was open for a very long time. Your entries have been kept – please send it again.",
+    notice_invalid: "We could not match this form. Your entries have been kept – please send it again.",
+    notice_unavailable: "We could not store your inquiry just now. Your entries have been kept – please try again in a few minutes.",
+    receipt_title: "We have received your inquiry",
+    receipt_text: "Thank you! Your membership inquiry has reached us.",
+    receipt_reference: "Your reference",
+    receipt_next: "The office will get back to you. Please quote your reference if you contact us about it.",
+    receipt_efus_before_link: "Please note: municipalities that are members of the European Forum for Urban Security (EFUS) can become members of DEFUS. You can find out how your municipality can join EFUS at ",
+    receipt_efus_after_link: ".",
+    receipt_back: "Go to the home page",
+};
+
+impl Locale {
+    pub fn form_text(self) -> &'static FormText {
+        match self {
+            Locale::De => &GERMAN_FORM,
+            Locale::En => &ENGLISH_FORM,
+        }
+    }
+
+    /// The message shown at `field` for `error`.
+    pub fn field_error(self, field: Field, error: FieldError) -> String {
+        match (self, error) {
+            (Locale::De, FieldError::Required) => match field {
+                Field::Organisation => "Bitte geben Sie Ihre Kommune oder Organisation an.".into(),
+                Field::ContactName => "Bitte geben Sie Ihren Namen an.".into(),
+                Field::Email => "Bitte geben Sie Ihre dienstliche E-Mail-Adresse an.".into(),
+                Field::EfusMember => {
+                    "Bitte wählen Sie aus, ob Ihre Kommune Mitglied bei EFUS ist.".into()
+                }
+                _ => "Bitte füllen Sie dieses Feld aus.".into(),
+            },
+            (Locale::En, FieldError::Required) => match field {
+                Field::Organisation => "Please enter your municipality or organisation.".into(),
+                Field::ContactName => "Please enter your name.".into(),
+                Field::Email => "Please enter your work email address.".into(),
+                Field::EfusMember => {
+                    "Please choose whether your municipality is a member of EFUS.".into()
+                }
+                _ => "Please fill in this field.".into(),
+            },
+            (Locale::De, FieldError::TooShort { min }) => {
+                format!("Bitte geben Sie mindestens {min} Zeichen ein.")
+            }
+            (Locale::En, FieldError::TooShort { min }) => {
+                format!("Please enter at least {min} characters.")
+            }
+            (Locale::De, FieldError::TooLong { max }) => {
+                format!(
+                    "Bitte kürzen Sie Ihre Eingabe auf höchstens {} Zeichen.",
+                    group_thousands(max, '.')
+                )
+            }
+            (Locale::En, FieldError::TooLong { max }) => {
+                format!(
+                    "Please shorten this to {} characters or fewer.",
+                    group_thousands(max, ',')
+                )
+            }
+            (Locale::De, FieldError::ControlCharacter) => {
+                "Bitte verwenden Sie hier keine Zeilenumbrüche oder Steuerzeichen.".into()
+            }
+            (Locale::En, FieldError::ControlCharacter) => {
+                "Please do not use line breaks or control characters here.".into()
+            }
+            (Locale::De, FieldError::InvalidEmail) => {
+                "Bitte geben Sie eine E-Mail-Adresse in der Form name@stadt.de an.".into()
+            }
+            (Locale::En, FieldError::InvalidEmail) => {
+                "Please enter an email address in the form name@city.de.".into()
+            }
+            (Locale::De, FieldError::InvalidPhone) => {
+                "Bitte verwenden Sie nur Ziffern, Leerzeichen und die Zeichen + ( ) / -.".into()
+            }
+            (Locale::En, FieldError::InvalidPhone) => {
+                "Please use only digits, spaces and the characters + ( ) / -.".into()
+            }
+            (Locale::De, FieldError::InvalidChoice) => {
+                "Bitte wählen Sie eine der angebotenen Antworten.".into()
+            }
+            (Locale::En, FieldError::InvalidChoice) => {
+                "Please choose one of the answers offered.".into()
+            }
+        }
+    }
+}
+
+/// `5000` as `5.000` (German) or `5,000` (English).
+fn group_thousands(number: usize, separator: char) -> String {
+    let digits = number.to_string();
+    let mut grouped = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            grouped.push(separator);
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,5 +477,12 @@ mod tests {
         assert_eq!(Locale::De.format_date(at), "1. Januar 2026");
         assert_eq!(Locale::En.format_date(at), "1 January 2026");
         assert_eq!(iso_date(at), "2026-01-01");
+    }
+
+    #[test]
+    fn long_numbers_are_grouped_as_each_language_writes_them() {
+        assert_eq!(group_thousands(5000, '.'), "5.000");
+        assert_eq!(group_thousands(120, ','), "120");
+        assert_eq!(group_thousands(1234567, ','), "1,234,567");
     }
 }

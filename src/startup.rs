@@ -4,15 +4,24 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use sqlx::PgPool;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
 
 use crate::app;
 use crate::config::Config;
 use crate::content::{defaults, facts};
 use crate::database::{self, DatabaseError};
-use crate::state::{AppState, SiteSettings};
+use crate::inquiry::rate_limit::RateLimiter;
+use crate::inquiry::retention;
+use crate::inquiry::token::{FormTokenKey, KEY_LENGTH};
+use crate::mail::transport::{MailSetupError, MailTransport};
+use crate::mail::worker::DeliveryWorker;
+use crate::secrets;
+use crate::state::{AppState, InquiryIntake, SiteSettings};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -20,6 +29,10 @@ pub enum StartupError {
     Database(#[from] DatabaseError),
     #[error("cannot store the default content: {0}")]
     DefaultContent(sqlx::Error),
+    #[error("cannot load or create the form token key: {0}")]
+    FormTokenKey(sqlx::Error),
+    #[error(transparent)]
+    Mail(#[from] MailSetupError),
     #[error("cannot listen on BIND={address}: {source}")]
     Bind {
         address: SocketAddr,
@@ -27,21 +40,48 @@ pub enum StartupError {
     },
 }
 
-/// A site that is ready to serve: database prepared, port bound.
+/// A site that is ready to serve: database prepared, mail transport set up, port bound.
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    delivery: DeliveryWorker,
+    retention_days: u32,
 }
 
 impl Application {
     /// Prepares the database named by `config` (creating and migrating it as needed, inserting
-    /// default content where it is missing) and binds the listening socket.
+    /// default content where it is missing), sets up mail and binds the listening socket.
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
         let pool = database::connect_and_migrate(&config.database_url).await?;
         defaults::insert_missing(&pool)
             .await
             .map_err(StartupError::DefaultContent)?;
         report_incomplete_legal_notice(&pool).await;
+
+        let transport = MailTransport::from_config(&config.mail).await?;
+        tracing::info!("office emails go to {transport}");
+        let mail_wake = Arc::new(Notify::new());
+        let delivery = DeliveryWorker::new(
+            pool.clone(),
+            Arc::new(transport),
+            &config.mail,
+            Arc::clone(&mail_wake),
+        );
+        let token_key = secrets::load_or_create::<KEY_LENGTH>(&pool, "form-token")
+            .await
+            .map_err(StartupError::FormTokenKey)?;
+        let intake = InquiryIntake {
+            tokens: FormTokenKey::new(token_key, config.form.max_age),
+            rate_limiter: RateLimiter::new(
+                config.form.rate_limit_per_hour,
+                Duration::from_secs(3600),
+            ),
+            min_fill_time: config.form.min_fill_time,
+            client_ip_header: config.form.client_ip_header.clone(),
+            message_id_domain: config.mail.mail_from.email.domain().to_owned(),
+            mail_wake,
+        };
+
         let listener =
             TcpListener::bind(config.bind)
                 .await
@@ -58,7 +98,10 @@ impl Application {
             state: AppState {
                 pool,
                 site: Arc::new(SiteSettings::new(config, listening_on)),
+                intake: Arc::new(intake),
             },
+            delivery,
+            retention_days: config.inquiry_retention_days,
         })
     }
 
@@ -71,15 +114,40 @@ impl Application {
         &self.state.pool
     }
 
-    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    /// Serves, delivers office emails and deletes expired inquiries until `shutdown` completes;
+    /// then finishes the requests in flight and the email being sent, and returns.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
+        let stop = CancellationToken::new();
+        let delivery = tokio::spawn(self.delivery.run(stop.clone()));
+        let retention = tokio::spawn(retention::run(
+            self.state.pool.clone(),
+            self.retention_days,
+            stop.clone(),
+        ));
         let router = app::router(self.state);
-        axum::serve(self.listener, router)
-            .with_graceful_shutdown(shutdown)
-            .await
+        let stop_everything = {
+            let stop = stop.clone();
+            async move {
+                shutdown.await;
+                stop.cancel();
+            }
+        };
+        let served = axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(stop_everything)
+        .await;
+        stop.cancel();
+        for (task, name) in [(delivery, "mail delivery"), (retention, "retention")] {
+            if let Err(error) = task.await {
+                tracing::error!(%error, "the {name} task ended abnormally");
+            }
+        }
+        served
     }
 }
 
@@ -126,5 +194,5 @@ pub async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    tracing::info!("shutting down: finishing requests in flight");
+    tracing::info!("shutting down: finishing requests in flight and the email being sent");
 }

@@ -2,15 +2,21 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
+use axum::http::HeaderName;
 use sqlx::PgPool;
+use tokio::sync::Notify;
 
 use crate::config::{BaseUrl, Config};
+use crate::inquiry::rate_limit::RateLimiter;
+use crate::inquiry::token::FormTokenKey;
 
 #[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
     pub site: Arc<SiteSettings>,
+    pub intake: Arc<InquiryIntake>,
 }
 
 /// Settings that shape what pages say, fixed for the life of the process.
@@ -31,4 +37,17 @@ impl SiteSettings {
             inquiry_retention_days: config.inquiry_retention_days,
         }
     }
+}
+
+/// What the inquiry form needs to take in submissions.
+pub struct InquiryIntake {
+    pub tokens: FormTokenKey,
+    pub rate_limiter: RateLimiter,
+    pub min_fill_time: Duration,
+    /// CLIENT_IP_HEADER, when the site runs behind a reverse proxy.
+    pub client_ip_header: Option<HeaderName>,
+    /// The domain of MAIL_FROM, for the office emails' Message-IDs.
+    pub message_id_domain: String,
+    /// Wakes the delivery worker when an inquiry has queued an email.
+    pub mail_wake: Arc<Notify>,
 }

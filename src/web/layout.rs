@@ -15,7 +15,7 @@ pub struct Layout<'a> {
     /// The page the visitor is on, marked with `aria-current` in the navigation.
     pub current_page: Option<PageKey>,
     /// The same content in the other language, for the language switch.
-    pub counterpart_path: &'static str,
+    pub counterpart_path: String,
     /// The absolute URLs of both language versions, for `hreflang` alternates.
     pub language_versions: Option<[(Locale, String); 2]>,
     /// `None` only when the facts could not be loaded (e.g. on an error page while the
@@ -50,7 +50,7 @@ impl<'a> Layout<'a> {
             document_title,
             meta_description: Some(meta_description),
             current_page: Some(key),
-            counterpart_path: key.path(locale.other()),
+            counterpart_path: key.path(locale.other()).to_owned(),
             language_versions: Some(
                 Locale::ALL.map(|version| (version, site.base_url.join(key.path(version)))),
             ),
@@ -67,10 +67,30 @@ impl<'a> Layout<'a> {
             document_title: format!("{title} – {site_name}"),
             meta_description: None,
             current_page: None,
-            counterpart_path: PageKey::Start.path(locale.other()),
+            counterpart_path: PageKey::Start.path(locale.other()).to_owned(),
             language_versions: None,
             facts,
         }
+    }
+
+    /// Marks the page as part of `section` in the navigation (e.g. a form's confirmation
+    /// belongs to Membership).
+    pub fn in_section(mut self, section: PageKey) -> Self {
+        self.current_page = Some(section);
+        self
+    }
+
+    /// Sets where the language switch leads, when the page has a counterpart of its own.
+    pub fn with_counterpart(mut self, path: String) -> Self {
+        self.counterpart_path = path;
+        self
+    }
+
+    /// Prefixes the document title, e.g. with "Fehler: " while a form shows errors, so that
+    /// screen reader users hear it first.
+    pub fn with_title_prefix(mut self, prefix: &str) -> Self {
+        self.document_title.insert_str(0, prefix);
+        self
     }
 
     pub fn home_path(&self) -> &'static str {

@@ -10,6 +10,8 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 use tokio::process::{Child, Command};
 
+use crate::helpers::free_port;
+
 /// Whether pages may run JavaScript. Visitors' pages must work without it; the accessibility
 /// checker itself needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,13 +29,6 @@ pub struct Browser {
 /// Where .ci/test installs the checkers (axe-core, vnu-jar) from npm.
 pub fn test_tools() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/node_modules")
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|address| address.port())
-        .expect("a free port")
 }
 
 impl Browser {

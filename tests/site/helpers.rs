@@ -1,13 +1,17 @@
 //! What the scenarios share: a throw-away database, the running app, and HTML selectors.
 
+use std::path::PathBuf;
+use std::process::Stdio;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use defus::config::Config;
 use defus::startup::Application;
 use reqwest::redirect::Policy;
 use scraper::{ElementRef, Html, Selector};
 use sqlx::{Connection, Executor, PgConnection, PgPool};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
 use tokio::sync::oneshot;
 
 /// The PostgreSQL server the tests create their databases on. Override with
@@ -40,6 +44,10 @@ impl TestDatabase {
         format!("{}/{}", postgres_server(), self.name)
     }
 
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// Whether the database exists, asked of the server's maintenance database.
     pub async fn exists(&self) -> bool {
         let mut connection = maintenance_connection().await;
@@ -51,7 +59,8 @@ impl TestDatabase {
     }
 }
 
-async fn maintenance_connection() -> PgConnection {
+/// A connection to the server's maintenance database, for what a test does as operator.
+pub async fn maintenance_connection() -> PgConnection {
     PgConnection::connect(&format!("{}/postgres", postgres_server()))
         .await
         .expect("connect to the PostgreSQL server for tests (is it running?)")
@@ -88,6 +97,9 @@ pub struct TestApp {
     /// A connection pool of the test's own to the application's database.
     pub pool: PgPool,
     pub client: reqwest::Client,
+    /// Where the app writes office emails when no SMTP server is configured.
+    pub mail_dir: PathBuf,
+    database_url: String,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     // Declared last so that it is dropped after the server has stopped.
@@ -107,15 +119,36 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     start(config, database).await
 }
 
-/// The configuration the tests start from: the given database and a free port.
+/// The configuration the tests start from: the given database, a free port, mail written to a
+/// folder of the test's own, and quick timings, so that no test waits for minutes. A form may be
+/// sent at once; the tests of the "too fast" rule set a minimum fill time themselves.
 pub fn test_config(database: &TestDatabase) -> Config {
     let mut config = Config::with_database_url(database.url());
     config.bind = "127.0.0.1:0".parse().expect("socket address");
+    config.mail.smtp_url = None;
+    config.mail.mail_dir = std::env::temp_dir().join(format!("{}-mail", database.name()));
+    config.mail.office_email = None;
+    config.mail.send_timeout = Duration::from_secs(2);
+    config.mail.retry_delay = Duration::from_millis(200);
+    config.mail.retry_max_delay = Duration::from_secs(1);
+    config.mail.poll_interval = Duration::from_millis(100);
+    config.form.min_fill_time = Duration::ZERO;
+    config.form.rate_limit_per_hour = 1000;
     config
 }
 
 /// Starts the app with `config`, which must point at `database`.
 pub async fn start(config: Config, database: TestDatabase) -> TestApp {
+    launch(config, Some(database)).await
+}
+
+/// Starts one more instance on the database of an app that is already running.
+pub async fn start_another_instance(config: Config) -> TestApp {
+    launch(config, None).await
+}
+
+async fn launch(config: Config, database: Option<TestDatabase>) -> TestApp {
+    let mail_dir = config.mail.mail_dir.clone();
     let application = Application::build(&config)
         .await
         .expect("the application starts");
@@ -123,7 +156,10 @@ pub async fn start(config: Config, database: TestDatabase) -> TestApp {
         "http://{}",
         application.local_addr().expect("bound address")
     );
-    let pool = PgPool::connect(&database.url()).await.expect("test pool");
+    let config_database_url = config.database_url.clone();
+    let pool = PgPool::connect(&config.database_url)
+        .await
+        .expect("test pool");
     let (stop, stopped) = oneshot::channel();
     let server = tokio::spawn(async move {
         application
@@ -137,9 +173,11 @@ pub async fn start(config: Config, database: TestDatabase) -> TestApp {
         address,
         pool,
         client: client(),
+        mail_dir,
+        database_url: config_database_url,
         stop: Some(stop),
         server: Some(server),
-        database: Some(database),
+        database,
     }
 }
 
@@ -152,6 +190,10 @@ pub fn client() -> reqwest::Client {
 }
 
 impl TestApp {
+    pub fn database_url(&self) -> &str {
+        &self.database_url
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
@@ -195,7 +237,153 @@ impl Drop for TestApp {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        let _ = std::fs::remove_dir_all(&self.mail_dir);
     }
+}
+
+/// The fields of a complete, valid inquiry, with umlauts where people would type them.
+pub fn valid_inquiry() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("organisation", "Hansestadt Lüneburg"),
+        ("contact_name", "Jürgen Weiß"),
+        ("role", "Fachbereich Sicherheit und Ordnung"),
+        ("email", "j.weiss@stadt.lueneburg.de"),
+        ("phone", "+49 4131 309-0"),
+        ("efus_member", "yes"),
+        (
+            "message",
+            "Wir möchten gern beitreten.\nViele Grüße aus Lüneburg",
+        ),
+    ]
+}
+
+/// `fields` with `name` set to `value` (added if missing).
+pub fn with_field(
+    mut fields: Vec<(&'static str, &'static str)>,
+    name: &'static str,
+    value: &'static str,
+) -> Vec<(&'static str, &'static str)> {
+    match fields.iter_mut().find(|(field, _)| *field == name) {
+        Some(slot) => slot.1 = value,
+        None => fields.push((name, value)),
+    }
+    fields
+}
+
+impl TestApp {
+    /// The form token of a freshly shown form on `path`.
+    pub async fn form_token(&self, path: &str) -> String {
+        self.page(path, 200)
+            .await
+            .attribute("form input[name=form_token]", "value")
+            .expect("a form token")
+    }
+
+    /// Shows the form on `path` and sends it with `fields`, as a browser would.
+    pub async fn submit_inquiry(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.form_token(path).await;
+        self.post_form(path, fields, &token).await
+    }
+
+    /// Sends `fields` with `token` to `path`.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        token: &str,
+    ) -> reqwest::Response {
+        let mut body: Vec<(&str, &str)> = fields.to_vec();
+        body.push(("form_token", token));
+        body.push(("website", ""));
+        self.client
+            .post(self.url(path))
+            .form(&body)
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+            .fetch_one(&self.pool)
+            .await
+            .expect("count query")
+    }
+
+    /// Waits until `sql` (a count) returns `expected`.
+    pub async fn wait_for_count(&self, sql: &str, expected: i64) {
+        for _ in 0..200 {
+            if self.count(sql).await == expected {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!(
+            "waited for {sql} = {expected}, got {}",
+            self.count(sql).await
+        );
+    }
+}
+
+/// A port nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free port")
+}
+
+/// The real `defus` binary with the given arguments and environment, its log captured. Settings
+/// the caller does not give are removed from the environment, so the defaults apply.
+pub fn binary(args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_defus"));
+    command.args(args);
+    for variable in [
+        "DATABASE_URL",
+        "BIND",
+        "BASE_URL",
+        "SMTP_URL",
+        "MAIL_DIR",
+        "MAIL_FROM",
+        "OFFICE_EMAIL",
+        "MAIL_POLL_INTERVAL",
+        "MAIL_SEND_TIMEOUT",
+        "FORM_MIN_FILL_TIME",
+    ] {
+        command.env_remove(variable);
+    }
+    command
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command
+}
+
+/// Waits until the running binary logs `needle`, returning everything logged so far.
+pub async fn wait_for_log(child: &mut Child, needle: &str) -> String {
+    let stderr = child.stderr.as_mut().expect("piped stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let mut log = String::new();
+    let found = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            log.push_str(&line);
+            log.push('\n');
+            if line.contains(needle) {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert!(
+        matches!(found, Ok(true)),
+        "waited for {needle:?} in:\n{log}"
+    );
+    log
 }
 
 /// A parsed HTML page, queried with CSS selectors.

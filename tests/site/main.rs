@@ -3,8 +3,12 @@
 
 mod browser;
 mod helpers;
+mod smtp;
 
 mod error_pages;
+mod form_in_browser;
+mod inquiry_form;
+mod mail_delivery;
 mod public_pages;
 mod quality;
 mod startup;

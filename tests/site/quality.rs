@@ -7,7 +7,7 @@ use defus::content::PageKey;
 use defus::i18n::Locale;
 
 use crate::browser::{Browser, JavaScript, test_tools};
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app, valid_inquiry, with_field};
 
 /// Every content page in both languages, plus error pages.
 fn all_paths() -> Vec<String> {
@@ -24,6 +24,44 @@ async fn body_of(app: &TestApp, path: &str) -> String {
     app.get(path).await.text().await.expect("body")
 }
 
+/// The pages the inquiry form leads to: the form with every kind of message, and the
+/// confirmation page. Returns (name, URL path or None, HTML).
+async fn form_states(app: &TestApp) -> Vec<(String, Option<String>, String)> {
+    let mut states = Vec::new();
+    for (path, fields) in [
+        (
+            "/mitgliedschaft",
+            with_field(with_field(valid_inquiry(), "email", "x"), "efus_member", ""),
+        ),
+        (
+            "/en/membership",
+            with_field(valid_inquiry(), "contact_name", ""),
+        ),
+    ] {
+        let response = app.submit_inquiry(path, &fields).await;
+        states.push((
+            format!("{path} with errors"),
+            None,
+            response.text().await.unwrap(),
+        ));
+    }
+    let expired = app
+        .post_form("/mitgliedschaft", &valid_inquiry(), "1.2.3")
+        .await;
+    states.push((
+        "/mitgliedschaft with a notice".into(),
+        None,
+        expired.text().await.unwrap(),
+    ));
+    for path in ["/mitgliedschaft", "/en/membership"] {
+        let response = app.submit_inquiry(path, &valid_inquiry()).await;
+        let receipt = response.headers()["location"].to_str().unwrap().to_owned();
+        let html = body_of(app, &receipt).await;
+        states.push((receipt.clone(), Some(receipt), html));
+    }
+    states
+}
+
 #[tokio::test]
 async fn every_page_is_valid_html() {
     let app = spawn_app().await;
@@ -33,6 +71,11 @@ async fn every_page_is_valid_html() {
     for path in all_paths() {
         let file = folder.join(format!("{}.html", path.replace('/', "_")));
         std::fs::write(&file, body_of(&app, &path).await).unwrap();
+        files.push(file);
+    }
+    for (index, (_, _, html)) in form_states(&app).await.into_iter().enumerate() {
+        let file = folder.join(format!("form-state-{index}.html"));
+        std::fs::write(&file, html).unwrap();
         files.push(file);
     }
 
@@ -61,6 +104,33 @@ async fn every_page_passes_the_wcag_2_1_aa_rules_of_axe() {
         browser.client.goto(&app.url(&path)).await.unwrap();
         for violation in browser.accessibility_violations().await {
             problems.push(format!("{path}: {violation}"));
+        }
+    }
+    // The form with messages, as the browser gets it after sending it.
+    for path in ["/mitgliedschaft", "/en/membership"] {
+        browser.client.goto(&app.url(path)).await.unwrap();
+        let submit = browser
+            .client
+            .find(fantoccini::Locator::Css("form button[type=submit]"))
+            .await
+            .unwrap();
+        submit.click().await.unwrap();
+        browser
+            .client
+            .wait()
+            .for_element(fantoccini::Locator::Css(".error-summary"))
+            .await
+            .unwrap();
+        for violation in browser.accessibility_violations().await {
+            problems.push(format!("{path} with errors: {violation}"));
+        }
+    }
+    for (name, path, _) in form_states(&app).await {
+        if let Some(path) = path {
+            browser.client.goto(&app.url(&path)).await.unwrap();
+            for violation in browser.accessibility_violations().await {
+                problems.push(format!("{name}: {violation}"));
+            }
         }
     }
     browser.close().await;

@@ -1,13 +1,11 @@
 //! Starting the site: from an empty server, again on existing data, and when things are wrong.
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use defus::MIGRATOR;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::process::Command;
 
-use crate::helpers::{TestDatabase, start, test_config};
+use crate::helpers::{TestDatabase, binary, free_port, start, test_config, wait_for_log};
 
 #[tokio::test]
 async fn the_database_is_created_and_migrated_from_nothing() {
@@ -61,24 +59,6 @@ async fn a_second_start_keeps_edited_content_and_restores_only_what_is_missing()
     );
 }
 
-/// Runs the real binary with the given environment, capturing its log.
-fn binary(args: &[&str], env: &[(&str, &str)]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_defus"));
-    command
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .env_remove("BIND")
-        .env_remove("BASE_URL")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    command
-}
-
 #[tokio::test]
 async fn an_unreachable_database_gives_one_clear_line_and_a_failing_exit() {
     let output = tokio::time::timeout(
@@ -114,36 +94,6 @@ async fn help_names_every_setting_and_its_variable() {
             "{variable} in {help}"
         );
     }
-}
-
-/// Waits until the running binary logs `needle`, returning everything logged so far.
-async fn wait_for_log(child: &mut Child, needle: &str) -> String {
-    let stderr = child.stderr.as_mut().expect("piped stderr");
-    let mut lines = BufReader::new(stderr).lines();
-    let mut log = String::new();
-    let found = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Ok(Some(line)) = lines.next_line().await {
-            log.push_str(&line);
-            log.push('\n');
-            if line.contains(needle) {
-                return true;
-            }
-        }
-        false
-    })
-    .await;
-    assert!(
-        matches!(found, Ok(true)),
-        "waited for {needle:?} in:\n{log}"
-    );
-    log
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|address| address.port())
-        .expect("a free port")
 }
 
 #[tokio::test]

@@ -1,0 +1,330 @@
+//! The values of the inquiry form, each parsed once into a type that can only hold valid input.
+//! Storage and mail see only these types, so nothing unchecked reaches an email header.
+
+use std::fmt;
+use std::str::FromStr;
+
+use lettre::Address;
+
+/// Why a value was refused. The form shows it at the field, in the visitor's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldError {
+    Required,
+    TooShort {
+        min: usize,
+    },
+    TooLong {
+        max: usize,
+    },
+    /// A line break, NUL or other control character where only one line of text belongs.
+    ControlCharacter,
+    InvalidEmail,
+    InvalidPhone,
+    InvalidChoice,
+}
+
+/// One line of text: trimmed, `min..=max` characters, no control characters at all. Safe to
+/// use in an email header (subject, display name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SingleLine(String);
+
+impl SingleLine {
+    pub fn parse(input: &str, min: usize, max: usize) -> Result<Self, FieldError> {
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(FieldError::Required);
+        }
+        if text.chars().any(is_line_breaking_or_control) {
+            return Err(FieldError::ControlCharacter);
+        }
+        check_length(text, min, max)?;
+        Ok(Self(text.to_owned()))
+    }
+
+    /// An optional field: empty input is `None`, anything else must be valid.
+    pub fn parse_optional(input: &str, max: usize) -> Result<Option<Self>, FieldError> {
+        if input.trim().is_empty() {
+            return Ok(None);
+        }
+        Self::parse(input, 1, max).map(Some)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Free text over several lines: line breaks and tabs are kept (as `\n`), other control
+/// characters are refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MultiLine(String);
+
+impl MultiLine {
+    pub fn parse_optional(input: &str, max: usize) -> Result<Option<Self>, FieldError> {
+        let text = input.replace("\r\n", "\n").replace('\r', "\n");
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        if text
+            .chars()
+            .any(|c| c != '\n' && c != '\t' && is_line_breaking_or_control(c))
+        {
+            return Err(FieldError::ControlCharacter);
+        }
+        check_length(text, 0, max)?;
+        Ok(Some(Self(text.to_owned())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An email address as mail servers accept it, with a domain that has a dot (a work address,
+/// not `root@localhost`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailAddress(Address);
+
+impl EmailAddress {
+    pub const MAX_LENGTH: usize = 254;
+
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(FieldError::Required);
+        }
+        if text.chars().any(is_line_breaking_or_control) {
+            return Err(FieldError::ControlCharacter);
+        }
+        if text.chars().count() > Self::MAX_LENGTH {
+            return Err(FieldError::TooLong {
+                max: Self::MAX_LENGTH,
+            });
+        }
+        let address = Address::from_str(text).map_err(|_| FieldError::InvalidEmail)?;
+        let domain = address.domain();
+        if !domain.contains('.') || domain.starts_with('.') || domain.ends_with('.') {
+            return Err(FieldError::InvalidEmail);
+        }
+        Ok(Self(address))
+    }
+
+    pub fn address(&self) -> &Address {
+        &self.0
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_ref()
+    }
+}
+
+/// A phone number as people write it: digits, spaces and `+ ( ) / -`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhoneNumber(String);
+
+impl PhoneNumber {
+    pub const MAX_LENGTH: usize = 40;
+
+    pub fn parse_optional(input: &str) -> Result<Option<Self>, FieldError> {
+        let text = input.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        if text.chars().count() > Self::MAX_LENGTH {
+            return Err(FieldError::TooLong {
+                max: Self::MAX_LENGTH,
+            });
+        }
+        let allowed = |c: char| c.is_ascii_digit() || " +()/-".contains(c);
+        let digits = text.chars().filter(char::is_ascii_digit).count();
+        if !text.chars().all(allowed) || digits < 3 {
+            return Err(FieldError::InvalidPhone);
+        }
+        Ok(Some(Self(text.to_owned())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The answer to "Is your municipality a member of EFUS?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EfusMembership {
+    Yes,
+    No,
+    Pending,
+    Unknown,
+}
+
+impl EfusMembership {
+    pub const ALL: [EfusMembership; 4] = [
+        EfusMembership::Yes,
+        EfusMembership::No,
+        EfusMembership::Pending,
+        EfusMembership::Unknown,
+    ];
+
+    /// The value in the form and in the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            EfusMembership::Yes => "yes",
+            EfusMembership::No => "no",
+            EfusMembership::Pending => "pending",
+            EfusMembership::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        if input.trim().is_empty() {
+            return Err(FieldError::Required);
+        }
+        Self::from_code(input.trim()).ok_or(FieldError::InvalidChoice)
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|choice| choice.code() == code)
+    }
+}
+
+impl fmt::Display for EfusMembership {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+fn check_length(text: &str, min: usize, max: usize) -> Result<(), FieldError> {
+    let length = text.chars().count();
+    if length < min {
+        Err(FieldError::TooShort { min })
+    } else if length > max {
+        Err(FieldError::TooLong { max })
+    } else {
+        Ok(())
+    }
+}
+
+/// Control characters, and the Unicode line and paragraph separators, which some programs
+/// treat as line breaks.
+fn is_line_breaking_or_control(c: char) -> bool {
+    c.is_control() || c == '\u{2028}' || c == '\u{2029}'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_line_text_is_trimmed_and_measured_in_characters() {
+        let name = SingleLine::parse("  Jürgen Müßig ", 2, 120).unwrap();
+        assert_eq!(name.as_str(), "Jürgen Müßig");
+        assert_eq!(
+            SingleLine::parse("Ü", 2, 120),
+            Err(FieldError::TooShort { min: 2 })
+        );
+        assert_eq!(
+            SingleLine::parse("ÄÖ", 2, 2).map(|text| text.0),
+            Ok("ÄÖ".into())
+        );
+        assert_eq!(
+            SingleLine::parse("ÄÖÜ", 2, 2),
+            Err(FieldError::TooLong { max: 2 })
+        );
+        assert_eq!(SingleLine::parse("   ", 2, 120), Err(FieldError::Required));
+    }
+
+    #[test]
+    fn single_line_text_refuses_every_control_character() {
+        for hostile in [
+            "Stadt\r\nBcc: victim@example.org",
+            "Stadt\nX",
+            "Stadt\rX",
+            "Stadt\0X",
+            "Stadt\tX",
+            "Stadt\u{1b}[31mX",
+            "Stadt\u{85}X",
+            "Stadt\u{2028}X",
+        ] {
+            assert_eq!(
+                SingleLine::parse(hostile, 2, 200),
+                Err(FieldError::ControlCharacter),
+                "{hostile:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn optional_single_line_may_be_empty() {
+        assert_eq!(SingleLine::parse_optional("  ", 120), Ok(None));
+        assert!(SingleLine::parse_optional(&"x".repeat(121), 120).is_err());
+    }
+
+    #[test]
+    fn multi_line_text_keeps_line_breaks_and_normalises_them() {
+        let text = MultiLine::parse_optional("Hallo\r\n\r\nZweite\rZeile\tmit Tab", 5000)
+            .unwrap()
+            .unwrap();
+        assert_eq!(text.as_str(), "Hallo\n\nZweite\nZeile\tmit Tab");
+        assert_eq!(
+            MultiLine::parse_optional("NUL\0", 5000),
+            Err(FieldError::ControlCharacter)
+        );
+        assert_eq!(
+            MultiLine::parse_optional(&"ä".repeat(5001), 5000),
+            Err(FieldError::TooLong { max: 5000 })
+        );
+        assert!(MultiLine::parse_optional(&"ä".repeat(5000), 5000).is_ok());
+    }
+
+    #[test]
+    fn email_addresses_must_be_deliverable_looking() {
+        assert!(EmailAddress::parse(" ordnungsamt@stadt-musterhausen.de ").is_ok());
+        assert!(EmailAddress::parse("jürgen@städte.example.de").is_ok());
+        for invalid in [
+            "no-at-sign",
+            "two@@example.org",
+            "root@localhost",
+            "a@b.",
+            "spaces in@example.org",
+            "x@example.org\r\nBcc: y@example.org",
+        ] {
+            assert!(EmailAddress::parse(invalid).is_err(), "{invalid:?}");
+        }
+        assert_eq!(EmailAddress::parse(""), Err(FieldError::Required));
+        let long = format!("{}@example.org", "a".repeat(250));
+        assert_eq!(
+            EmailAddress::parse(&long),
+            Err(FieldError::TooLong { max: 254 })
+        );
+    }
+
+    #[test]
+    fn phone_numbers_allow_the_usual_notation_only() {
+        assert!(
+            PhoneNumber::parse_optional("+49 (0)511 120-5262 / 12")
+                .unwrap()
+                .is_some()
+        );
+        assert_eq!(PhoneNumber::parse_optional(""), Ok(None));
+        for invalid in ["0511 CALL ME", "0511;123", "++", "0511\n123"] {
+            assert_eq!(
+                PhoneNumber::parse_optional(invalid),
+                Err(FieldError::InvalidPhone),
+                "{invalid:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn efus_membership_accepts_the_four_answers_only() {
+        for choice in EfusMembership::ALL {
+            assert_eq!(EfusMembership::parse(choice.code()), Ok(choice));
+        }
+        assert_eq!(EfusMembership::parse(""), Err(FieldError::Required));
+        assert_eq!(
+            EfusMembership::parse("maybe"),
+            Err(FieldError::InvalidChoice)
+        );
+    }
+}

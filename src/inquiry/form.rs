@@ -1,0 +1,287 @@
+//! The inquiry form as sent: raw values to show again, and their validation into an [`Inquiry`].
+
+use crate::inquiry::fields::{
+    EfusMembership, EmailAddress, FieldError, MultiLine, PhoneNumber, SingleLine,
+};
+
+/// The fields of the form, by their `name` attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Organisation,
+    ContactName,
+    Role,
+    Email,
+    Phone,
+    EfusMember,
+    Message,
+}
+
+impl Field {
+    pub const ALL: [Field; 7] = [
+        Field::Organisation,
+        Field::ContactName,
+        Field::Role,
+        Field::Email,
+        Field::Phone,
+        Field::EfusMember,
+        Field::Message,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Organisation => "organisation",
+            Field::ContactName => "contact_name",
+            Field::Role => "role",
+            Field::Email => "email",
+            Field::Phone => "phone",
+            Field::EfusMember => "efus_member",
+            Field::Message => "message",
+        }
+    }
+
+    pub fn is_required(self) -> bool {
+        matches!(
+            self,
+            Field::Organisation | Field::ContactName | Field::Email | Field::EfusMember
+        )
+    }
+
+    /// The longest value the field takes, in characters (also the input's `maxlength`).
+    pub fn max_length(self) -> usize {
+        match self {
+            Field::Organisation => 200,
+            Field::ContactName | Field::Role => 120,
+            Field::Email => EmailAddress::MAX_LENGTH,
+            Field::Phone => PhoneNumber::MAX_LENGTH,
+            Field::EfusMember => 7,
+            Field::Message => 5000,
+        }
+    }
+}
+
+/// Name of the honeypot field: hidden from people and assistive technology, so whoever fills
+/// it in is a program.
+pub const HONEYPOT_FIELD: &str = "website";
+/// Name of the hidden field that carries the signed form token.
+pub const TOKEN_FIELD: &str = "form_token";
+
+/// What the visitor typed, exactly, so that the form can be shown again with every value kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InquiryFormValues {
+    pub organisation: String,
+    pub contact_name: String,
+    pub role: String,
+    pub email: String,
+    pub phone: String,
+    pub efus_member: String,
+    pub message: String,
+}
+
+/// A sent form: the visible values plus the two hidden fields.
+#[derive(Debug, Clone, Default)]
+pub struct Submission {
+    pub values: InquiryFormValues,
+    pub honeypot: String,
+    pub token: String,
+}
+
+impl Submission {
+    /// Collects the fields from decoded `name=value` pairs. The first value of a name counts;
+    /// unknown names are ignored.
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        let mut submission = Submission::default();
+        let mut seen = Vec::new();
+        for (name, value) in pairs {
+            if seen.contains(&name) {
+                continue;
+            }
+            let slot = match name.as_str() {
+                "organisation" => &mut submission.values.organisation,
+                "contact_name" => &mut submission.values.contact_name,
+                "role" => &mut submission.values.role,
+                "email" => &mut submission.values.email,
+                "phone" => &mut submission.values.phone,
+                "efus_member" => &mut submission.values.efus_member,
+                "message" => &mut submission.values.message,
+                HONEYPOT_FIELD => &mut submission.honeypot,
+                TOKEN_FIELD => &mut submission.token,
+                _ => continue,
+            };
+            *slot = value;
+            seen.push(name);
+        }
+        submission
+    }
+}
+
+/// A membership inquiry whose every value has been checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inquiry {
+    pub organisation: SingleLine,
+    pub contact_name: SingleLine,
+    pub role: Option<SingleLine>,
+    pub email: EmailAddress,
+    pub phone: Option<PhoneNumber>,
+    pub efus_member: EfusMembership,
+    pub message: Option<MultiLine>,
+}
+
+/// The problems found, in the order of the fields on the form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors(pub Vec<(Field, FieldError)>);
+
+impl FieldErrors {
+    /// The value if `result` is one, otherwise `None` with the error noted at `field`.
+    fn check<T>(&mut self, field: Field, result: Result<T, FieldError>) -> Option<T> {
+        result.map_err(|error| self.0.push((field, error))).ok()
+    }
+
+    pub fn get(&self, field: Field) -> Option<FieldError> {
+        self.0
+            .iter()
+            .find(|(with_error, _)| *with_error == field)
+            .map(|(_, error)| *error)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl InquiryFormValues {
+    pub fn value(&self, field: Field) -> &str {
+        match field {
+            Field::Organisation => &self.organisation,
+            Field::ContactName => &self.contact_name,
+            Field::Role => &self.role,
+            Field::Email => &self.email,
+            Field::Phone => &self.phone,
+            Field::EfusMember => &self.efus_member,
+            Field::Message => &self.message,
+        }
+    }
+
+    pub fn validate(&self) -> Result<Inquiry, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let organisation = errors.check(
+            Field::Organisation,
+            SingleLine::parse(&self.organisation, 2, Field::Organisation.max_length()),
+        );
+        let contact_name = errors.check(
+            Field::ContactName,
+            SingleLine::parse(&self.contact_name, 2, Field::ContactName.max_length()),
+        );
+        let role = errors.check(
+            Field::Role,
+            SingleLine::parse_optional(&self.role, Field::Role.max_length()),
+        );
+        let email = errors.check(Field::Email, EmailAddress::parse(&self.email));
+        let phone = errors.check(Field::Phone, PhoneNumber::parse_optional(&self.phone));
+        let efus_member = errors.check(Field::EfusMember, EfusMembership::parse(&self.efus_member));
+        let message = errors.check(
+            Field::Message,
+            MultiLine::parse_optional(&self.message, Field::Message.max_length()),
+        );
+        match (
+            organisation,
+            contact_name,
+            role,
+            email,
+            phone,
+            efus_member,
+            message,
+        ) {
+            (
+                Some(organisation),
+                Some(contact_name),
+                Some(role),
+                Some(email),
+                Some(phone),
+                Some(efus_member),
+                Some(message),
+            ) => Ok(Inquiry {
+                organisation,
+                contact_name,
+                role,
+                email,
+                phone,
+                efus_member,
+                message,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn complete() -> InquiryFormValues {
+        InquiryFormValues {
+            organisation: "Stadt Lüneburg".into(),
+            contact_name: "Dr. Jürgen Weiß".into(),
+            role: "Ordnungsamt".into(),
+            email: "j.weiss@stadt.lueneburg.de".into(),
+            phone: "+49 4131 309-0".into(),
+            efus_member: "pending".into(),
+            message: "Wir möchten gern beitreten.\r\nViele Grüße".into(),
+        }
+    }
+
+    #[test]
+    fn a_complete_form_becomes_an_inquiry() {
+        let inquiry = complete().validate().unwrap();
+        assert_eq!(inquiry.organisation.as_str(), "Stadt Lüneburg");
+        assert_eq!(inquiry.efus_member, EfusMembership::Pending);
+        assert_eq!(
+            inquiry.message.unwrap().as_str(),
+            "Wir möchten gern beitreten.\nViele Grüße"
+        );
+    }
+
+    #[test]
+    fn optional_fields_may_stay_empty() {
+        let values = InquiryFormValues {
+            role: String::new(),
+            phone: " ".into(),
+            message: String::new(),
+            ..complete()
+        };
+        let inquiry = values.validate().unwrap();
+        assert!(inquiry.role.is_none() && inquiry.phone.is_none() && inquiry.message.is_none());
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_its_field_in_form_order() {
+        let values = InquiryFormValues {
+            organisation: "X".into(),
+            contact_name: String::new(),
+            email: "kein-at".into(),
+            efus_member: "vielleicht".into(),
+            ..complete()
+        };
+        let errors = values.validate().unwrap_err();
+        assert_eq!(
+            errors.0,
+            vec![
+                (Field::Organisation, FieldError::TooShort { min: 2 }),
+                (Field::ContactName, FieldError::Required),
+                (Field::Email, FieldError::InvalidEmail),
+                (Field::EfusMember, FieldError::InvalidChoice),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_first_value_of_a_repeated_field_counts_and_unknown_fields_are_ignored() {
+        let submission = Submission::from_pairs(vec![
+            ("organisation".into(), "Erste".into()),
+            ("organisation".into(), "Zweite".into()),
+            ("admin".into(), "true".into()),
+            ("website".into(), "http://spam.example".into()),
+        ]);
+        assert_eq!(submission.values.organisation, "Erste");
+        assert_eq!(submission.honeypot, "http://spam.example");
+    }
+}

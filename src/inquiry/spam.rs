@@ -1,0 +1,58 @@
+//! Telling programs from people without CAPTCHA or cookies. Spam is stored (staff can look at it)
+//! but never mailed, and its sender sees the same answer as everyone else.
+
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpamReason {
+    /// The field hidden from people was filled in.
+    HoneypotFilled,
+    /// The form came back sooner than a person can fill it in.
+    TooFast,
+}
+
+impl SpamReason {
+    /// As stored in `inquiry.spam_reason`.
+    pub fn code(self) -> &'static str {
+        match self {
+            SpamReason::HoneypotFilled => "honeypot",
+            SpamReason::TooFast => "too_fast",
+        }
+    }
+}
+
+/// Why a submission looks like spam, if it does.
+pub fn screen(honeypot: &str, form_age: Duration, min_fill_time: Duration) -> Option<SpamReason> {
+    if !honeypot.trim().is_empty() {
+        Some(SpamReason::HoneypotFilled)
+    } else if form_age < min_fill_time {
+        Some(SpamReason::TooFast)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIN: Duration = Duration::from_secs(3);
+
+    #[test]
+    fn a_person_taking_their_time_is_no_spammer() {
+        assert_eq!(screen("", Duration::from_secs(40), MIN), None);
+        assert_eq!(screen("", MIN, MIN), None);
+    }
+
+    #[test]
+    fn a_filled_honeypot_or_a_hasty_form_is_spam() {
+        assert_eq!(
+            screen("https://cheap.example", Duration::from_secs(40), MIN),
+            Some(SpamReason::HoneypotFilled)
+        );
+        assert_eq!(
+            screen("", Duration::from_secs(1), MIN),
+            Some(SpamReason::TooFast)
+        );
+    }
+}

@@ -1,0 +1,167 @@
+//! Storing inquiries. An inquiry and the outbox entry for its office email are written in one
+//! transaction: once the visitor has been told "received", the email is certain to follow.
+
+use chrono::{DateTime, Datelike, Utc};
+use chrono_tz::Europe::Berlin;
+use sqlx::{PgExecutor, PgPool};
+
+use crate::i18n::Locale;
+use crate::inquiry::fields::EfusMembership;
+use crate::inquiry::form::Inquiry;
+use crate::inquiry::spam::SpamReason;
+use crate::mail::outbox;
+
+/// A new inquiry with everything known about how it arrived.
+pub struct Arrival<'a> {
+    pub inquiry: &'a Inquiry,
+    pub locale: Locale,
+    /// The nonce of the form token: one form, one inquiry.
+    pub form_nonce: &'a str,
+    pub spam: Option<SpamReason>,
+    /// The domain for the office email's Message-ID (that of the sender address).
+    pub message_id_domain: &'a str,
+}
+
+/// What the visitor is shown after sending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub reference: String,
+    pub efus_member: EfusMembership,
+}
+
+/// Stores the inquiry and, unless it is spam, queues its office email. A form that was already
+/// received (sent twice) yields the receipt of the inquiry it created the first time.
+pub async fn receive(pool: &PgPool, arrival: Arrival<'_>) -> Result<Receipt, sqlx::Error> {
+    if let Some(receipt) = find_by_nonce(pool, arrival.form_nonce).await? {
+        return Ok(receipt);
+    }
+    let mut transaction = pool.begin().await?;
+    let reference = next_reference(&mut *transaction, Utc::now()).await?;
+    let message_id = message_id(&reference, arrival.message_id_domain);
+    let inquiry = arrival.inquiry;
+    let inserted = sqlx::query_scalar!(
+        r#"insert into inquiry (reference, organisation, contact_name, role, email, phone,
+                                efus_member, message, locale, form_nonce, status, spam_reason,
+                                message_id)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+           on conflict (form_nonce) do nothing
+           returning id"#,
+        reference,
+        inquiry.organisation.as_str(),
+        inquiry.contact_name.as_str(),
+        inquiry.role.as_ref().map(|role| role.as_str()),
+        inquiry.email.as_str(),
+        inquiry.phone.as_ref().map(|phone| phone.as_str()),
+        inquiry.efus_member.code(),
+        inquiry.message.as_ref().map(|message| message.as_str()),
+        arrival.locale.code(),
+        arrival.form_nonce,
+        if arrival.spam.is_some() {
+            "spam"
+        } else {
+            "new"
+        },
+        arrival.spam.map(SpamReason::code),
+        message_id,
+    )
+    .fetch_optional(&mut *transaction)
+    .await?;
+    let Some(inquiry_id) = inserted else {
+        // The same form arrived twice at the same moment and the other request won.
+        transaction.rollback().await?;
+        return find_by_nonce(pool, arrival.form_nonce)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound);
+    };
+    if arrival.spam.is_none() {
+        outbox::enqueue(&mut *transaction, inquiry_id).await?;
+    }
+    transaction.commit().await?;
+    Ok(Receipt {
+        reference,
+        efus_member: inquiry.efus_member,
+    })
+}
+
+async fn find_by_nonce(
+    db: impl PgExecutor<'_>,
+    nonce: &str,
+) -> Result<Option<Receipt>, sqlx::Error> {
+    let row = sqlx::query!(
+        "select reference, efus_member from inquiry where form_nonce = $1",
+        nonce
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|row| Receipt {
+        reference: row.reference,
+        efus_member: EfusMembership::from_code(&row.efus_member).unwrap_or(EfusMembership::Unknown),
+    }))
+}
+
+/// The receipt for `reference`, for the confirmation page.
+pub async fn find_receipt(pool: &PgPool, reference: &str) -> Result<Option<Receipt>, sqlx::Error> {
+    let row = sqlx::query!(
+        "select reference, efus_member from inquiry where reference = $1",
+        reference
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|row| Receipt {
+        reference: row.reference,
+        efus_member: EfusMembership::from_code(&row.efus_member).unwrap_or(EfusMembership::Unknown),
+    }))
+}
+
+/// The next reference of the year in Hannover, e.g. `DEFUS-2026-0042`. The counter row is
+/// locked until the transaction ends, so concurrent inquiries get consecutive numbers.
+async fn next_reference(
+    db: impl PgExecutor<'_>,
+    now: DateTime<Utc>,
+) -> Result<String, sqlx::Error> {
+    let year = now.with_timezone(&Berlin).year();
+    let number = sqlx::query_scalar!(
+        r#"insert into inquiry_reference_counter (year, last_number) values ($1, 1)
+           on conflict (year) do update
+               set last_number = inquiry_reference_counter.last_number + 1
+           returning last_number"#,
+        year
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(format_reference(year, number))
+}
+
+fn format_reference(year: i32, number: i32) -> String {
+    format!("DEFUS-{year}-{number:04}")
+}
+
+/// A Message-ID unique to this inquiry (the random part keeps two installations, or a restored
+/// backup, from ever issuing the same one).
+fn message_id(reference: &str, domain: &str) -> String {
+    let mut random = [0_u8; 6];
+    rand::fill(&mut random);
+    format!(
+        "<{}.{}@{domain}>",
+        reference.to_ascii_lowercase(),
+        hex::encode(random)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_have_four_digits_at_least() {
+        assert_eq!(format_reference(2026, 42), "DEFUS-2026-0042");
+        assert_eq!(format_reference(2027, 12345), "DEFUS-2027-12345");
+    }
+
+    #[test]
+    fn message_ids_are_angle_bracketed_and_on_the_sender_domain() {
+        let id = message_id("DEFUS-2026-0042", "defus.org");
+        assert!(id.starts_with("<defus-2026-0042."), "{id}");
+        assert!(id.ends_with("@defus.org>"), "{id}");
+    }
+}

@@ -1,0 +1,193 @@
+//! The email that tells the office about an inquiry: from the site, to the office, with
+//! `Reply-To` set to the inquirer so that one click on "Reply" answers them.
+
+use askama::Template;
+use lettre::message::Mailbox;
+use lettre::message::header::ContentType;
+use lettre::{Address, Message};
+
+use crate::content::OrganisationFacts;
+use crate::i18n::{Locale, berlin_date_time};
+use crate::inquiry::fields::{EfusMembership, EmailAddress, FieldError, SingleLine};
+use crate::mail::outbox::InquiryForMail;
+
+/// Who sends and who receives the office emails.
+#[derive(Debug, Clone)]
+pub struct Addressing {
+    /// MAIL_FROM.
+    pub from: Mailbox,
+    /// OFFICE_EMAIL; without it, the email address of the organisation facts.
+    pub office_override: Option<Address>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ComposeError {
+    #[error("no office address: set OFFICE_EMAIL or the email in the organisation facts")]
+    NoOfficeAddress,
+    #[error("the organisation facts' email {0:?} is not a valid address")]
+    InvalidOfficeAddress(String),
+    /// Stored data that would not pass the form's checks (edited by hand?). Refused here rather
+    /// than risking a malformed or injected header.
+    #[error("stored inquiry field {field} is unusable in an email: {problem:?}")]
+    UnsafeField {
+        field: &'static str,
+        problem: FieldError,
+    },
+    #[error("cannot render the email body: {0}")]
+    Body(#[from] askama::Error),
+    #[error("cannot build the email: {0}")]
+    Build(#[from] lettre::error::Error),
+}
+
+#[derive(Template)]
+#[template(path = "email/office_inquiry.txt")]
+struct OfficeEmailBody<'a> {
+    inquiry: &'a InquiryForMail,
+    received: String,
+    form_language: &'static str,
+    efus_member: &'static str,
+    association: &'a str,
+}
+
+/// Builds the office email for `inquiry`. Every value that goes into a header is checked again
+/// with the form's own parsers, so nothing unchecked reaches a header whatever the database holds.
+pub fn compose(
+    inquiry: &InquiryForMail,
+    facts: Option<&OrganisationFacts>,
+    addressing: &Addressing,
+) -> Result<Message, ComposeError> {
+    let office = office_address(facts, addressing)?;
+    let unsafe_field =
+        |field: &'static str| move |problem| ComposeError::UnsafeField { field, problem };
+    let organisation =
+        SingleLine::parse(&inquiry.organisation, 1, 200).map_err(unsafe_field("organisation"))?;
+    let contact_name =
+        SingleLine::parse(&inquiry.contact_name, 1, 120).map_err(unsafe_field("contact_name"))?;
+    let reply_to = EmailAddress::parse(&inquiry.email).map_err(unsafe_field("email"))?;
+    let reference =
+        SingleLine::parse(&inquiry.reference, 1, 40).map_err(unsafe_field("reference"))?;
+    let message_id =
+        SingleLine::parse(&inquiry.message_id, 1, 200).map_err(unsafe_field("message_id"))?;
+
+    let body = OfficeEmailBody {
+        inquiry,
+        received: berlin_date_time(inquiry.received_at),
+        form_language: match Locale::from_code(&inquiry.locale) {
+            Some(Locale::En) => "Englisch",
+            _ => "Deutsch",
+        },
+        efus_member: efus_member_in_german(&inquiry.efus_member),
+        association: facts.map_or("DEFUS", |facts| facts.short_name.as_str()),
+    }
+    .render()?;
+
+    Ok(Message::builder()
+        .from(addressing.from.clone())
+        .to(Mailbox::new(None, office))
+        .reply_to(Mailbox::new(
+            Some(contact_name.as_str().to_owned()),
+            reply_to.address().clone(),
+        ))
+        .subject(format!(
+            "Mitgliedschaftsanfrage: {} ({})",
+            organisation.as_str(),
+            reference.as_str()
+        ))
+        .message_id(Some(message_id.as_str().to_owned()))
+        .header(ContentType::TEXT_PLAIN)
+        .body(body)?)
+}
+
+fn office_address(
+    facts: Option<&OrganisationFacts>,
+    addressing: &Addressing,
+) -> Result<Address, ComposeError> {
+    if let Some(office) = &addressing.office_override {
+        return Ok(office.clone());
+    }
+    let email = facts
+        .and_then(|facts| facts.email.as_deref())
+        .filter(|email| !email.trim().is_empty())
+        .ok_or(ComposeError::NoOfficeAddress)?;
+    EmailAddress::parse(email)
+        .map(|email| email.address().clone())
+        .map_err(|_| ComposeError::InvalidOfficeAddress(email.to_owned()))
+}
+
+fn efus_member_in_german(code: &str) -> &'static str {
+    match EfusMembership::from_code(code) {
+        Some(EfusMembership::Yes) => "ja",
+        Some(EfusMembership::No) => "nein",
+        Some(EfusMembership::Pending) => "Beitritt beantragt",
+        Some(EfusMembership::Unknown) | None => "weiß nicht",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    fn inquiry() -> InquiryForMail {
+        InquiryForMail {
+            reference: "DEFUS-2026-0042".into(),
+            organisation: "Stadt Lüneburg".into(),
+            contact_name: "Jürgen Weiß".into(),
+            role: None,
+            email: "j.weiss@stadt.lueneburg.de".into(),
+            phone: Some("04131 309-0".into()),
+            efus_member: "no".into(),
+            message: Some("Grüße\naus Lüneburg".into()),
+            locale: "en".into(),
+            message_id: "<defus-2026-0042.abc@defus.org>".into(),
+            received_at: Utc.with_ymd_and_hms(2026, 7, 1, 8, 30, 0).unwrap(),
+        }
+    }
+
+    fn addressing() -> Addressing {
+        Addressing {
+            from: "DEFUS-Website <website@defus.org>".parse().unwrap(),
+            office_override: Some("office@defus.org".parse().unwrap()),
+        }
+    }
+
+    #[test]
+    fn the_email_has_the_office_headers_and_a_german_body() {
+        let message = compose(&inquiry(), None, &addressing()).unwrap();
+        let raw = String::from_utf8(message.formatted()).unwrap();
+        assert!(
+            raw.contains("Message-ID: <defus-2026-0042.abc@defus.org>"),
+            "{raw}"
+        );
+        assert!(raw.contains("To: office@defus.org"), "{raw}");
+        assert!(
+            raw.contains("Content-Type: text/plain; charset=utf-8"),
+            "{raw}"
+        );
+    }
+
+    #[test]
+    fn a_stored_value_with_a_line_break_is_refused_not_sent() {
+        let mut hostile = inquiry();
+        hostile.contact_name = "Eve\r\nBcc: victim@example.org".into();
+        assert!(matches!(
+            compose(&hostile, None, &addressing()),
+            Err(ComposeError::UnsafeField {
+                field: "contact_name",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn without_override_the_facts_email_is_the_office() {
+        let addressing = Addressing {
+            office_override: None,
+            ..addressing()
+        };
+        assert!(matches!(
+            compose(&inquiry(), None, &addressing),
+            Err(ComposeError::NoOfficeAddress)
+        ));
+    }
+}

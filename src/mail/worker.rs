@@ -1,0 +1,188 @@
+//! The delivery worker: sends due office emails one at a time, records every attempt, and
+//! retries failures with exponential backoff and jitter until it succeeds or gives up.
+//! Several workers (one per running instance) can share a database: each claims its email
+//! with `FOR UPDATE SKIP LOCKED`. Work left behind by a crash is due again at once.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use sqlx::PgPool;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::MailConfig;
+use crate::content::facts;
+use crate::mail::office_email::{self, Addressing};
+use crate::mail::outbox::{self, AttemptOutcome};
+use crate::mail::transport::{MailTransport, SendError};
+
+/// When to try again, and when to stop trying.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub first_delay: Duration,
+    pub max_delay: Duration,
+    pub max_attempts: u32,
+}
+
+impl RetryPolicy {
+    /// The wait after the `failures`-th failed attempt: the first delay doubled for each earlier
+    /// failure, capped, then spread by ±20 % so that emails that failed together (a mail server
+    /// outage) are not all retried in the same second.
+    pub fn delay_after(&self, failures: u32) -> Duration {
+        let doublings = failures.saturating_sub(1).min(30);
+        let base = self
+            .first_delay
+            .saturating_mul(1_u32 << doublings)
+            .min(self.max_delay);
+        base.mul_f64(rand::random_range(0.8..=1.2))
+            .min(self.max_delay)
+    }
+}
+
+pub struct DeliveryWorker {
+    pool: PgPool,
+    transport: Arc<MailTransport>,
+    addressing: Addressing,
+    retry: RetryPolicy,
+    send_timeout: Duration,
+    poll_interval: Duration,
+    /// Woken when an inquiry has just queued an email, so it goes out without waiting for the
+    /// next poll.
+    wake: Arc<Notify>,
+}
+
+/// What one round of the worker did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    NothingDue,
+    Sent { reference: String },
+    WillRetry { reference: String, error: String },
+    GaveUp { reference: String, error: String },
+}
+
+impl DeliveryWorker {
+    pub fn new(
+        pool: PgPool,
+        transport: Arc<MailTransport>,
+        config: &MailConfig,
+        wake: Arc<Notify>,
+    ) -> Self {
+        Self {
+            pool,
+            transport,
+            addressing: Addressing {
+                from: config.mail_from.clone(),
+                office_override: config.office_email.clone(),
+            },
+            retry: RetryPolicy {
+                first_delay: config.retry_delay,
+                max_delay: config.retry_max_delay,
+                max_attempts: config.max_attempts,
+            },
+            send_timeout: config.send_timeout,
+            poll_interval: config.poll_interval,
+            wake,
+        }
+    }
+
+    /// Delivers due emails until `shutdown`; an email being sent when it comes is finished first.
+    pub async fn run(self, shutdown: CancellationToken) {
+        while !shutdown.is_cancelled() {
+            let idle = match self.deliver_next().await {
+                Ok(Delivery::NothingDue) => true,
+                Ok(_) => false,
+                Err(error) => {
+                    tracing::warn!(%error, "mail delivery cannot reach the database; trying again later");
+                    true
+                }
+            };
+            if idle {
+                tokio::select! {
+                    () = shutdown.cancelled() => {}
+                    () = self.wake.notified() => {}
+                    () = tokio::time::sleep(self.poll_interval) => {}
+                }
+            }
+        }
+    }
+
+    /// Claims the next due email, tries to send it and records the attempt, all in one
+    /// transaction: if the process dies midway, the email is simply due again.
+    pub async fn deliver_next(&self) -> Result<Delivery, sqlx::Error> {
+        let mut transaction = self.pool.begin().await?;
+        let Some(due) = outbox::claim_next_due(&mut transaction).await? else {
+            return Ok(Delivery::NothingDue);
+        };
+        let facts = facts::load(&mut *transaction).await?;
+        let result = match office_email::compose(&due.inquiry, facts.as_ref(), &self.addressing) {
+            Ok(message) => self.send_bounded(message).await,
+            Err(error) => Err(SendError(error.to_string())),
+        };
+
+        let attempts = due.attempts.saturating_add(1);
+        let failures = u32::try_from(attempts).unwrap_or(u32::MAX);
+        let outcome = match result {
+            Ok(()) => AttemptOutcome::Sent,
+            Err(SendError(error)) if failures >= self.retry.max_attempts => {
+                AttemptOutcome::GaveUp { error }
+            }
+            Err(SendError(error)) => AttemptOutcome::RetryAt {
+                at: Utc::now() + self.retry.delay_after(failures),
+                error,
+            },
+        };
+        outbox::record_attempt(&mut transaction, due.outbox_id, attempts, &outcome).await?;
+        transaction.commit().await?;
+
+        let reference = due.inquiry.reference;
+        Ok(match outcome {
+            AttemptOutcome::Sent => {
+                tracing::info!(%reference, attempts, "sent the office email");
+                Delivery::Sent { reference }
+            }
+            AttemptOutcome::RetryAt { error, at } => {
+                tracing::warn!(%reference, attempts, %error, retry_at = %at, "office email not sent; will retry");
+                Delivery::WillRetry { reference, error }
+            }
+            AttemptOutcome::GaveUp { error } => {
+                tracing::error!(%reference, attempts, %error, "office email failed for good; staff must follow up");
+                Delivery::GaveUp { reference, error }
+            }
+        })
+    }
+
+    /// Sends with a deadline: an SMTP server that accepts a connection and then never answers
+    /// must not hold up every later email.
+    async fn send_bounded(&self, message: lettre::Message) -> Result<(), SendError> {
+        match tokio::time::timeout(self.send_timeout, self.transport.send(message)).await {
+            Ok(result) => result,
+            Err(_) => Err(SendError(format!(
+                "no answer from the mail server within {}",
+                humantime::format_duration(self.send_timeout)
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_double_within_the_jitter_and_stop_at_the_cap() {
+        let policy = RetryPolicy {
+            first_delay: Duration::from_secs(60),
+            max_delay: Duration::from_secs(3600),
+            max_attempts: 10,
+        };
+        for _ in 0..100 {
+            let first = policy.delay_after(1);
+            assert!((48..=72).contains(&first.as_secs()), "{first:?}");
+            let third = policy.delay_after(3);
+            assert!((192..=288).contains(&third.as_secs()), "{third:?}");
+            assert!(policy.delay_after(30) <= Duration::from_secs(3600));
+            assert!(policy.delay_after(30) >= Duration::from_secs(2880));
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! The membership inquiry on the web: the form on the membership page, taking a submission in,
+//! and the confirmation page that shows the reference.
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Instant;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::Utc;
+
+use crate::content::{OrganisationFacts, PageKey, facts};
+use crate::error::AppError;
+use crate::i18n::{FormText, Locale};
+use crate::inquiry::fields::EfusMembership;
+// `Field` is named by the form partial (`Field::Email`, …), compiled into this module too.
+use crate::inquiry::form::{Field, FieldErrors, InquiryFormValues, Submission};
+use crate::inquiry::spam;
+use crate::inquiry::store::{self, Arrival};
+use crate::inquiry::token::TokenCheck;
+use crate::state::AppState;
+use crate::web::form_body;
+use crate::web::inquiry_form::InquiryFormView;
+use crate::web::layout::Layout;
+use crate::web::public::{self, render_page};
+
+/// Route patterns of the confirmation page.
+pub const RECEIPT_ROUTE_DE: &str = "/mitgliedschaft/anfrage/{reference}";
+pub const RECEIPT_ROUTE_EN: &str = "/en/membership/inquiry/{reference}";
+
+pub fn receipt_path(locale: Locale, reference: &str) -> String {
+    match locale {
+        Locale::De => format!("/mitgliedschaft/anfrage/{reference}"),
+        Locale::En => format!("/en/membership/inquiry/{reference}"),
+    }
+}
+
+/// The membership page with an empty form.
+pub async fn show(State(state): State<AppState>, locale: Locale) -> Result<Response, AppError> {
+    let form = InquiryFormView::blank(locale, state.intake.tokens.issue(Utc::now()));
+    let (page, facts) = public::load(&state.pool, PageKey::Membership, locale).await?;
+    let html = render_page(&page, &facts, &state.site, Some(&form))?;
+    Ok(uncacheable(StatusCode::OK, html))
+}
+
+/// Takes a sent form in: refuses or re-shows what is wrong, stores what is right, and redirects
+/// to the confirmation page (303), so that reloading it sends nothing again.
+pub async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+    locale: Locale,
+) -> Result<Response, AppError> {
+    let intake = &state.intake;
+    let client = client_address(&headers, peer, intake.client_ip_header.as_ref());
+    if !intake.rate_limiter.allow(client, Instant::now()) {
+        return Err(AppError::TooManyRequests);
+    }
+    let submission = Submission::from_pairs(form_body::parse(&headers, &body)?);
+    let text = locale.form_text();
+
+    let (nonce, form_age) = match intake.tokens.check(&submission.token, Utc::now()) {
+        TokenCheck::Valid { nonce, age } => (nonce, age),
+        TokenCheck::Expired => {
+            let again =
+                FormAgain::new(&state, locale, submission.values, None).notice(text.notice_expired);
+            return again.render(&state, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+        // No token of ours: a forged cross-site post, or a form from before a key change.
+        TokenCheck::Invalid => {
+            let again =
+                FormAgain::new(&state, locale, submission.values, None).notice(text.notice_invalid);
+            return again.render(&state, StatusCode::FORBIDDEN).await;
+        }
+    };
+
+    let inquiry = match submission.values.validate() {
+        Ok(inquiry) => inquiry,
+        Err(errors) => {
+            // The same token again: the time to fill in counts from when the form was first shown.
+            let again = FormAgain::new(&state, locale, submission.values, Some(submission.token))
+                .errors(errors);
+            return again.render(&state, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+
+    let spam = spam::screen(&submission.honeypot, form_age, intake.min_fill_time);
+    let arrival = Arrival {
+        inquiry: &inquiry,
+        locale,
+        form_nonce: &nonce,
+        spam,
+        message_id_domain: &intake.message_id_domain,
+    };
+    match store::receive(&state.pool, arrival).await {
+        Ok(receipt) => {
+            match spam {
+                Some(reason) => {
+                    tracing::info!(reference = %receipt.reference, reason = reason.code(), "stored an inquiry as spam")
+                }
+                None => {
+                    tracing::info!(reference = %receipt.reference, "received an inquiry");
+                    intake.mail_wake.notify_one();
+                }
+            }
+            Ok(Redirect::to(&receipt_path(locale, &receipt.reference)).into_response())
+        }
+        Err(error) => {
+            tracing::error!(%error, "cannot store an inquiry");
+            let again = FormAgain::new(&state, locale, submission.values, Some(submission.token))
+                .notice(text.notice_unavailable);
+            again.render(&state, StatusCode::SERVICE_UNAVAILABLE).await
+        }
+    }
+}
+
+/// The form shown again, with every value the visitor typed.
+struct FormAgain {
+    form: InquiryFormView,
+}
+
+impl FormAgain {
+    fn new(
+        state: &AppState,
+        locale: Locale,
+        values: InquiryFormValues,
+        token: Option<String>,
+    ) -> Self {
+        let token = token.unwrap_or_else(|| state.intake.tokens.issue(Utc::now()));
+        let mut form = InquiryFormView::blank(locale, token);
+        form.values = values;
+        Self { form }
+    }
+
+    fn notice(mut self, notice: &'static str) -> Self {
+        self.form.notice = Some(notice);
+        self
+    }
+
+    fn errors(mut self, errors: FieldErrors) -> Self {
+        self.form.errors = errors;
+        self
+    }
+
+    /// On the membership page as usual; if the database cannot provide that page, on a page
+    /// of its own, so the visitor keeps their values even then.
+    async fn render(self, state: &AppState, status: StatusCode) -> Result<Response, AppError> {
+        let locale = self.form.locale;
+        let html = match public::load(&state.pool, PageKey::Membership, locale).await {
+            Ok((page, facts)) => render_page(&page, &facts, &state.site, Some(&self.form))?,
+            Err(error) => {
+                tracing::warn!(%error, "showing the inquiry form without the membership page");
+                FormOnlyTemplate {
+                    layout: Layout::for_other(locale, self.form.text.heading, None)
+                        .in_section(PageKey::Membership)
+                        .with_counterpart(PageKey::Membership.path(locale.other()).to_owned()),
+                    text: self.form.text,
+                    inquiry_form: Some(&self.form),
+                }
+                .render()?
+            }
+        };
+        Ok(uncacheable(status, html))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "membership/form_only.html")]
+struct FormOnlyTemplate<'a> {
+    layout: Layout<'a>,
+    text: &'static FormText,
+    inquiry_form: Option<&'a InquiryFormView>,
+}
+
+#[derive(Template)]
+#[template(path = "membership/receipt.html")]
+struct ReceiptTemplate<'a> {
+    layout: Layout<'a>,
+    text: &'static FormText,
+    reference: &'a str,
+    explain_efus: bool,
+}
+
+/// The confirmation page: the inquiry was received (not "sent": the email may still be on its
+/// way), with its reference.
+pub async fn receipt(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    locale: Locale,
+) -> Result<Html<String>, AppError> {
+    let receipt = store::find_receipt(&state.pool, &reference)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let facts: Option<OrganisationFacts> = facts::load(&state.pool).await?;
+    let text = locale.form_text();
+    let html = ReceiptTemplate {
+        layout: Layout::for_other(locale, text.receipt_title, facts.as_ref())
+            .in_section(PageKey::Membership)
+            .with_counterpart(receipt_path(locale.other(), &receipt.reference)),
+        text,
+        reference: &receipt.reference,
+        explain_efus: receipt.efus_member != EfusMembership::Yes,
+    }
+    .render()?;
+    Ok(Html(html))
+}
+
+/// A page with a form token must come fresh from the server every time.
+fn uncacheable(status: StatusCode, html: String) -> Response {
+    (
+        status,
+        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        Html(html),
+    )
+        .into_response()
+}
+
+/// The client's address: from CLIENT_IP_HEADER behind a reverse proxy (its last entry, the one
+/// the proxy itself saw), otherwise the connection's. Used only for the in-memory rate limit.
+fn client_address(headers: &HeaderMap, peer: SocketAddr, header: Option<&HeaderName>) -> IpAddr {
+    header
+        .and_then(|name| headers.get(name))
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.rsplit(',').next())
+        .and_then(|last| last.trim().parse().ok())
+        .unwrap_or_else(|| peer.ip())
+}

@@ -1,0 +1,805 @@
+//! The membership inquiry form, as visitors use it (and as programs abuse it).
+
+use std::time::Duration;
+
+use chrono::{Datelike, Utc};
+use reqwest::StatusCode;
+
+use crate::helpers::{
+    Page, TestApp, maintenance_connection, spawn_app, spawn_app_with, text_of, valid_inquiry,
+    with_field,
+};
+use crate::smtp::SmtpServer;
+
+const INQUIRIES: &str = "select count(*) from inquiry";
+const OUTBOX: &str = "select count(*) from mail_outbox";
+
+fn this_year() -> i32 {
+    Utc::now().year()
+}
+
+/// Follows the 303 after a submission and returns the confirmation page's path.
+fn receipt_location(response: &reqwest::Response) -> String {
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "a redirect after sending"
+    );
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+async fn app_mailing_to(smtp: &SmtpServer) -> TestApp {
+    let url = smtp.url();
+    spawn_app_with(move |config| config.mail.smtp_url = Some(url)).await
+}
+
+#[tokio::test]
+async fn the_membership_page_offers_the_form_without_cookies_or_caching() {
+    let app = spawn_app().await;
+    for (path, label) in [
+        ("/mitgliedschaft", "Kommune / Organisation"),
+        ("/en/membership", "Municipality / organisation"),
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        assert!(response.headers().get("set-cookie").is_none());
+        let page = Page::parse(&response.text().await.unwrap());
+        assert_eq!(page.attribute("form", "method").as_deref(), Some("post"));
+        assert_eq!(
+            page.attribute("form", "action"),
+            Some(format!("{path}#inquiry"))
+        );
+        assert!(
+            page.text("label[for=inquiry-organisation]")
+                .starts_with(label)
+        );
+        for name in [
+            "organisation",
+            "contact_name",
+            "role",
+            "email",
+            "phone",
+            "message",
+            "website",
+            "form_token",
+        ] {
+            assert_eq!(
+                page.select(&format!("form [name={name}]")).len(),
+                1,
+                "{name}"
+            );
+        }
+        assert_eq!(
+            page.select("form input[name=efus_member][type=radio]")
+                .len(),
+            4
+        );
+        assert_eq!(
+            page.select("form a[href='https://efus.eu']").len(),
+            1,
+            "EFUS is explained"
+        );
+        let privacy = page.attribute(".form__privacy a", "href").unwrap();
+        assert!(privacy.ends_with("datenschutz") || privacy.ends_with("privacy"));
+        assert!(
+            page.select("input[type=checkbox]").is_empty(),
+            "no consent checkbox"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_german_inquiry_is_confirmed_with_its_reference_and_mailed_to_the_office() {
+    let smtp = SmtpServer::start();
+    let app = app_mailing_to(&smtp).await;
+
+    let response = app
+        .submit_inquiry("/mitgliedschaft", &valid_inquiry())
+        .await;
+    let location = receipt_location(&response);
+    let reference = format!("DEFUS-{}-0001", this_year());
+    assert_eq!(location, format!("/mitgliedschaft/anfrage/{reference}"));
+
+    let page = app.page(&location, 200).await;
+    assert_eq!(page.lang(), "de");
+    assert_eq!(page.text("main h1"), "Ihre Anfrage ist eingegangen");
+    assert_eq!(page.text(".reference strong"), reference);
+    assert!(
+        !page.main_text().contains("gesendet"),
+        "received, never sent"
+    );
+    assert!(
+        page.select(".efus-note").is_empty(),
+        "an EFUS member needs no explanation"
+    );
+
+    let mails = smtp.wait_for(1).await;
+    assert_eq!(mails.len(), 1);
+    let mail = &mails[0];
+    assert_eq!(mail.envelope_from, "website@defus.org");
+    assert_eq!(
+        mail.envelope_to,
+        ["defus@defus.org"],
+        "only the office, never the inquirer"
+    );
+    assert_eq!(
+        mail.header("From").as_deref(),
+        Some("DEFUS-Website <website@defus.org>")
+    );
+    assert_eq!(mail.header("To").as_deref(), Some("defus@defus.org"));
+    let reply_to = mail.header("Reply-To").unwrap();
+    assert!(
+        reply_to.contains("Jürgen Weiß") && reply_to.contains("<j.weiss@stadt.lueneburg.de>"),
+        "{reply_to}"
+    );
+    assert_eq!(
+        mail.header("Subject").as_deref(),
+        Some(format!("Mitgliedschaftsanfrage: Hansestadt Lüneburg ({reference})").as_str())
+    );
+    let message_id = mail.header("Message-ID").unwrap();
+    let stored_id: String = sqlx::query_scalar("select message_id from inquiry")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(message_id, stored_id);
+    let body = mail.body().replace("\r\n", "\n");
+    for expected in [
+        reference.as_str(),
+        "Hansestadt Lüneburg",
+        "Jürgen Weiß",
+        "Fachbereich Sicherheit und Ordnung",
+        "j.weiss@stadt.lueneburg.de",
+        "+49 4131 309-0",
+        "Mitglied bei EFUS:        ja",
+        "Wir möchten gern beitreten.\nViele Grüße aus Lüneburg",
+        "Sprache des Formulars:    Deutsch",
+    ] {
+        assert!(body.contains(expected), "{expected:?} in:\n{body}");
+    }
+    app.wait_for_count("select count(*) from mail_outbox where state = 'sent'", 1)
+        .await;
+}
+
+#[tokio::test]
+async fn an_english_inquiry_gets_an_english_confirmation_and_the_office_a_german_email() {
+    let smtp = SmtpServer::start();
+    let app = app_mailing_to(&smtp).await;
+    let fields = with_field(valid_inquiry(), "efus_member", "unknown");
+    let location = receipt_location(&app.submit_inquiry("/en/membership", &fields).await);
+    let reference = format!("DEFUS-{}-0001", this_year());
+    assert_eq!(location, format!("/en/membership/inquiry/{reference}"));
+
+    let page = app.page(&location, 200).await;
+    assert_eq!(page.lang(), "en");
+    assert_eq!(page.text("main h1"), "We have received your inquiry");
+    assert_eq!(page.text(".reference strong"), reference);
+    let note = page.text(".efus-note");
+    assert!(
+        note.contains("members of the European Forum for Urban Security"),
+        "{note}"
+    );
+    assert_eq!(
+        page.attribute(".efus-note a", "href").as_deref(),
+        Some("https://efus.eu")
+    );
+    assert_eq!(
+        page.attribute(".language-switch a", "href"),
+        Some(format!("/mitgliedschaft/anfrage/{reference}"))
+    );
+
+    let mail = &smtp.wait_for(1).await[0];
+    let body = mail.body();
+    assert!(
+        body.contains("Sprache des Formulars:    Englisch"),
+        "{body}"
+    );
+    assert!(
+        body.contains("Mitglied bei EFUS:        weiß nicht"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_reference_has_no_confirmation_page() {
+    let app = spawn_app().await;
+    app.page("/mitgliedschaft/anfrage/DEFUS-1999-0001", 404)
+        .await;
+}
+
+/// Sends `fields`, expects the form again with `message` at `field`, every value kept and
+/// nothing stored.
+async fn assert_refused(
+    app: &TestApp,
+    path: &str,
+    fields: &[(&'static str, &'static str)],
+    field: &str,
+    message: &str,
+) {
+    let response = app.submit_inquiry(path, fields).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{field}: {fields:?}"
+    );
+    let page = Page::parse(&response.text().await.unwrap());
+    let id = format!("inquiry-{}", field.replace('_', "-"));
+    let target = if field == "efus_member" {
+        format!("{id}-yes")
+    } else {
+        id.clone()
+    };
+    let summary: Vec<_> = page
+        .select(".error-summary a")
+        .into_iter()
+        .map(|link| {
+            (
+                link.value().attr("href").unwrap_or_default().to_owned(),
+                text_of(link),
+            )
+        })
+        .collect();
+    assert!(
+        summary
+            .iter()
+            .any(|(href, text)| *href == format!("#{target}")
+                && text.ends_with(&format!(": {message}"))),
+        "summary {summary:?} lacks {message:?}"
+    );
+    assert!(
+        page.select(&format!("#{target}")).len() == 1,
+        "the summary links to the field"
+    );
+    assert_eq!(
+        page.text(&format!("#{id}-error")),
+        format!(
+            "{} {message}",
+            if path.starts_with("/en") {
+                "Error:"
+            } else {
+                "Fehler:"
+            }
+        )
+    );
+    let control = if field == "efus_member" {
+        format!("#{id}")
+    } else {
+        format!("[name={field}]")
+    };
+    let described_by = page
+        .attribute(&control, "aria-describedby")
+        .unwrap_or_default();
+    assert!(
+        described_by
+            .split(' ')
+            .any(|part| part == format!("{id}-error")),
+        "{field}: aria-describedby={described_by}"
+    );
+    if field != "efus_member" {
+        assert_eq!(
+            page.attribute(&control, "aria-invalid").as_deref(),
+            Some("true")
+        );
+    }
+    assert!(page.text("title").starts_with(if path.starts_with("/en") {
+        "Error: "
+    } else {
+        "Fehler: "
+    }));
+    for (name, value) in fields {
+        let shown = match *name {
+            "message" => page
+                .select("textarea[name=message]")
+                .first()
+                .map(|area| area.text().collect::<String>()),
+            "efus_member" => page.attribute("input[name=efus_member][checked]", "value"),
+            _ => page.attribute(&format!("input[name={name}]"), "value"),
+        };
+        if *name == "efus_member" && !["yes", "no", "pending", "unknown"].contains(value) {
+            continue;
+        }
+        assert_eq!(
+            shown.as_deref().unwrap_or_default(),
+            as_html_reads_it(value),
+            "{name} is kept"
+        );
+    }
+    assert_eq!(app.count(INQUIRIES).await, 0, "nothing is stored");
+}
+
+/// A value as the re-shown form carries it: line breaks as LF (HTML reads them so), and
+/// control characters, which HTML cannot carry, as U+FFFD.
+fn as_html_reads_it(value: &str) -> String {
+    value
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn every_rule_of_the_form_is_enforced_with_a_message_at_its_field() {
+    let app = spawn_app().await;
+    let long_organisation: &'static str = "O".repeat(201).leak();
+    let long_name: &'static str = "N".repeat(121).leak();
+    let long_message: &'static str = "ä".repeat(5001).leak();
+    let cases: Vec<(&str, &'static str, &str)> = vec![
+        (
+            "organisation",
+            "",
+            "Bitte geben Sie Ihre Kommune oder Organisation an.",
+        ),
+        (
+            "organisation",
+            "X",
+            "Bitte geben Sie mindestens 2 Zeichen ein.",
+        ),
+        (
+            "organisation",
+            long_organisation,
+            "Bitte kürzen Sie Ihre Eingabe auf höchstens 200 Zeichen.",
+        ),
+        (
+            "organisation",
+            "Stadt\tLeer",
+            "Bitte verwenden Sie hier keine Zeilenumbrüche oder Steuerzeichen.",
+        ),
+        ("contact_name", " ", "Bitte geben Sie Ihren Namen an."),
+        (
+            "contact_name",
+            "J",
+            "Bitte geben Sie mindestens 2 Zeichen ein.",
+        ),
+        (
+            "contact_name",
+            long_name,
+            "Bitte kürzen Sie Ihre Eingabe auf höchstens 120 Zeichen.",
+        ),
+        (
+            "role",
+            long_name,
+            "Bitte kürzen Sie Ihre Eingabe auf höchstens 120 Zeichen.",
+        ),
+        (
+            "role",
+            "Amt\u{0}",
+            "Bitte verwenden Sie hier keine Zeilenumbrüche oder Steuerzeichen.",
+        ),
+        (
+            "email",
+            "",
+            "Bitte geben Sie Ihre dienstliche E-Mail-Adresse an.",
+        ),
+        (
+            "email",
+            "j.weiss(at)lueneburg.de",
+            "Bitte geben Sie eine E-Mail-Adresse in der Form name@stadt.de an.",
+        ),
+        (
+            "email",
+            "admin@localhost",
+            "Bitte geben Sie eine E-Mail-Adresse in der Form name@stadt.de an.",
+        ),
+        (
+            "phone",
+            "0511 / CALL-ME",
+            "Bitte verwenden Sie nur Ziffern, Leerzeichen und die Zeichen + ( ) / -.",
+        ),
+        (
+            "efus_member",
+            "",
+            "Bitte wählen Sie aus, ob Ihre Kommune Mitglied bei EFUS ist.",
+        ),
+        (
+            "efus_member",
+            "maybe",
+            "Bitte wählen Sie eine der angebotenen Antworten.",
+        ),
+        (
+            "message",
+            long_message,
+            "Bitte kürzen Sie Ihre Eingabe auf höchstens 5.000 Zeichen.",
+        ),
+        (
+            "message",
+            "Hallo\u{7}",
+            "Bitte verwenden Sie hier keine Zeilenumbrüche oder Steuerzeichen.",
+        ),
+    ];
+    for (field, value, message) in cases {
+        let fields = with_field(valid_inquiry(), field.to_owned().leak(), value);
+        assert_refused(&app, "/mitgliedschaft", &fields, field, message).await;
+    }
+}
+
+#[tokio::test]
+async fn messages_come_in_the_language_of_the_page() {
+    let app = spawn_app().await;
+    let fields = with_field(
+        with_field(valid_inquiry(), "email", "nope"),
+        "contact_name",
+        "",
+    );
+    assert_refused(
+        &app,
+        "/en/membership",
+        &fields,
+        "email",
+        "Please enter an email address in the form name@city.de.",
+    )
+    .await;
+    assert_refused(
+        &app,
+        "/en/membership",
+        &fields,
+        "contact_name",
+        "Please enter your name.",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn line_breaks_in_names_are_refused_so_no_header_can_be_injected() {
+    let smtp = SmtpServer::start();
+    let app = app_mailing_to(&smtp).await;
+    let message = "Bitte verwenden Sie hier keine Zeilenumbrüche oder Steuerzeichen.";
+    for (field, hostile) in [
+        ("contact_name", "Eve\r\nBcc: victim@example.org"),
+        ("contact_name", "Eve\nX-Injected: yes"),
+        ("organisation", "Stadt X\r\nSubject: Gewinn"),
+    ] {
+        let fields = with_field(valid_inquiry(), field, hostile);
+        assert_refused(&app, "/mitgliedschaft", &fields, field, message).await;
+    }
+    let fields = with_field(
+        valid_inquiry(),
+        "email",
+        "eve@example.org\r\nBcc: victim@example.org",
+    );
+    let response = app.submit_inquiry("/mitgliedschaft", &fields).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count(INQUIRIES).await, 0);
+}
+
+#[tokio::test]
+async fn quotes_and_angle_brackets_in_a_name_stay_inside_the_display_name() {
+    let smtp = SmtpServer::start();
+    let app = app_mailing_to(&smtp).await;
+    let fields = with_field(
+        with_field(
+            valid_inquiry(),
+            "contact_name",
+            r#"Eve "Chef" <boss@evil.example>, Bcc: x@evil.example"#,
+        ),
+        "organisation",
+        "Stadt <Test> \"Süd\"",
+    );
+    receipt_location(&app.submit_inquiry("/mitgliedschaft", &fields).await);
+    let mail = &smtp.wait_for(1).await[0];
+    assert_eq!(mail.envelope_to, ["defus@defus.org"]);
+    assert_eq!(mail.header_count("Bcc"), 0);
+    let parsed = mail.parsed();
+    let reply_to = parsed
+        .headers
+        .iter()
+        .find(|header| header.get_key() == "Reply-To")
+        .unwrap();
+    // Parsed as a mail program does: encoded words stay display text, never addresses.
+    let addresses = mailparse::addrparse_header(reply_to).unwrap();
+    assert_eq!(addresses.len(), 1, "one Reply-To address: {addresses:?}");
+    match &addresses[0] {
+        mailparse::MailAddr::Single(single) => {
+            assert_eq!(single.addr, "j.weiss@stadt.lueneburg.de");
+            assert_eq!(
+                single.display_name.as_deref(),
+                Some(r#"Eve "Chef" <boss@evil.example>, Bcc: x@evil.example"#)
+            );
+        }
+        group => panic!("a group address: {group:?}"),
+    }
+    assert!(
+        mail.header("Subject")
+            .unwrap()
+            .contains("Stadt <Test> \"Süd\"")
+    );
+}
+
+async fn assert_stored_as_spam_and_never_mailed(
+    app: &TestApp,
+    smtp: &SmtpServer,
+    response: reqwest::Response,
+    reason: &str,
+) {
+    let location = receipt_location(&response);
+    let page = app.page(&location, 200).await;
+    assert_eq!(
+        page.text("main h1"),
+        "Ihre Anfrage ist eingegangen",
+        "the same answer as for people"
+    );
+    let (status, stored_reason): (String, Option<String>) =
+        sqlx::query_as("select status, spam_reason from inquiry")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (status.as_str(), stored_reason.as_deref()),
+        ("spam", Some(reason))
+    );
+    assert_eq!(app.count(OUTBOX).await, 0, "no email is queued");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(smtp.messages().is_empty(), "nothing was mailed");
+}
+
+#[tokio::test]
+async fn a_filled_honeypot_gets_the_usual_answer_but_is_stored_as_spam_and_not_mailed() {
+    let smtp = SmtpServer::start();
+    let app = app_mailing_to(&smtp).await;
+    let token = app.form_token("/mitgliedschaft").await;
+    let mut body: Vec<(&str, &str)> = valid_inquiry();
+    body.push(("form_token", &token));
+    body.push(("website", "https://cheap-pills.example"));
+    let response = app
+        .client
+        .post(app.url("/mitgliedschaft"))
+        .form(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_stored_as_spam_and_never_mailed(&app, &smtp, response, "honeypot").await;
+}
+
+#[tokio::test]
+async fn a_form_sent_faster_than_a_person_can_type_is_stored_as_spam_and_not_mailed() {
+    let smtp = SmtpServer::start();
+    let url = smtp.url();
+    let app = spawn_app_with(move |config| {
+        config.mail.smtp_url = Some(url);
+        config.form.min_fill_time = Duration::from_secs(60);
+    })
+    .await;
+    let response = app
+        .submit_inquiry("/mitgliedschaft", &valid_inquiry())
+        .await;
+    assert_stored_as_spam_and_never_mailed(&app, &smtp, response, "too_fast").await;
+}
+
+#[tokio::test]
+async fn a_correction_counts_the_fill_time_from_when_the_form_was_first_shown() {
+    let smtp = SmtpServer::start();
+    let url = smtp.url();
+    let app = spawn_app_with(move |config| {
+        config.mail.smtp_url = Some(url);
+        config.form.min_fill_time = Duration::from_secs(1);
+    })
+    .await;
+    let token = app.form_token("/mitgliedschaft").await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let response = app
+        .post_form(
+            "/mitgliedschaft",
+            &with_field(valid_inquiry(), "email", "falsch"),
+            &token,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let again = Page::parse(&response.text().await.unwrap());
+    let token = again.attribute("input[name=form_token]", "value").unwrap();
+    // Corrected at once: still a person, because the form was first shown over a second ago.
+    receipt_location(
+        &app.post_form("/mitgliedschaft", &valid_inquiry(), &token)
+            .await,
+    );
+    assert_eq!(smtp.wait_for(1).await.len(), 1);
+    assert_eq!(
+        app.count("select count(*) from inquiry where status = 'new'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn sending_the_same_form_twice_creates_one_inquiry_and_one_email() {
+    let smtp = SmtpServer::start();
+    let app = app_mailing_to(&smtp).await;
+    let token = app.form_token("/mitgliedschaft").await;
+    let fields = valid_inquiry();
+    let (first, second) = tokio::join!(
+        app.post_form("/mitgliedschaft", &fields, &token),
+        app.post_form("/mitgliedschaft", &fields, &token),
+    );
+    let third = app
+        .post_form("/mitgliedschaft", &valid_inquiry(), &token)
+        .await;
+    let location = receipt_location(&first);
+    assert_eq!(receipt_location(&second), location);
+    assert_eq!(receipt_location(&third), location);
+    assert_eq!(app.count(INQUIRIES).await, 1);
+    smtp.wait_for(1).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(smtp.messages().len(), 1);
+}
+
+#[tokio::test]
+async fn an_expired_form_is_shown_again_with_the_values_to_send_once_more() {
+    let app = spawn_app_with(|config| config.form.max_age = Duration::from_secs(1)).await;
+    let token = app.form_token("/mitgliedschaft").await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let response = app
+        .post_form("/mitgliedschaft", &valid_inquiry(), &token)
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::parse(&response.text().await.unwrap());
+    assert!(page.text(".form-notice").contains("sehr lange geöffnet"));
+    assert_eq!(
+        page.attribute("input[name=organisation]", "value")
+            .as_deref(),
+        Some("Hansestadt Lüneburg")
+    );
+    assert_ne!(
+        page.attribute("input[name=form_token]", "value"),
+        Some(token)
+    );
+    assert_eq!(app.count(INQUIRIES).await, 0);
+}
+
+#[tokio::test]
+async fn a_forged_or_missing_token_is_refused_as_cross_site_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let genuine = app.form_token("/en/membership").await;
+    let forged = format!("{}0", &genuine[..genuine.len() - 1]);
+    for token in [forged.as_str(), "", "1700000000.abcd.ef"] {
+        let response = app
+            .post_form("/en/membership", &valid_inquiry(), token)
+            .await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let page = Page::parse(&response.text().await.unwrap());
+        assert_eq!(page.lang(), "en");
+        assert!(
+            page.text(".form-notice")
+                .contains("We could not match this form")
+        );
+        assert_eq!(
+            page.attribute("input[name=email]", "value").as_deref(),
+            Some("j.weiss@stadt.lueneburg.de")
+        );
+    }
+    assert_eq!(app.count(INQUIRIES).await, 0);
+}
+
+#[tokio::test]
+async fn an_oversized_body_gets_a_413_page_in_the_visitor_s_language() {
+    let app = spawn_app().await;
+    let token = app.form_token("/en/membership").await;
+    let huge: &'static str = "x".repeat(40 * 1024).leak();
+    let response = app
+        .post_form(
+            "/en/membership",
+            &with_field(valid_inquiry(), "message", huge),
+            &token,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let page = Page::parse(&response.text().await.unwrap());
+    assert_eq!(page.lang(), "en");
+    assert_eq!(page.text("main h1"), "Request too large");
+    assert_eq!(app.count(INQUIRIES).await, 0);
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_utf8_or_not_a_form_is_refused_with_a_page() {
+    let app = spawn_app().await;
+    let token = app.form_token("/mitgliedschaft").await;
+    let body = format!(
+        "organisation=M%FCnchen&contact_name=Erika&email=e%40muenchen.de&efus_member=yes&form_token={token}"
+    );
+    let response = app
+        .client
+        .post(app.url("/mitgliedschaft"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let page = Page::parse(&response.text().await.unwrap());
+    assert_eq!(page.text("main h1"), "Ungültige Anfrage");
+
+    let response = app
+        .client
+        .post(app.url("/mitgliedschaft"))
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(app.count(INQUIRIES).await, 0);
+}
+
+#[tokio::test]
+async fn a_client_sending_too_many_inquiries_is_asked_to_wait() {
+    let app = spawn_app_with(|config| config.form.rate_limit_per_hour = 2).await;
+    for organisation in ["Stadt Eins", "Stadt Zwei"] {
+        let fields = with_field(valid_inquiry(), "organisation", organisation);
+        receipt_location(&app.submit_inquiry("/mitgliedschaft", &fields).await);
+    }
+    let response = app.submit_inquiry("/en/membership", &valid_inquiry()).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let page = Page::parse(&response.text().await.unwrap());
+    assert_eq!(page.text("main h1"), "Too many requests");
+    assert_eq!(app.count(INQUIRIES).await, 2);
+}
+
+#[tokio::test]
+async fn when_the_database_is_down_the_visitor_keeps_the_form_and_is_asked_to_retry() {
+    let app = spawn_app().await;
+    let token = app.form_token("/mitgliedschaft").await;
+    // Switched off from the server's maintenance database, as an operator would.
+    let database: String = sqlx::query_scalar("select current_database()")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    app.pool.close().await;
+    let mut admin = maintenance_connection().await;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        r#"alter database "{database}" allow_connections false"#
+    )))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    sqlx::query("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1")
+        .bind(&database)
+        .execute(&mut admin)
+        .await
+        .unwrap();
+
+    let response = app
+        .post_form("/mitgliedschaft", &valid_inquiry(), &token)
+        .await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let page = Page::parse(&response.text().await.unwrap());
+    assert_eq!(page.lang(), "de");
+    assert!(
+        page.text(".form-notice")
+            .contains("in wenigen Minuten noch einmal")
+    );
+    assert_eq!(
+        page.attribute("input[name=contact_name]", "value")
+            .as_deref(),
+        Some("Jürgen Weiß")
+    );
+    assert_eq!(
+        page.text("textarea[name=message]"),
+        "Wir möchten gern beitreten. Viele Grüße aus Lüneburg"
+    );
+
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        r#"alter database "{database}" allow_connections true"#
+    )))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    let pool = sqlx::PgPool::connect(app.database_url()).await.unwrap();
+    let stored: i64 = sqlx::query_scalar(INQUIRIES)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "nothing half-stored");
+    // Once the database is back, sending the same form again works.
+    receipt_location(
+        &app.post_form("/mitgliedschaft", &valid_inquiry(), &token)
+            .await,
+    );
+    let stored: i64 = sqlx::query_scalar(INQUIRIES)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
+}

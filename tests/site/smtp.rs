@@ -1,0 +1,154 @@
+//! Real SMTP servers for the tests, listening on loopback in this process: one that receives
+//! and keeps every message (mailin-embedded), and one that accepts connections and then says
+//! nothing, like a hung mail server.
+
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use mailin_embedded::{Handler, Response, Server, response};
+use mailparse::{MailHeaderMap, ParsedMail};
+
+/// One message as the server received it.
+#[derive(Debug, Clone)]
+pub struct ReceivedMail {
+    pub envelope_from: String,
+    pub envelope_to: Vec<String>,
+    pub raw: Vec<u8>,
+}
+
+impl ReceivedMail {
+    pub fn parsed(&self) -> ParsedMail<'_> {
+        mailparse::parse_mail(&self.raw).expect("a well-formed message")
+    }
+
+    /// The decoded value of header `name` (`None` if absent).
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.parsed().headers.get_first_value(name)
+    }
+
+    /// How often header `name` occurs.
+    pub fn header_count(&self, name: &str) -> usize {
+        self.parsed().headers.get_all_headers(name).len()
+    }
+
+    /// The decoded text body.
+    pub fn body(&self) -> String {
+        self.parsed().get_body().expect("a text body")
+    }
+}
+
+#[derive(Clone)]
+struct Collector {
+    inbox: Arc<Mutex<Vec<ReceivedMail>>>,
+    current: Option<ReceivedMail>,
+}
+
+impl Handler for Collector {
+    fn data_start(&mut self, _domain: &str, from: &str, _is8bit: bool, to: &[String]) -> Response {
+        self.current = Some(ReceivedMail {
+            envelope_from: from.to_owned(),
+            envelope_to: to.to_vec(),
+            raw: Vec::new(),
+        });
+        response::OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        if let Some(mail) = self.current.as_mut() {
+            mail.raw.extend_from_slice(buf);
+        }
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> Response {
+        if let Some(mail) = self.current.take() {
+            self.inbox.lock().expect("inbox").push(mail);
+        }
+        response::OK
+    }
+}
+
+/// An SMTP server that accepts every message and keeps it for the test to read.
+pub struct SmtpServer {
+    pub port: u16,
+    inbox: Arc<Mutex<Vec<ReceivedMail>>>,
+}
+
+impl SmtpServer {
+    /// Starts on a free port.
+    pub fn start() -> Self {
+        Self::start_on(0)
+    }
+
+    /// Starts on `port` (0: any free port). It runs until the test process ends.
+    pub fn start_on(port: u16) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind the SMTP port");
+        let port = listener.local_addr().expect("SMTP address").port();
+        let inbox = Arc::new(Mutex::new(Vec::new()));
+        let mut server = Server::new(Collector {
+            inbox: Arc::clone(&inbox),
+            current: None,
+        });
+        server
+            .with_name("smtp.test")
+            .with_num_threads(16)
+            .with_tcp_listener(listener);
+        std::thread::spawn(move || {
+            if let Err(error) = server.serve() {
+                eprintln!("the test SMTP server stopped: {error}");
+            }
+        });
+        Self { port, inbox }
+    }
+
+    pub fn url(&self) -> String {
+        smtp_url(self.port)
+    }
+
+    pub fn messages(&self) -> Vec<ReceivedMail> {
+        self.inbox.lock().expect("inbox").clone()
+    }
+
+    /// Waits until at least `count` messages have arrived; returns all of them.
+    pub async fn wait_for(&self, count: usize) -> Vec<ReceivedMail> {
+        for _ in 0..200 {
+            let messages = self.messages();
+            if messages.len() >= count {
+                return messages;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("expected {count} messages, got {}", self.messages().len());
+    }
+}
+
+pub fn smtp_url(port: u16) -> String {
+    format!("smtp://127.0.0.1:{port}")
+}
+
+/// Accepts connections and never answers, not even the SMTP greeting.
+pub struct SilentServer {
+    pub port: u16,
+    _task: tokio::task::JoinHandle<()>,
+}
+
+impl SilentServer {
+    pub async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        let task = tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                open.push(socket);
+            }
+        });
+        Self { port, _task: task }
+    }
+
+    pub fn url(&self) -> String {
+        smtp_url(self.port)
+    }
+}
