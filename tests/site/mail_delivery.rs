@@ -212,19 +212,20 @@ async fn old_inquiries_are_deleted_with_their_emails_after_the_retention_period(
     assert_eq!(app.count("select count(*) from mail_attempt").await, 1);
 }
 
-/// The environment of a `defus` process for the restart test.
+/// The environment of a `defus` process run by the tests below.
 fn process_environment(
     database: &TestDatabase,
     bind: &str,
     smtp_url: &str,
     mail_dir: &std::path::Path,
+    send_timeout: &str,
 ) -> Vec<(&'static str, String)> {
     vec![
         ("DATABASE_URL", database.url()),
         ("BIND", bind.to_owned()),
         ("SMTP_URL", smtp_url.to_owned()),
         ("MAIL_DIR", mail_dir.display().to_string()),
-        ("MAIL_SEND_TIMEOUT", "60s".to_owned()),
+        ("MAIL_SEND_TIMEOUT", send_timeout.to_owned()),
         ("MAIL_POLL_INTERVAL", "100ms".to_owned()),
         ("FORM_MIN_FILL_TIME", "0s".to_owned()),
     ]
@@ -246,7 +247,7 @@ async fn an_email_left_unsent_when_the_process_is_killed_goes_out_after_the_rest
 
     // The first process hangs on a mail server that never answers, and is killed there.
     let silent = SilentServer::start().await;
-    let environment = process_environment(&database, &bind, &silent.url(), &mail_dir);
+    let environment = process_environment(&database, &bind, &silent.url(), &mail_dir, "60s");
     let mut first = binary(&[], &borrowed(&environment)).spawn().unwrap();
     wait_for_log(&mut first, "serving the site on").await;
     let client = client();
@@ -275,7 +276,7 @@ async fn an_email_left_unsent_when_the_process_is_killed_goes_out_after_the_rest
 
     // The second process finds the email still pending and delivers it.
     let smtp = SmtpServer::start();
-    let environment = process_environment(&database, &bind, &smtp.url(), &mail_dir);
+    let environment = process_environment(&database, &bind, &smtp.url(), &mail_dir, "60s");
     let mut second = binary(&[], &borrowed(&environment)).spawn().unwrap();
     wait_for_log(&mut second, "serving the site on").await;
     let mails = smtp.wait_for(1).await;
@@ -288,5 +289,71 @@ async fn an_email_left_unsent_when_the_process_is_killed_goes_out_after_the_rest
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(smtp.messages().len(), 1);
     second.kill().await.unwrap();
+    let _ = std::fs::remove_dir_all(&mail_dir);
+}
+
+#[tokio::test]
+async fn a_graceful_stop_lets_the_email_being_sent_finish_its_attempt() {
+    let database = TestDatabase::new();
+    let bind = format!("127.0.0.1:{}", free_port());
+    let site = format!("http://{bind}");
+    let mail_dir = std::env::temp_dir().join(format!("{}-mail", database.name()));
+    let silent = SilentServer::start().await;
+    let environment = process_environment(&database, &bind, &silent.url(), &mail_dir, "2s");
+    let mut process = binary(&[], &borrowed(&environment)).spawn().unwrap();
+    wait_for_log(&mut process, "serving the site on").await;
+
+    let client = client();
+    let form = client
+        .get(format!("{site}/mitgliedschaft"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = Page::parse(&form)
+        .attribute("input[name=form_token]", "value")
+        .unwrap();
+    let mut body = valid_inquiry();
+    body.push(("form_token", &token));
+    client
+        .post(format!("{site}/mitgliedschaft"))
+        .form(&body)
+        .send()
+        .await
+        .unwrap();
+    // The worker is now waiting on the silent server.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let pid = process.id().unwrap().to_string();
+    tokio::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .await
+        .unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(20), process.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success(), "{status}");
+
+    let pool = sqlx::PgPool::connect(&database.url()).await.unwrap();
+    let errors: Vec<Option<String>> = sqlx::query_scalar("select error from mail_attempt")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        errors.len(),
+        1,
+        "the attempt in progress was finished and recorded"
+    );
+    assert!(
+        errors[0]
+            .as_deref()
+            .unwrap_or_default()
+            .contains("no answer"),
+        "{errors:?}"
+    );
+    pool.close().await;
     let _ = std::fs::remove_dir_all(&mail_dir);
 }
