@@ -18,7 +18,7 @@ use crate::assets;
 use crate::content::PageKey;
 use crate::i18n::Locale;
 use crate::state::AppState;
-use crate::web::{error_page, membership, public};
+use crate::web::{admin, error_page, membership, public};
 
 /// Pages may use only what comes from this site: no scripts at all, no inline styles, nothing
 /// from another host, and no framing by other sites.
@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
             get(|state, reference| membership::receipt(state, reference, Locale::En)),
         )
         .route("/en", get(|| async { Redirect::permanent("/en/") }))
+        .merge(admin::router())
         .route(&format!("{}{{file}}", assets::PREFIX), get(assets::serve))
         .fallback(error_page::not_found)
         .layer(middleware::from_fn_with_state(

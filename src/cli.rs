@@ -1,10 +1,14 @@
-//! The command line of the `defus` binary.
+//! The command line of the `defus` binary: the web server, and the management of staff accounts.
 
+use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 use crate::config::Config;
+use crate::database;
+use crate::staff::account::{self, AccountError};
+use crate::staff::password::{Password, PasswordRuleError};
 use crate::startup::{Application, shutdown_signal};
 
 /// The website of the Deutsch-Europäisches Forum für Urbane Sicherheit e.V. (DEFUS).
@@ -24,12 +28,53 @@ pub struct Cli {
 enum Command {
     /// Run the web server (the default).
     Serve,
+    /// Manage the accounts of office staff for the staff area (/admin).
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create an account. The password is asked for (twice) at a terminal, or read as one line
+    /// from standard input.
+    Add { email: String },
+    /// List all accounts.
+    List,
+    /// Disable an account and end its sessions.
+    Disable { email: String },
+    /// Enable a disabled account.
+    Enable { email: String },
+    /// Set a new password (asked for like `add`); lifts a lock and ends the account's sessions.
+    SetPassword { email: String },
+}
+
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error(transparent)]
+    Database(#[from] database::DatabaseError),
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    #[error("{0}")]
+    Password(#[from] PasswordRuleError),
+    #[error("the two passwords differ")]
+    PasswordsDiffer,
+    #[error("cannot read the password: {0}")]
+    Input(#[from] std::io::Error),
+    #[error("database error: {0}")]
+    Query(#[from] sqlx::Error),
 }
 
 impl Cli {
     pub async fn run(self) -> ExitCode {
         match self.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(&self.config).await,
+            Command::User(command) => match manage_users(&self.config, command).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    ExitCode::FAILURE
+                }
+            },
         }
     }
 }
@@ -52,5 +97,71 @@ async fn serve(config: &Config) -> ExitCode {
             tracing::error!(%error, "the server stopped with an error");
             ExitCode::FAILURE
         }
+    }
+}
+
+async fn manage_users(config: &Config, command: UserCommand) -> Result<(), CliError> {
+    let pool = database::connect_and_migrate(&config.database_url).await?;
+    match command {
+        UserCommand::Add { email } => {
+            let password = read_new_password()?;
+            let account = account::create(&pool, &email, password).await?;
+            println!("created the account {}", account.email);
+        }
+        UserCommand::List => {
+            for account in account::list(&pool).await? {
+                let state = if !account.enabled {
+                    "disabled".to_owned()
+                } else if let Some(until) = account
+                    .locked_until
+                    .filter(|until| *until > chrono::Utc::now())
+                {
+                    format!("locked until {}", until.format("%Y-%m-%d %H:%M UTC"))
+                } else {
+                    "enabled".to_owned()
+                };
+                let last = account
+                    .last_sign_in_at
+                    .map_or("never signed in".to_owned(), |at| {
+                        format!("last sign-in {}", at.format("%Y-%m-%d %H:%M UTC"))
+                    });
+                println!("{}\t{state}\t{last}", account.email);
+            }
+        }
+        UserCommand::Disable { email } => {
+            account::set_enabled(&pool, &email, false).await?;
+            println!("disabled the account {email}");
+        }
+        UserCommand::Enable { email } => {
+            account::set_enabled(&pool, &email, true).await?;
+            println!("enabled the account {email}");
+        }
+        UserCommand::SetPassword { email } => {
+            let password = read_new_password()?;
+            account::set_password(&pool, &email, password).await?;
+            println!("set a new password for {email}");
+        }
+    }
+    Ok(())
+}
+
+/// At a terminal, asks twice without echo; otherwise reads one line (for scripts and tests).
+/// Never from an argument or environment variable, where it would end up in shell history or
+/// process listings.
+fn read_new_password() -> Result<Password, CliError> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password(format!(
+            "Password (at least {} characters): ",
+            Password::MIN_LENGTH
+        ))?;
+        let second = rpassword::prompt_password("Repeat the password: ")?;
+        if first != second {
+            return Err(CliError::PasswordsDiffer);
+        }
+        Ok(Password::parse(&first)?)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(Password::parse(line.trim_end_matches(['\r', '\n']))?)
     }
 }

@@ -41,6 +41,22 @@ pub struct Config {
 
     #[command(flatten)]
     pub form: FormConfig,
+
+    #[command(flatten)]
+    pub staff: StaffConfig,
+}
+
+/// Sessions in the staff area.
+#[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Staff area")]
+pub struct StaffConfig {
+    /// A staff session without any request for this long ends.
+    #[arg(long, env = "STAFF_SESSION_IDLE", default_value = "30m", value_parser = humantime::parse_duration)]
+    pub session_idle: Duration,
+
+    /// A staff session ends this long after sign-in, however active.
+    #[arg(long, env = "STAFF_SESSION_MAX", default_value = "12h", value_parser = humantime::parse_duration)]
+    pub session_max: Duration,
 }
 
 /// How the office email about each inquiry is sent.
@@ -144,6 +160,10 @@ impl Config {
                 max_age: Duration::from_secs(24 * 3600),
                 rate_limit_per_hour: 5,
                 client_ip_header: None,
+            },
+            staff: StaffConfig {
+                session_idle: Duration::from_secs(30 * 60),
+                session_max: Duration::from_secs(12 * 3600),
             },
         }
     }

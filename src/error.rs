@@ -16,6 +16,9 @@ pub enum AppError {
     UnsupportedMediaType,
     #[error("rate limit exceeded")]
     TooManyRequests,
+    /// Not signed in for an action of the staff area, or its CSRF token is missing or wrong.
+    #[error("forbidden")]
+    Forbidden,
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("template error: {0}")]
@@ -23,6 +26,9 @@ pub enum AppError {
     /// Content that the site relies on is missing from the database (e.g. a deleted page row).
     #[error("content missing: {0}")]
     MissingContent(String),
+    /// Something that should not happen; the text is for the log only.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl AppError {
@@ -32,13 +38,15 @@ impl AppError {
             AppError::MalformedForm => StatusCode::BAD_REQUEST,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
             // The database is down or overloaded: a passing state, and the visitor should retry.
             AppError::Database(
                 sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),
             ) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Database(_) | AppError::Render(_) | AppError::MissingContent(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
+            AppError::Database(_)
+            | AppError::Render(_)
+            | AppError::MissingContent(_)
+            | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }

@@ -111,6 +111,8 @@ pub struct Ui {
     pub not_found_text: &'static str,
     pub bad_request_title: &'static str,
     pub bad_request_text: &'static str,
+    pub forbidden_title: &'static str,
+    pub forbidden_text: &'static str,
     pub method_not_allowed_title: &'static str,
     pub method_not_allowed_text: &'static str,
     pub too_large_title: &'static str,
@@ -170,6 +172,8 @@ pub static GERMAN: Ui = Ui {
     not_found_text: "Unter dieser Adresse gibt es keine Seite. Vielleicht hat sich die Adresse geändert oder sie enthält einen Tippfehler.",
     bad_request_title: "Ungültige Anfrage",
     bad_request_text: "Diese Anfrage konnten wir nicht verstehen. Bitte versuchen Sie es noch einmal über die Seiten dieser Website.",
+    forbidden_title: "Zugriff verweigert",
+    forbidden_text: "Diese Aktion ist nur angemeldet und aus den Formularen dieser Website heraus möglich. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.",
     method_not_allowed_title: "Aktion nicht möglich",
     method_not_allowed_text: "Diese Adresse unterstützt die gewünschte Aktion nicht.",
     too_large_title: "Anfrage zu groß",
@@ -229,6 +233,8 @@ pub static ENGLISH: Ui = Ui {
     not_found_text: "There is no page at this address. It may have moved, or the address may contain a typo.",
     bad_request_title: "Invalid request",
     bad_request_text: "We could not understand this request. Please try again from the pages of this website.",
+    forbidden_title: "Access denied",
+    forbidden_text: "This action is only possible when signed in and from the forms of this website. Please reload the page and try again.",
     method_not_allowed_title: "Action not possible",
     method_not_allowed_text: "This address does not support the requested action.",
     too_large_title: "Request too large",
@@ -378,25 +384,39 @@ impl Locale {
 
     /// The message shown at `field` for `error`.
     pub fn field_error(self, field: Field, error: FieldError) -> String {
+        let specific = match (self, error, field) {
+            (Locale::De, FieldError::Required, Field::Organisation) => {
+                "Bitte geben Sie Ihre Kommune oder Organisation an."
+            }
+            (Locale::De, FieldError::Required, Field::ContactName) => {
+                "Bitte geben Sie Ihren Namen an."
+            }
+            (Locale::De, FieldError::Required, Field::Email) => {
+                "Bitte geben Sie Ihre dienstliche E-Mail-Adresse an."
+            }
+            (Locale::De, FieldError::Required, Field::EfusMember) => {
+                "Bitte wählen Sie aus, ob Ihre Kommune Mitglied bei EFUS ist."
+            }
+            (Locale::En, FieldError::Required, Field::Organisation) => {
+                "Please enter your municipality or organisation."
+            }
+            (Locale::En, FieldError::Required, Field::ContactName) => "Please enter your name.",
+            (Locale::En, FieldError::Required, Field::Email) => {
+                "Please enter your work email address."
+            }
+            (Locale::En, FieldError::Required, Field::EfusMember) => {
+                "Please choose whether your municipality is a member of EFUS."
+            }
+            _ => return self.value_error(error),
+        };
+        specific.to_owned()
+    }
+
+    /// The message for `error` in any field.
+    pub fn value_error(self, error: FieldError) -> String {
         match (self, error) {
-            (Locale::De, FieldError::Required) => match field {
-                Field::Organisation => "Bitte geben Sie Ihre Kommune oder Organisation an.".into(),
-                Field::ContactName => "Bitte geben Sie Ihren Namen an.".into(),
-                Field::Email => "Bitte geben Sie Ihre dienstliche E-Mail-Adresse an.".into(),
-                Field::EfusMember => {
-                    "Bitte wählen Sie aus, ob Ihre Kommune Mitglied bei EFUS ist.".into()
-                }
-                _ => "Bitte füllen Sie dieses Feld aus.".into(),
-            },
-            (Locale::En, FieldError::Required) => match field {
-                Field::Organisation => "Please enter your municipality or organisation.".into(),
-                Field::ContactName => "Please enter your name.".into(),
-                Field::Email => "Please enter your work email address.".into(),
-                Field::EfusMember => {
-                    "Please choose whether your municipality is a member of EFUS.".into()
-                }
-                _ => "Please fill in this field.".into(),
-            },
+            (Locale::De, FieldError::Required) => "Bitte füllen Sie dieses Feld aus.".into(),
+            (Locale::En, FieldError::Required) => "Please fill in this field.".into(),
             (Locale::De, FieldError::TooShort { min }) => {
                 format!("Bitte geben Sie mindestens {min} Zeichen ein.")
             }

@@ -15,13 +15,14 @@ use crate::app;
 use crate::config::Config;
 use crate::content::{defaults, facts};
 use crate::database::{self, DatabaseError};
-use crate::inquiry::rate_limit::RateLimiter;
 use crate::inquiry::retention;
 use crate::inquiry::token::{FormTokenKey, KEY_LENGTH};
 use crate::mail::transport::{MailSetupError, MailTransport};
 use crate::mail::worker::DeliveryWorker;
+use crate::rate_limit::RateLimiter;
 use crate::secrets;
-use crate::state::{AppState, InquiryIntake, SiteSettings};
+use crate::staff::session::SessionPolicy;
+use crate::state::{AppState, InquiryIntake, SiteSettings, StaffArea};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -39,6 +40,10 @@ pub enum StartupError {
         source: io::Error,
     },
 }
+
+/// Failed sign-ins from one client within `CLIENT_LOCK_WINDOW` after which it must wait.
+const CLIENT_SIGN_IN_FAILURES: u32 = 10;
+const CLIENT_LOCK_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 /// A site that is ready to serve: database prepared, mail transport set up, port bound.
 pub struct Application {
@@ -93,12 +98,22 @@ impl Application {
             address: config.bind,
             source,
         })?;
+        let site = SiteSettings::new(config, listening_on);
+        let staff = StaffArea {
+            sessions: SessionPolicy {
+                idle: config.staff.session_idle,
+                absolute: config.staff.session_max,
+            },
+            secure_cookie: site.base_url.is_https(),
+            failed_sign_ins: RateLimiter::new(CLIENT_SIGN_IN_FAILURES, CLIENT_LOCK_WINDOW),
+        };
         Ok(Self {
             listener,
             state: AppState {
                 pool,
-                site: Arc::new(SiteSettings::new(config, listening_on)),
+                site: Arc::new(site),
                 intake: Arc::new(intake),
+                staff: Arc::new(staff),
             },
             delivery,
             retention_days: config.inquiry_retention_days,

@@ -9,14 +9,16 @@ use sqlx::PgPool;
 use tokio::sync::Notify;
 
 use crate::config::{BaseUrl, Config};
-use crate::inquiry::rate_limit::RateLimiter;
 use crate::inquiry::token::FormTokenKey;
+use crate::rate_limit::RateLimiter;
+use crate::staff::session::SessionPolicy;
 
 #[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
     pub site: Arc<SiteSettings>,
     pub intake: Arc<InquiryIntake>,
+    pub staff: Arc<StaffArea>,
 }
 
 /// Settings that shape what pages say, fixed for the life of the process.
@@ -50,4 +52,14 @@ pub struct InquiryIntake {
     pub message_id_domain: String,
     /// Wakes the delivery worker when an inquiry has queued an email.
     pub mail_wake: Arc<Notify>,
+}
+
+/// What the staff area needs beyond the database.
+pub struct StaffArea {
+    pub sessions: SessionPolicy,
+    /// Mark the session cookie `Secure` (BASE_URL is https).
+    pub secure_cookie: bool,
+    /// Failed sign-ins per client: they slow down further attempts, and too many lock the
+    /// client out for a while.
+    pub failed_sign_ins: RateLimiter,
 }

@@ -3,6 +3,8 @@
 
 use sqlx::PgExecutor;
 
+use crate::inquiry::fields::{EmailAddress, FieldError, PhoneNumber, SingleLine};
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganisationFacts {
     pub legal_name: String,
@@ -45,6 +47,198 @@ impl OrganisationFacts {
     }
 }
 
+/// Every fact, by the name of its field in the staff area's form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fact {
+    LegalName,
+    ShortName,
+    CareOf,
+    Street,
+    PostalCode,
+    City,
+    Phone,
+    Email,
+    ContactPerson,
+    Chairs,
+    RepresentedBy,
+    RegisterCourt,
+    RegisterNumber,
+    ContentResponsible,
+}
+
+impl Fact {
+    pub const ALL: [Fact; 14] = [
+        Fact::LegalName,
+        Fact::ShortName,
+        Fact::CareOf,
+        Fact::Street,
+        Fact::PostalCode,
+        Fact::City,
+        Fact::Phone,
+        Fact::Email,
+        Fact::ContactPerson,
+        Fact::Chairs,
+        Fact::RepresentedBy,
+        Fact::RegisterCourt,
+        Fact::RegisterNumber,
+        Fact::ContentResponsible,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Fact::LegalName => "legal_name",
+            Fact::ShortName => "short_name",
+            Fact::CareOf => "care_of",
+            Fact::Street => "street",
+            Fact::PostalCode => "postal_code",
+            Fact::City => "city",
+            Fact::Phone => "phone",
+            Fact::Email => "email",
+            Fact::ContactPerson => "contact_person",
+            Fact::Chairs => "chairs",
+            Fact::RepresentedBy => "represented_by",
+            Fact::RegisterCourt => "register_court",
+            Fact::RegisterNumber => "register_number",
+            Fact::ContentResponsible => "content_responsible",
+        }
+    }
+
+    pub fn is_required(self) -> bool {
+        matches!(
+            self,
+            Fact::LegalName | Fact::ShortName | Fact::Street | Fact::PostalCode | Fact::City
+        )
+    }
+
+    fn max_length(self) -> usize {
+        match self {
+            Fact::ShortName | Fact::PostalCode => 40,
+            Fact::RegisterNumber | Fact::Phone => 100,
+            Fact::RepresentedBy | Fact::ContentResponsible => 500,
+            _ => 200,
+        }
+    }
+}
+
+/// The facts as typed into the staff area's form; the chairs one per line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FactsInput(pub Vec<(Fact, String)>);
+
+impl FactsInput {
+    pub fn of(facts: &OrganisationFacts) -> Self {
+        let text = |value: &Option<String>| value.clone().unwrap_or_default();
+        Self(
+            Fact::ALL
+                .into_iter()
+                .map(|fact| {
+                    let value = match fact {
+                        Fact::LegalName => facts.legal_name.clone(),
+                        Fact::ShortName => facts.short_name.clone(),
+                        Fact::CareOf => text(&facts.care_of),
+                        Fact::Street => facts.street.clone(),
+                        Fact::PostalCode => facts.postal_code.clone(),
+                        Fact::City => facts.city.clone(),
+                        Fact::Phone => text(&facts.phone),
+                        Fact::Email => text(&facts.email),
+                        Fact::ContactPerson => text(&facts.contact_person),
+                        Fact::Chairs => facts.chairs.join("\n"),
+                        Fact::RepresentedBy => text(&facts.represented_by),
+                        Fact::RegisterCourt => text(&facts.register_court),
+                        Fact::RegisterNumber => text(&facts.register_number),
+                        Fact::ContentResponsible => text(&facts.content_responsible),
+                    };
+                    (fact, value)
+                })
+                .collect(),
+        )
+    }
+
+    pub fn value(&self, fact: Fact) -> &str {
+        self.0
+            .iter()
+            .find(|(candidate, _)| *candidate == fact)
+            .map_or("", |(_, value)| value.as_str())
+    }
+
+    pub fn validate(&self) -> Result<OrganisationFacts, Vec<(Fact, FieldError)>> {
+        let mut problems = Vec::new();
+        let mut line = |fact: Fact| -> Option<String> {
+            let value = self.value(fact);
+            let parsed = if fact.is_required() {
+                SingleLine::parse(value, 1, fact.max_length()).map(Some)
+            } else {
+                SingleLine::parse_optional(value, fact.max_length())
+            };
+            match parsed {
+                Ok(text) => text.map(|text| text.as_str().to_owned()),
+                Err(error) => {
+                    problems.push((fact, error));
+                    None
+                }
+            }
+        };
+        let legal_name = line(Fact::LegalName);
+        let short_name = line(Fact::ShortName);
+        let care_of = line(Fact::CareOf);
+        let street = line(Fact::Street);
+        let postal_code = line(Fact::PostalCode);
+        let city = line(Fact::City);
+        let contact_person = line(Fact::ContactPerson);
+        let represented_by = line(Fact::RepresentedBy);
+        let register_court = line(Fact::RegisterCourt);
+        let register_number = line(Fact::RegisterNumber);
+        let content_responsible = line(Fact::ContentResponsible);
+        let phone = PhoneNumber::parse_optional(self.value(Fact::Phone))
+            .map_err(|error| problems.push((Fact::Phone, error)))
+            .ok()
+            .flatten()
+            .map(|phone| phone.as_str().to_owned());
+        let email = self.value(Fact::Email);
+        let email = if email.trim().is_empty() {
+            None
+        } else {
+            EmailAddress::parse(email)
+                .map_err(|error| problems.push((Fact::Email, error)))
+                .ok()
+                .map(|email| email.as_str().to_owned())
+        };
+        let mut chairs = Vec::new();
+        for chair in self
+            .value(Fact::Chairs)
+            .lines()
+            .filter(|chair| !chair.trim().is_empty())
+        {
+            match SingleLine::parse(chair, 1, Fact::Chairs.max_length()) {
+                Ok(chair) => chairs.push(chair.as_str().to_owned()),
+                Err(error) => problems.push((Fact::Chairs, error)),
+            }
+        }
+        match (legal_name, short_name, street, postal_code, city) {
+            (Some(legal_name), Some(short_name), Some(street), Some(postal_code), Some(city))
+                if problems.is_empty() =>
+            {
+                Ok(OrganisationFacts {
+                    legal_name,
+                    short_name,
+                    care_of,
+                    street,
+                    postal_code,
+                    city,
+                    phone,
+                    email,
+                    contact_person,
+                    chairs,
+                    represented_by,
+                    register_court,
+                    register_number,
+                    content_responsible,
+                })
+            }
+            _ => Err(problems),
+        }
+    }
+}
+
 fn tel_uri(phone: &str) -> String {
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
     if phone.trim_start().starts_with('+') {
@@ -69,6 +263,33 @@ pub async fn load(db: impl PgExecutor<'_>) -> Result<Option<OrganisationFacts>, 
     )
     .fetch_optional(db)
     .await
+}
+
+/// Replaces the stored facts.
+pub async fn update(db: impl PgExecutor<'_>, facts: &OrganisationFacts) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"update organisation set legal_name = $1, short_name = $2, care_of = $3, street = $4,
+               postal_code = $5, city = $6, phone = $7, email = $8, contact_person = $9,
+               chairs = $10, represented_by = $11, register_court = $12, register_number = $13,
+               content_responsible = $14"#,
+        facts.legal_name,
+        facts.short_name,
+        facts.care_of,
+        facts.street,
+        facts.postal_code,
+        facts.city,
+        facts.phone,
+        facts.email,
+        facts.contact_person,
+        &facts.chairs,
+        facts.represented_by,
+        facts.register_court,
+        facts.register_number,
+        facts.content_responsible,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 /// Stores `facts` if no facts are stored yet; stored facts are never overwritten.
@@ -104,7 +325,52 @@ pub async fn insert_if_missing(
 
 #[cfg(test)]
 mod tests {
-    use super::tel_uri;
+    use super::*;
+
+    fn facts() -> OrganisationFacts {
+        OrganisationFacts {
+            legal_name: "Verein e.V.".into(),
+            short_name: "V".into(),
+            care_of: None,
+            street: "Straße 1".into(),
+            postal_code: "30169".into(),
+            city: "Hannover".into(),
+            phone: Some("0511 1".into()),
+            email: Some("info@verein.de".into()),
+            contact_person: None,
+            chairs: vec!["Stadt A".into(), "Stadt B".into()],
+            represented_by: None,
+            register_court: None,
+            register_number: None,
+            content_responsible: None,
+        }
+    }
+
+    #[test]
+    fn facts_survive_the_form_unchanged() {
+        assert_eq!(FactsInput::of(&facts()).validate(), Ok(facts()));
+    }
+
+    #[test]
+    fn the_form_reports_each_bad_fact() {
+        let mut input = FactsInput::of(&facts());
+        for (fact, value) in &mut input.0 {
+            match fact {
+                Fact::City => *value = String::new(),
+                Fact::Email => *value = "kaputt".into(),
+                Fact::Chairs => *value = "Stadt A\n\n  \nStadt\u{0}B".into(),
+                _ => {}
+            }
+        }
+        assert_eq!(
+            input.validate().unwrap_err(),
+            vec![
+                (Fact::City, FieldError::Required),
+                (Fact::Email, FieldError::InvalidEmail),
+                (Fact::Chairs, FieldError::ControlCharacter),
+            ]
+        );
+    }
 
     #[test]
     fn german_numbers_get_the_country_code() {

@@ -2,6 +2,7 @@
 
 pub mod defaults;
 pub mod facts;
+pub mod history;
 pub mod markdown;
 pub mod page;
 

@@ -150,6 +150,29 @@ pub async fn find(
     }))
 }
 
+/// Every stored page text, for the staff area's list.
+pub async fn list_all(db: impl PgExecutor<'_>) -> Result<Vec<Page>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"select page_key, locale, title, meta_description, body_markdown, updated_at
+           from page order by page_key, locale"#
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            Some(Page {
+                key: PageKey::from_key(&row.page_key)?,
+                locale: Locale::from_code(&row.locale)?,
+                title: row.title,
+                meta_description: row.meta_description,
+                body_markdown: row.body_markdown,
+                updated_at: row.updated_at,
+            })
+        })
+        .collect())
+}
+
 /// Stores a page's texts unless the page already has texts in that language, so that an edit
 /// made by staff is never overwritten. Returns whether the texts were stored.
 pub async fn insert_if_missing(

@@ -186,6 +186,16 @@ impl EfusMembership {
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|choice| choice.code() == code)
     }
+
+    /// As the office reads it (office email, staff area, CSV export).
+    pub fn in_german(self) -> &'static str {
+        match self {
+            EfusMembership::Yes => "ja",
+            EfusMembership::No => "nein",
+            EfusMembership::Pending => "Beitritt beantragt",
+            EfusMembership::Unknown => "weiß nicht",
+        }
+    }
 }
 
 impl fmt::Display for EfusMembership {

@@ -1,9 +1,10 @@
 //! The membership inquiry: what a city sends through the form on the membership page, from the
 //! form's values to the stored inquiry whose email to the office is on its way.
 
+pub mod csv_export;
 pub mod fields;
 pub mod form;
-pub mod rate_limit;
+pub mod inbox;
 pub mod retention;
 pub mod spam;
 pub mod store;

@@ -76,7 +76,9 @@ pub fn compose(
             Some(Locale::En) => "Englisch",
             _ => "Deutsch",
         },
-        efus_member: efus_member_in_german(&inquiry.efus_member),
+        efus_member: EfusMembership::from_code(&inquiry.efus_member)
+            .unwrap_or(EfusMembership::Unknown)
+            .in_german(),
         association: facts.map_or("DEFUS", |facts| facts.short_name.as_str()),
     }
     .render()?;
@@ -112,15 +114,6 @@ fn office_address(
     EmailAddress::parse(email)
         .map(|email| email.address().clone())
         .map_err(|_| ComposeError::InvalidOfficeAddress(email.to_owned()))
-}
-
-fn efus_member_in_german(code: &str) -> &'static str {
-    match EfusMembership::from_code(code) {
-        Some(EfusMembership::Yes) => "ja",
-        Some(EfusMembership::No) => "nein",
-        Some(EfusMembership::Pending) => "Beitritt beantragt",
-        Some(EfusMembership::Unknown) | None => "weiß nicht",
-    }
 }
 
 #[cfg(test)]

@@ -77,6 +77,7 @@ fn render(
     let ui = locale.ui();
     let (title, explanation) = match status {
         StatusCode::NOT_FOUND => (ui.not_found_title, ui.not_found_text),
+        StatusCode::FORBIDDEN => (ui.forbidden_title, ui.forbidden_text),
         StatusCode::METHOD_NOT_ALLOWED => (ui.method_not_allowed_title, ui.method_not_allowed_text),
         StatusCode::PAYLOAD_TOO_LARGE => (ui.too_large_title, ui.too_large_text),
         StatusCode::TOO_MANY_REQUESTS => (ui.too_many_requests_title, ui.too_many_requests_text),

@@ -1,13 +1,13 @@
 //! The membership inquiry on the web: the form on the membership page, taking a submission in,
 //! and the confirmation page that shows the reference.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::time::Instant;
 
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Utc;
 
@@ -21,6 +21,7 @@ use crate::inquiry::spam;
 use crate::inquiry::store::{self, Arrival};
 use crate::inquiry::token::TokenCheck;
 use crate::state::AppState;
+use crate::web::client_address::client_address;
 use crate::web::form_body;
 use crate::web::inquiry_form::InquiryFormView;
 use crate::web::layout::Layout;
@@ -216,15 +217,4 @@ fn uncacheable(status: StatusCode, html: String) -> Response {
         Html(html),
     )
         .into_response()
-}
-
-/// The client's address: from CLIENT_IP_HEADER behind a reverse proxy (its last entry, the one
-/// the proxy itself saw), otherwise the connection's. Used only for the in-memory rate limit.
-fn client_address(headers: &HeaderMap, peer: SocketAddr, header: Option<&HeaderName>) -> IpAddr {
-    header
-        .and_then(|name| headers.get(name))
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.rsplit(',').next())
-        .and_then(|last| last.trim().parse().ok())
-        .unwrap_or_else(|| peer.ip())
 }

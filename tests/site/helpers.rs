@@ -438,3 +438,131 @@ pub fn text_of(element: ElementRef<'_>) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// The password the tests give staff accounts.
+pub const STAFF_PASSWORD: &str = "Sicher genug für Hannover 2026";
+
+/// A browser-like client for the staff area: it keeps cookies and knows the CSRF token.
+pub struct Staff<'a> {
+    app: &'a TestApp,
+    pub client: reqwest::Client,
+    pub jar: std::sync::Arc<reqwest::cookie::Jar>,
+    csrf_token: Option<String>,
+}
+
+impl TestApp {
+    /// Creates a staff account the way the command line does.
+    pub async fn create_staff_account(&self, email: &str, password: &str) {
+        let password = defus::staff::password::Password::parse(password).expect("a valid password");
+        defus::staff::account::create(&self.pool, email, password)
+            .await
+            .expect("the account is created");
+    }
+
+    /// A staff client that is not signed in.
+    pub fn staff_client(&self) -> Staff<'_> {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let client = reqwest::Client::builder()
+            .redirect(Policy::none())
+            .cookie_provider(std::sync::Arc::clone(&jar))
+            .build()
+            .expect("HTTP client");
+        Staff {
+            app: self,
+            client,
+            jar,
+            csrf_token: None,
+        }
+    }
+
+    /// A staff member with a fresh account, signed in.
+    pub async fn signed_in_staff(&self) -> Staff<'_> {
+        self.create_staff_account("buero@defus.org", STAFF_PASSWORD)
+            .await;
+        let mut staff = self.staff_client();
+        let response = staff.sign_in("buero@defus.org", STAFF_PASSWORD).await;
+        assert_eq!(response.status(), 303, "signed in");
+        staff.refresh_csrf_token().await;
+        staff
+    }
+}
+
+impl Staff<'_> {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.app.url(path))
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
+    pub async fn page(&self, path: &str, expected_status: u16) -> Page {
+        let response = self.get(path).await;
+        assert_eq!(
+            response.status().as_u16(),
+            expected_status,
+            "status of {path}"
+        );
+        Page::parse(&response.text().await.expect("body"))
+    }
+
+    /// Signs in through the sign-in form.
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        let form = self.page("/admin/anmelden", 200).await;
+        let token = form
+            .attribute("input[name=form_token]", "value")
+            .expect("form token");
+        self.client
+            .post(self.app.url("/admin/anmelden"))
+            .form(&[
+                ("email", email),
+                ("password", password),
+                ("form_token", &token),
+                ("weiter", "/admin"),
+            ])
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
+    /// Reads the CSRF token of the current session from a staff page.
+    pub async fn refresh_csrf_token(&mut self) {
+        let page = self.page("/admin", 200).await;
+        self.csrf_token = page.attribute("input[name=csrf_token]", "value");
+        assert!(self.csrf_token.is_some(), "staff pages carry a CSRF token");
+    }
+
+    pub fn csrf_token(&self) -> &str {
+        self.csrf_token.as_deref().unwrap_or_default()
+    }
+
+    /// Sends a staff form with the session's CSRF token.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut body: Vec<(&str, &str)> = fields.to_vec();
+        body.push(("csrf_token", self.csrf_token()));
+        self.post_raw(path, &body).await
+    }
+
+    /// Sends a form exactly as given (no CSRF token added).
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.app.url(path))
+            .form(fields)
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
+    /// The session cookie's value as the browser holds it.
+    pub fn session_cookie(&self) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        let url = reqwest::Url::parse(&self.app.url("/admin")).expect("URL");
+        let cookies = self.jar.cookies(&url)?;
+        cookies
+            .to_str()
+            .ok()?
+            .split("; ")
+            .find_map(|pair| pair.strip_prefix("defus_staff="))
+            .map(str::to_owned)
+    }
+}

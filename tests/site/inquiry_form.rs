@@ -14,8 +14,9 @@ use crate::smtp::SmtpServer;
 const INQUIRIES: &str = "select count(*) from inquiry";
 const OUTBOX: &str = "select count(*) from mail_outbox";
 
-fn this_year() -> i32 {
-    Utc::now().year()
+/// The year of a new reference: Hannover's, not UTC's (they differ on New Year's Eve night).
+pub fn this_year() -> i32 {
+    Utc::now().with_timezone(&chrono_tz::Europe::Berlin).year()
 }
 
 /// Follows the 303 after a submission and returns the confirmation page's path.

@@ -11,5 +11,8 @@ mod inquiry_form;
 mod mail_delivery;
 mod public_pages;
 mod quality;
+mod staff_content;
+mod staff_inbox;
+mod staff_sign_in;
 mod startup;
 mod static_assets;

@@ -62,6 +62,90 @@ async fn form_states(app: &TestApp) -> Vec<(String, Option<String>, String)> {
     states
 }
 
+/// The staff area's pages, with one inquiry, one edited page and one error state each.
+/// Returns (path, HTML) for the validator.
+async fn staff_pages(app: &TestApp) -> Vec<(String, String)> {
+    app.submit_inquiry("/mitgliedschaft", &valid_inquiry())
+        .await;
+    let id: i64 = sqlx::query_scalar("select id from inquiry")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let staff = app.signed_in_staff().await;
+    staff
+        .post(
+            "/admin/seiten/goals/de",
+            &[
+                ("title", "Ziele"),
+                ("meta_description", ""),
+                ("body_markdown", "Neu"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    let version: i64 = sqlx::query_scalar("select id from page_version")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let mut pages = Vec::new();
+    for path in staff_paths(id, version) {
+        pages.push((path.clone(), staff.get(&path).await.text().await.unwrap()));
+    }
+    let preview = staff
+        .post(
+            "/admin/seiten/goals/de",
+            &[
+                ("title", "Ziele"),
+                ("meta_description", ""),
+                ("body_markdown", "## Vorschau"),
+                ("action", "preview"),
+            ],
+        )
+        .await;
+    pages.push(("page preview".into(), preview.text().await.unwrap()));
+    let refused = staff
+        .post("/admin/fakten", &[("legal_name", ""), ("short_name", "D")])
+        .await;
+    pages.push(("facts with errors".into(), refused.text().await.unwrap()));
+    let erased = staff
+        .post(
+            "/admin/loeschen-nach-email",
+            &[("email", "j.weiss@stadt.lueneburg.de")],
+        )
+        .await;
+    pages.push(("erasure result".into(), erased.text().await.unwrap()));
+    let signed_out = app.staff_client();
+    pages.push((
+        "/admin/anmelden".into(),
+        signed_out
+            .get("/admin/anmelden")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    ));
+    let failed = signed_out
+        .sign_in("buero@defus.org", "falsch, aber lang genug")
+        .await;
+    pages.push(("failed sign-in".into(), failed.text().await.unwrap()));
+    pages
+}
+
+fn staff_paths(inquiry: i64, version: i64) -> Vec<String> {
+    vec![
+        "/admin".into(),
+        "/admin/anfragen".into(),
+        format!("/admin/anfragen/{inquiry}"),
+        format!("/admin/anfragen/{inquiry}/loeschen"),
+        "/admin/loeschen-nach-email?email=j.weiss%40stadt.lueneburg.de".into(),
+        "/admin/seiten".into(),
+        "/admin/seiten/goals/de".into(),
+        "/admin/seiten/goals/de/versionen".into(),
+        format!("/admin/seiten/goals/de/versionen/{version}"),
+        "/admin/fakten".into(),
+    ]
+}
+
 #[tokio::test]
 async fn every_page_is_valid_html() {
     let app = spawn_app().await;
@@ -75,6 +159,11 @@ async fn every_page_is_valid_html() {
     }
     for (index, (_, _, html)) in form_states(&app).await.into_iter().enumerate() {
         let file = folder.join(format!("form-state-{index}.html"));
+        std::fs::write(&file, html).unwrap();
+        files.push(file);
+    }
+    for (index, (_, html)) in staff_pages(&app).await.into_iter().enumerate() {
+        let file = folder.join(format!("staff-{index}.html"));
         std::fs::write(&file, html).unwrap();
         files.push(file);
     }
@@ -181,4 +270,106 @@ async fn the_first_tab_reaches_the_visible_skip_link_without_javascript() {
     let url = browser.client.current_url().await.unwrap();
     assert_eq!(url.fragment(), Some("content"));
     browser.close().await;
+}
+
+#[tokio::test]
+async fn every_staff_page_passes_the_wcag_2_1_aa_rules_of_axe() {
+    let app = spawn_app().await;
+    app.submit_inquiry("/mitgliedschaft", &valid_inquiry())
+        .await;
+    let id: i64 = sqlx::query_scalar("select id from inquiry")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    app.create_staff_account("buero@defus.org", crate::helpers::STAFF_PASSWORD)
+        .await;
+    let browser = Browser::start(JavaScript::On).await;
+    let client = &browser.client;
+    let mut problems = Vec::new();
+
+    client.goto(&app.url("/admin/anmelden")).await.unwrap();
+    for violation in browser.accessibility_violations().await {
+        problems.push(format!("sign-in: {violation}"));
+    }
+    client
+        .find(fantoccini::Locator::Id("field-email"))
+        .await
+        .unwrap()
+        .send_keys("buero@defus.org")
+        .await
+        .unwrap();
+    client
+        .find(fantoccini::Locator::Id("field-password"))
+        .await
+        .unwrap()
+        .send_keys(crate::helpers::STAFF_PASSWORD)
+        .await
+        .unwrap();
+    client
+        .find(fantoccini::Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(fantoccini::Locator::Css(".sign-out__who"))
+        .await
+        .unwrap();
+
+    // Save once, so that a version exists.
+    client
+        .goto(&app.url("/admin/seiten/goals/de"))
+        .await
+        .unwrap();
+    client
+        .find(fantoccini::Locator::Css("button[value=save]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(fantoccini::Locator::Css(".form-notice--ok"))
+        .await
+        .unwrap();
+    let version: i64 = sqlx::query_scalar("select id from page_version")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+
+    for path in staff_paths(id, version) {
+        client.goto(&app.url(&path)).await.unwrap();
+        for violation in browser.accessibility_violations().await {
+            problems.push(format!("{path}: {violation}"));
+        }
+    }
+    // A form with messages.
+    client.goto(&app.url("/admin/fakten")).await.unwrap();
+    client
+        .find(fantoccini::Locator::Id("field-street"))
+        .await
+        .unwrap()
+        .clear()
+        .await
+        .unwrap();
+    client
+        .find(fantoccini::Locator::Css("form.form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(fantoccini::Locator::Css(".error-summary"))
+        .await
+        .unwrap();
+    for violation in browser.accessibility_violations().await {
+        problems.push(format!("facts with errors: {violation}"));
+    }
+    browser.close().await;
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -1,0 +1,196 @@
+//! Editing page texts with a memory: each save keeps the text it replaces as a version, and any
+//! version can be looked at and brought back.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+
+use crate::content::page::PageKey;
+use crate::i18n::Locale;
+use crate::inquiry::fields::{FieldError, SingleLine};
+
+/// A page's texts in one language, checked for the limits of the `page` table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageText {
+    pub title: String,
+    pub meta_description: String,
+    pub body_markdown: String,
+}
+
+/// Which part of a page text a problem is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageTextField {
+    Title,
+    MetaDescription,
+    Body,
+}
+
+impl PageText {
+    pub const MAX_BODY_LENGTH: usize = 100_000;
+
+    pub fn parse(
+        title: &str,
+        meta_description: &str,
+        body_markdown: &str,
+    ) -> Result<Self, Vec<(PageTextField, FieldError)>> {
+        let mut problems = Vec::new();
+        let title = SingleLine::parse(title, 1, 200)
+            .map_err(|error| problems.push((PageTextField::Title, error)))
+            .ok();
+        let meta_description = if meta_description.trim().is_empty() {
+            Ok(String::new())
+        } else {
+            SingleLine::parse(meta_description, 1, 300).map(|text| text.as_str().to_owned())
+        }
+        .map_err(|error| problems.push((PageTextField::MetaDescription, error)))
+        .ok();
+        let body = body_markdown.replace("\r\n", "\n");
+        if body.chars().count() > Self::MAX_BODY_LENGTH {
+            problems.push((
+                PageTextField::Body,
+                FieldError::TooLong {
+                    max: Self::MAX_BODY_LENGTH,
+                },
+            ));
+        }
+        match (title, meta_description, problems.is_empty()) {
+            (Some(title), Some(meta_description), true) => Ok(Self {
+                title: title.as_str().to_owned(),
+                meta_description,
+                body_markdown: body,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+/// Replaces the texts of `key` in `locale`, keeping the replaced texts as a version.
+/// Returns false if the page has no texts in that language.
+pub async fn save(
+    pool: &PgPool,
+    key: PageKey,
+    locale: Locale,
+    text: &PageText,
+    by: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut transaction = pool.begin().await?;
+    let kept = sqlx::query!(
+        r#"insert into page_version (page_key, locale, title, meta_description, body_markdown, replaced_by)
+           select page_key, locale, title, meta_description, body_markdown, $3
+           from page where page_key = $1 and locale = $2
+           for update"#,
+        key.key(),
+        locale.code(),
+        by
+    )
+    .execute(&mut *transaction)
+    .await?;
+    if kept.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query!(
+        r#"update page set title = $3, meta_description = $4, body_markdown = $5
+           where page_key = $1 and locale = $2"#,
+        key.key(),
+        locale.code(),
+        text.title,
+        text.meta_description,
+        text.body_markdown
+    )
+    .execute(&mut *transaction)
+    .await?;
+    transaction.commit().await?;
+    Ok(true)
+}
+
+#[derive(Debug, Clone)]
+pub struct PageVersion {
+    pub id: i64,
+    pub title: String,
+    pub meta_description: String,
+    pub body_markdown: String,
+    pub replaced_at: DateTime<Utc>,
+    pub replaced_by: Option<String>,
+}
+
+/// The earlier versions of a page, newest first.
+pub async fn versions(
+    pool: &PgPool,
+    key: PageKey,
+    locale: Locale,
+) -> Result<Vec<PageVersion>, sqlx::Error> {
+    sqlx::query_as!(
+        PageVersion,
+        r#"select v.id, v.title, v.meta_description, v.body_markdown, v.replaced_at,
+                  a.email as "replaced_by?"
+           from page_version v left join staff_account a on a.id = v.replaced_by
+           where v.page_key = $1 and v.locale = $2
+           order by v.replaced_at desc, v.id desc"#,
+        key.key(),
+        locale.code()
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn version(
+    pool: &PgPool,
+    key: PageKey,
+    locale: Locale,
+    id: i64,
+) -> Result<Option<PageVersion>, sqlx::Error> {
+    sqlx::query_as!(
+        PageVersion,
+        r#"select v.id, v.title, v.meta_description, v.body_markdown, v.replaced_at,
+                  a.email as "replaced_by?"
+           from page_version v left join staff_account a on a.id = v.replaced_by
+           where v.id = $3 and v.page_key = $1 and v.locale = $2"#,
+        key.key(),
+        locale.code(),
+        id
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// Makes version `id` the current text again; the text it replaces becomes a version itself.
+pub async fn restore(
+    pool: &PgPool,
+    key: PageKey,
+    locale: Locale,
+    id: i64,
+    by: i64,
+) -> Result<bool, sqlx::Error> {
+    let Some(old) = version(pool, key, locale, id).await? else {
+        return Ok(false);
+    };
+    let text = PageText {
+        title: old.title,
+        meta_description: old.meta_description,
+        body_markdown: old.body_markdown,
+    };
+    save(pool, key, locale, &text, by).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_text_needs_a_one_line_title_and_fits_the_table() {
+        assert!(PageText::parse("Ziele", "", "Text").is_ok());
+        let problems = PageText::parse("", &"x".repeat(301), "").unwrap_err();
+        assert_eq!(problems[0], (PageTextField::Title, FieldError::Required));
+        assert_eq!(
+            problems[1],
+            (
+                PageTextField::MetaDescription,
+                FieldError::TooLong { max: 300 }
+            )
+        );
+        assert!(PageText::parse("Titel\nZwei", "", "").is_err());
+        assert_eq!(
+            PageText::parse("T", "", "a\r\nb").unwrap().body_markdown,
+            "a\nb"
+        );
+    }
+}

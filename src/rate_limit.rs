@@ -1,0 +1,142 @@
+//! Counting what one client does (inquiries sent, failed sign-ins) within a time window, in
+//! memory only. Clients are known by a keyed hash of their address under a key that lives as long
+//! as the process, so not even memory holds the address, and nothing of it survives a restart.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+pub struct RateLimiter {
+    key: [u8; 64],
+    max_per_window: usize,
+    window: Duration,
+    events: Mutex<HashMap<[u8; 16], VecDeque<Instant>>>,
+}
+
+/// Above this many clients in the table, clients without recent events are forgotten.
+const PRUNE_ABOVE: usize = 10_000;
+
+impl RateLimiter {
+    pub fn new(max_per_window: u32, window: Duration) -> Self {
+        let mut key = [0_u8; 64];
+        rand::fill(&mut key);
+        Self {
+            key,
+            max_per_window: max_per_window as usize,
+            window,
+            events: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Counts an event of `client` at `now`, unless the client is already at its limit;
+    /// returns whether it was within the limit.
+    pub fn allow(&self, client: IpAddr, now: Instant) -> bool {
+        self.with_recent(client, now, |times, max| {
+            if times.len() >= max {
+                return false;
+            }
+            times.push_back(now);
+            true
+        })
+    }
+
+    /// How many events of `client` fall within the window ending at `now`.
+    pub fn recent(&self, client: IpAddr, now: Instant) -> usize {
+        self.with_recent(client, now, |times, _| times.len())
+    }
+
+    /// Counts an event of `client` at `now`, limit or not.
+    pub fn record(&self, client: IpAddr, now: Instant) {
+        self.with_recent(client, now, |times, _| times.push_back(now));
+    }
+
+    /// Whether `client` has reached the limit within the window ending at `now`.
+    pub fn is_exhausted(&self, client: IpAddr, now: Instant) -> bool {
+        self.recent(client, now) >= self.max_per_window
+    }
+
+    /// Runs `action` on the client's events within the window (older ones dropped first).
+    fn with_recent<T>(
+        &self,
+        client: IpAddr,
+        now: Instant,
+        action: impl FnOnce(&mut VecDeque<Instant>, usize) -> T,
+    ) -> T {
+        let client = self.pseudonym(client);
+        // A poisoned lock only means another request panicked mid-update; the counts stay usable.
+        let mut events = self
+            .events
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let window = self.window;
+        if events.len() > PRUNE_ABOVE {
+            events.retain(|_, times| {
+                times
+                    .back()
+                    .is_some_and(|last| now.duration_since(*last) < window)
+            });
+        }
+        let times = events.entry(client).or_default();
+        while times
+            .front()
+            .is_some_and(|first| now.duration_since(*first) >= window)
+        {
+            times.pop_front();
+        }
+        action(times, self.max_per_window)
+    }
+
+    fn pseudonym(&self, client: IpAddr) -> [u8; 16] {
+        let mut mac = Hmac::<Sha256>::new(&self.key.into());
+        match client {
+            IpAddr::V4(address) => mac.update(&address.octets()),
+            IpAddr::V6(address) => mac.update(&address.octets()),
+        }
+        let digest = mac.finalize().into_bytes();
+        let mut pseudonym = [0_u8; 16];
+        pseudonym.copy_from_slice(&digest[..16]);
+        pseudonym
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_client_may_act_up_to_the_limit_per_window() {
+        let limiter = RateLimiter::new(2, Duration::from_secs(3600));
+        let client: IpAddr = "192.0.2.1".parse().unwrap();
+        let other: IpAddr = "2001:db8::1".parse().unwrap();
+        let start = Instant::now();
+        assert!(limiter.allow(client, start));
+        assert!(limiter.allow(client, start + Duration::from_secs(1)));
+        assert!(!limiter.allow(client, start + Duration::from_secs(2)));
+        assert!(
+            limiter.allow(other, start + Duration::from_secs(2)),
+            "others are not affected"
+        );
+        assert!(
+            limiter.allow(client, start + Duration::from_secs(3601)),
+            "the window moves on"
+        );
+    }
+
+    #[test]
+    fn events_can_be_counted_apart_from_the_check() {
+        let limiter = RateLimiter::new(2, Duration::from_secs(60));
+        let client: IpAddr = "192.0.2.7".parse().unwrap();
+        let start = Instant::now();
+        assert_eq!(limiter.recent(client, start), 0);
+        limiter.record(client, start);
+        limiter.record(client, start);
+        limiter.record(client, start);
+        assert_eq!(limiter.recent(client, start), 3);
+        assert!(limiter.is_exhausted(client, start));
+        assert!(!limiter.is_exhausted(client, start + Duration::from_secs(61)));
+    }
+}

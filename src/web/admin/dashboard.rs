@@ -1,0 +1,41 @@
+//! The first page after signing in: what needs attention.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+
+use crate::error::AppError;
+use crate::inquiry::inbox::{self, DeliveryAlerts, InboxFilter, InquiryStatus, InquirySummary};
+use crate::state::AppState;
+use crate::web::admin::auth::SignedIn;
+use crate::web::admin::layout::{AdminLayout, Section};
+
+#[derive(Template)]
+#[template(path = "admin/dashboard.html")]
+struct DashboardTemplate<'a> {
+    layout: AdminLayout<'a>,
+    alerts: DeliveryAlerts,
+    counts: Vec<(InquiryStatus, i64)>,
+    latest: Vec<InquirySummary>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+) -> Result<Html<String>, AppError> {
+    let everything = InboxFilter::default();
+    let (alerts, counts, latest) = tokio::try_join!(
+        inbox::delivery_alerts(&state.pool),
+        inbox::count_by_status(&state.pool),
+        inbox::list(&state.pool, &everything, 5),
+    )?;
+    Ok(Html(
+        DashboardTemplate {
+            layout: AdminLayout::new("Übersicht", Section::Dashboard, &session),
+            alerts,
+            counts,
+            latest,
+        }
+        .render()?,
+    ))
+}

@@ -1,0 +1,175 @@
+//! Editing the organisation facts in one form. They appear in the footer, on the contact page,
+//! the legal notice and the privacy page, and address the office emails, all at once.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::content::facts::{self, Fact, FactsInput};
+use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::inquiry::fields::FieldError;
+use crate::state::AppState;
+use crate::web::admin::auth::{SignedIn, StaffForm};
+use crate::web::admin::field::{AdminField, AdminForm, Control};
+use crate::web::admin::layout::{AdminLayout, Section};
+
+/// The facts are the association's, not the staff member's own, so browsers are not invited to
+/// fill them in from the staff member's personal details (autocomplete stays off).
+fn field_for(fact: Fact, value: &str, error: Option<FieldError>) -> AdminField {
+    let (label, hint, control) = match fact {
+        Fact::LegalName => (
+            "Name des Vereins",
+            Some("Wie im Vereinsregister, mit „e.V.“."),
+            Control::Text,
+        ),
+        Fact::ShortName => (
+            "Kurzname",
+            Some("Erscheint im Seitentitel, z. B. DEFUS."),
+            Control::Text,
+        ),
+        Fact::CareOf => (
+            "Zusatz zur Anschrift",
+            Some("Zum Beispiel: c/o Deutscher Präventionstag"),
+            Control::Text,
+        ),
+        Fact::Street => ("Straße und Hausnummer", None, Control::Text),
+        Fact::PostalCode => ("Postleitzahl", None, Control::Text),
+        Fact::City => ("Ort", None, Control::Text),
+        Fact::Phone => (
+            "Telefon der Geschäftsstelle",
+            Some("Wie es auf der Website stehen soll, z. B. 0511 120-5262."),
+            Control::Tel,
+        ),
+        Fact::Email => (
+            "E-Mail der Geschäftsstelle",
+            Some(
+                "Erscheint auf der Website; an sie gehen auch die Mitgliedschaftsanfragen, sofern der Betrieb keine andere Adresse eingestellt hat.",
+            ),
+            Control::Email,
+        ),
+        Fact::ContactPerson => (
+            "Ansprechperson für die Mitgliedschaft",
+            Some("Zum Beispiel: Dr. Heinzelmann"),
+            Control::Text,
+        ),
+        Fact::Chairs => (
+            "Vorsitz",
+            Some("Eine Zeile je Eintrag, z. B. „Landeshauptstadt Stuttgart“."),
+            Control::TextArea(4),
+        ),
+        Fact::RepresentedBy => (
+            "Vertretungsberechtigter Vorstand (Impressum)",
+            Some("Namen der Personen, die den Verein vertreten."),
+            Control::Text,
+        ),
+        Fact::RegisterCourt => (
+            "Registergericht (Impressum)",
+            Some("Zum Beispiel: Amtsgericht Hannover"),
+            Control::Text,
+        ),
+        Fact::RegisterNumber => (
+            "Registernummer (Impressum)",
+            Some("Zum Beispiel: VR 123456"),
+            Control::Text,
+        ),
+        Fact::ContentResponsible => (
+            "Verantwortlich für den Inhalt (Impressum, § 18 Abs. 2 MStV)",
+            Some("Name und Anschrift."),
+            Control::Text,
+        ),
+    };
+    let mut field = AdminField::new(fact.name(), label, value)
+        .control(control)
+        .error(error.map(|error| Locale::De.value_error(error)));
+    if let Some(hint) = hint {
+        field = field.hint(hint);
+    }
+    if fact.is_required() {
+        field = field.required();
+    }
+    field
+}
+
+fn facts_form(input: &FactsInput, problems: &[(Fact, FieldError)]) -> AdminForm {
+    AdminForm {
+        fields: Fact::ALL
+            .into_iter()
+            .map(|fact| {
+                let error = problems
+                    .iter()
+                    .find(|(with_problem, _)| *with_problem == fact)
+                    .map(|(_, error)| *error);
+                field_for(fact, input.value(fact), error)
+            })
+            .collect(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/facts.html")]
+struct FactsTemplate<'a> {
+    layout: AdminLayout<'a>,
+    form: AdminForm,
+    csrf_token: &'a str,
+    saved: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct FactsQuery {
+    meldung: Option<String>,
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    Query(query): Query<FactsQuery>,
+) -> Result<Html<String>, AppError> {
+    let facts = facts::load(&state.pool)
+        .await?
+        .ok_or_else(|| AppError::MissingContent("organisation facts".into()))?;
+    Ok(Html(
+        FactsTemplate {
+            layout: AdminLayout::new("Vereinsdaten", Section::Facts, &session),
+            form: facts_form(&FactsInput::of(&facts), &[]),
+            csrf_token: &session.csrf_token,
+            saved: query.meldung.as_deref() == Some("gespeichert"),
+        }
+        .render()?,
+    ))
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = StaffForm::verify(&session, &headers, &body)?;
+    let input = FactsInput(
+        Fact::ALL
+            .into_iter()
+            .map(|fact| (fact, form.get(fact.name()).to_owned()))
+            .collect(),
+    );
+    match input.validate() {
+        Ok(facts) => {
+            facts::update(&state.pool, &facts).await?;
+            tracing::info!(account = session.account_id, "saved the organisation facts");
+            Ok(Redirect::to("/admin/fakten?meldung=gespeichert").into_response())
+        }
+        Err(problems) => {
+            let html = FactsTemplate {
+                layout: AdminLayout::new("Fehler: Vereinsdaten", Section::Facts, &session),
+                form: facts_form(&input, &problems),
+                csrf_token: &session.csrf_token,
+                saved: false,
+            }
+            .render()?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! The inquiry inbox of the staff area: list, detail, status, resend, delete, CSV export, and
+//! erasure of everything stored for one email address.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::Utc;
+use chrono_tz::Europe::Berlin;
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Deserialize;
+
+use crate::error::AppError;
+use crate::inquiry::csv_export;
+use crate::inquiry::inbox::{
+    self, InboxFilter, InquiryDetail, InquiryStatus, InquirySummary, StoredForEmail,
+};
+use crate::state::AppState;
+use crate::web::admin::auth::{SignedIn, StaffForm};
+use crate::web::admin::layout::{AdminLayout, Section};
+
+/// The most inquiries one list shows; the CSV export has no limit.
+const LIST_LIMIT: i64 = 500;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct InboxQuery {
+    status: Option<String>,
+    suche: Option<String>,
+    meldung: Option<String>,
+}
+
+impl InboxQuery {
+    fn filter(&self) -> InboxFilter {
+        InboxFilter {
+            status: self.status.as_deref().and_then(InquiryStatus::from_code),
+            search: self
+                .suche
+                .clone()
+                .filter(|search| !search.trim().is_empty()),
+        }
+    }
+
+    /// The same filter as a query string, for the CSV link.
+    fn query_string(&self) -> String {
+        let filter = self.filter();
+        let mut parts = Vec::new();
+        if let Some(status) = filter.status {
+            parts.push(format!("status={}", status.code()));
+        }
+        if let Some(search) = filter.search {
+            parts.push(format!(
+                "suche={}",
+                utf8_percent_encode(&search, NON_ALPHANUMERIC)
+            ));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
+}
+
+/// Confirmations shown after an action, chosen by the `meldung` parameter of the redirect.
+fn confirmation(code: Option<&str>) -> Option<&'static str> {
+    match code? {
+        "status" => Some("Der Status ist geändert."),
+        "erneut" => Some("Die E-Mail an die Geschäftsstelle wird erneut gesendet."),
+        "geloescht" => Some("Die Anfrage ist gelöscht."),
+        _ => None,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/inquiries.html")]
+struct ListTemplate<'a> {
+    layout: AdminLayout<'a>,
+    inquiries: Vec<InquirySummary>,
+    statuses: [InquiryStatus; 4],
+    selected_status: Option<InquiryStatus>,
+    search: String,
+    export_link: String,
+    truncated: bool,
+    confirmation: Option<&'static str>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    Query(query): Query<InboxQuery>,
+) -> Result<Html<String>, AppError> {
+    let filter = query.filter();
+    let inquiries = inbox::list(&state.pool, &filter, LIST_LIMIT).await?;
+    Ok(Html(
+        ListTemplate {
+            layout: AdminLayout::new("Anfragen", Section::Inquiries, &session),
+            truncated: inquiries.len() as i64 >= LIST_LIMIT,
+            inquiries,
+            statuses: InquiryStatus::ALL,
+            selected_status: filter.status,
+            search: filter.search.unwrap_or_default(),
+            export_link: format!("/admin/anfragen/export.csv{}", query.query_string()),
+            confirmation: confirmation(query.meldung.as_deref()),
+        }
+        .render()?,
+    ))
+}
+
+/// The filtered list as a CSV file for Excel.
+pub async fn export(
+    State(state): State<AppState>,
+    SignedIn(_session): SignedIn,
+    Query(query): Query<InboxQuery>,
+) -> Result<Response, AppError> {
+    let inquiries = inbox::list(&state.pool, &query.filter(), i64::MAX).await?;
+    let file_name = format!(
+        "defus-anfragen-{}.csv",
+        Utc::now().with_timezone(&Berlin).format("%Y-%m-%d")
+    );
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
+        .map_err(|error| AppError::Internal(error.to_string()))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        csv_export::write(&inquiries),
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "admin/inquiry.html")]
+struct DetailTemplate<'a> {
+    layout: AdminLayout<'a>,
+    inquiry: InquiryDetail,
+    reply_link: String,
+    statuses: [InquiryStatus; 4],
+    csrf_token: &'a str,
+    confirmation: Option<&'static str>,
+}
+
+async fn find(state: &AppState, id: i64) -> Result<InquiryDetail, AppError> {
+    inbox::find(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    Path(id): Path<i64>,
+    Query(query): Query<InboxQuery>,
+) -> Result<Html<String>, AppError> {
+    let inquiry = find(&state, id).await?;
+    let subject = format!(
+        "Ihre Mitgliedschaftsanfrage bei DEFUS ({})",
+        inquiry.summary.reference
+    );
+    let reply_link = format!(
+        "mailto:{}?subject={}",
+        inquiry.summary.email,
+        utf8_percent_encode(&subject, NON_ALPHANUMERIC)
+    );
+    Ok(Html(
+        DetailTemplate {
+            layout: AdminLayout::new(
+                format!("Anfrage {}", inquiry.summary.reference),
+                Section::Inquiries,
+                &session,
+            ),
+            inquiry,
+            reply_link,
+            statuses: InquiryStatus::ALL,
+            csrf_token: &session.csrf_token,
+            confirmation: confirmation(query.meldung.as_deref()),
+        }
+        .render()?,
+    ))
+}
+
+pub async fn change_status(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Redirect, AppError> {
+    let form = StaffForm::verify(&session, &headers, &body)?;
+    let status = InquiryStatus::from_code(form.get("status")).ok_or(AppError::MalformedForm)?;
+    if !inbox::set_status(&state.pool, id, status).await? {
+        return Err(AppError::NotFound);
+    }
+    // Taken out of spam, its email may just have been queued.
+    state.intake.mail_wake.notify_one();
+    tracing::info!(
+        id,
+        status = status.code(),
+        account = session.account_id,
+        "changed an inquiry's status"
+    );
+    Ok(Redirect::to(&format!(
+        "/admin/anfragen/{id}?meldung=status"
+    )))
+}
+
+pub async fn resend(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Redirect, AppError> {
+    StaffForm::verify(&session, &headers, &body)?;
+    if !inbox::resend(&state.pool, id).await? {
+        return Err(AppError::NotFound);
+    }
+    state.intake.mail_wake.notify_one();
+    tracing::info!(
+        id,
+        account = session.account_id,
+        "queued an office email again"
+    );
+    Ok(Redirect::to(&format!(
+        "/admin/anfragen/{id}?meldung=erneut"
+    )))
+}
+
+#[derive(Template)]
+#[template(path = "admin/inquiry_delete.html")]
+struct ConfirmDeleteTemplate<'a> {
+    layout: AdminLayout<'a>,
+    inquiry: InquiryDetail,
+    csrf_token: &'a str,
+}
+
+/// Deleting cannot be undone, so it is asked once more on a page of its own.
+pub async fn confirm_delete(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let inquiry = find(&state, id).await?;
+    Ok(Html(
+        ConfirmDeleteTemplate {
+            layout: AdminLayout::new("Anfrage löschen", Section::Inquiries, &session),
+            inquiry,
+            csrf_token: &session.csrf_token,
+        }
+        .render()?,
+    ))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Redirect, AppError> {
+    StaffForm::verify(&session, &headers, &body)?;
+    if !inbox::delete(&state.pool, id).await? {
+        return Err(AppError::NotFound);
+    }
+    tracing::info!(id, account = session.account_id, "deleted an inquiry");
+    Ok(Redirect::to("/admin/anfragen?meldung=geloescht"))
+}
+
+#[derive(Template)]
+#[template(path = "admin/erase.html")]
+struct EraseTemplate<'a> {
+    layout: AdminLayout<'a>,
+    email: String,
+    /// What is stored for `email`, once asked.
+    found: Option<StoredForEmail>,
+    /// What was erased, after erasing.
+    erased: Option<StoredForEmail>,
+    csrf_token: &'a str,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct EraseQuery {
+    email: Option<String>,
+}
+
+/// Looks up what is stored for an address (changing nothing) and offers to erase it.
+pub async fn erase_page(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    Query(query): Query<EraseQuery>,
+) -> Result<Html<String>, AppError> {
+    let email = query.email.unwrap_or_default().trim().to_owned();
+    let found = if email.is_empty() {
+        None
+    } else {
+        Some(inbox::stored_for_email(&state.pool, &email).await?)
+    };
+    Ok(Html(
+        EraseTemplate {
+            layout: AdminLayout::new("Löschen nach E-Mail-Adresse", Section::Erasure, &session),
+            email,
+            found,
+            erased: None,
+            csrf_token: &session.csrf_token,
+        }
+        .render()?,
+    ))
+}
+
+/// Erases everything stored for the address (GDPR Art. 17) and says how much that was.
+pub async fn erase(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Html<String>, AppError> {
+    let form = StaffForm::verify(&session, &headers, &body)?;
+    let email = form.get("email").trim().to_owned();
+    if email.is_empty() {
+        return Err(AppError::MalformedForm);
+    }
+    let erased = inbox::erase_email(&state.pool, &email).await?;
+    tracing::info!(
+        inquiries = erased.inquiries,
+        account = session.account_id,
+        "erased the data of one email address"
+    );
+    Ok(Html(
+        EraseTemplate {
+            layout: AdminLayout::new("Löschen nach E-Mail-Adresse", Section::Erasure, &session),
+            email,
+            found: None,
+            erased: Some(erased),
+            csrf_token: &session.csrf_token,
+        }
+        .render()?,
+    ))
+}

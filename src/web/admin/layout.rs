@@ -1,0 +1,75 @@
+//! What `templates/admin/layout.html` needs from every staff page.
+
+use crate::assets::Asset;
+use crate::staff::session::StaffSession;
+
+/// The parts of the staff area, for the navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Dashboard,
+    Inquiries,
+    Erasure,
+    Pages,
+    Facts,
+    SignIn,
+}
+
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub is_current: bool,
+}
+
+pub struct AdminLayout<'a> {
+    pub title: String,
+    pub section: Section,
+    /// `None` on the sign-in page.
+    pub session: Option<&'a StaffSession>,
+}
+
+impl<'a> AdminLayout<'a> {
+    pub fn new(title: impl Into<String>, section: Section, session: &'a StaffSession) -> Self {
+        Self {
+            title: title.into(),
+            section,
+            session: Some(session),
+        }
+    }
+
+    pub fn signed_out(title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            section: Section::SignIn,
+            session: None,
+        }
+    }
+
+    pub fn navigation(&self) -> Vec<NavLink> {
+        [
+            ("/admin", "Übersicht", Section::Dashboard),
+            ("/admin/anfragen", "Anfragen", Section::Inquiries),
+            ("/admin/seiten", "Seiten", Section::Pages),
+            ("/admin/fakten", "Vereinsdaten", Section::Facts),
+            (
+                "/admin/loeschen-nach-email",
+                "Löschen nach E-Mail",
+                Section::Erasure,
+            ),
+        ]
+        .into_iter()
+        .map(|(href, label, section)| NavLink {
+            href,
+            label,
+            is_current: section == self.section,
+        })
+        .collect()
+    }
+
+    pub fn stylesheet_url(&self) -> &'static str {
+        Asset::Stylesheet.url()
+    }
+
+    pub fn icon_url(&self) -> &'static str {
+        Asset::Icon.url()
+    }
+}

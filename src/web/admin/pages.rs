@@ -1,0 +1,355 @@
+//! Editing the texts of the public pages: with a preview before saving, and every earlier
+//! version kept to look at and restore.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::content::history::{self, PageText, PageTextField, PageVersion};
+use crate::content::{Page, PageKey, markdown, page};
+use crate::error::AppError;
+use crate::i18n::{Locale, berlin_date_time};
+use crate::inquiry::fields::FieldError;
+use crate::state::AppState;
+use crate::web::admin::auth::{SignedIn, StaffForm};
+use crate::web::admin::field::{AdminField, AdminForm, Control};
+use crate::web::admin::layout::{AdminLayout, Section};
+
+fn page_name(key: PageKey) -> &'static str {
+    key.link_label(Locale::De)
+}
+
+fn language_name(locale: Locale) -> &'static str {
+    match locale {
+        Locale::De => "Deutsch",
+        Locale::En => "Englisch",
+    }
+}
+
+fn edit_path(key: PageKey, locale: Locale) -> String {
+    format!("/admin/seiten/{}/{}", key.key(), locale.code())
+}
+
+/// The page and language named in the path, or 404.
+fn page_in_path(key: &str, locale: &str) -> Result<(PageKey, Locale), AppError> {
+    Ok((
+        PageKey::from_key(key).ok_or(AppError::NotFound)?,
+        Locale::from_code(locale).ok_or(AppError::NotFound)?,
+    ))
+}
+
+pub struct PageRow {
+    pub name: &'static str,
+    pub versions: Vec<(&'static str, String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/pages.html")]
+struct ListTemplate<'a> {
+    layout: AdminLayout<'a>,
+    rows: Vec<PageRow>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+) -> Result<Html<String>, AppError> {
+    let pages = page::list_all(&state.pool).await?;
+    let rows = PageKey::ALL
+        .into_iter()
+        .map(|key| PageRow {
+            name: page_name(key),
+            versions: pages
+                .iter()
+                .filter(|page| page.key == key)
+                .map(|page| {
+                    (
+                        language_name(page.locale),
+                        page.title.clone(),
+                        berlin_date_time(page.updated_at),
+                        edit_path(page.key, page.locale),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(Html(
+        ListTemplate {
+            layout: AdminLayout::new("Seiten", Section::Pages, &session),
+            rows,
+        }
+        .render()?,
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "admin/page_edit.html")]
+struct EditTemplate<'a> {
+    layout: AdminLayout<'a>,
+    page_name: &'static str,
+    language: &'static str,
+    public_path: &'static str,
+    action: String,
+    form: AdminForm,
+    preview_html: Option<String>,
+    csrf_token: &'a str,
+    confirmation: Option<&'static str>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct EditQuery {
+    meldung: Option<String>,
+}
+
+fn page_form(
+    title: &str,
+    description: &str,
+    body: &str,
+    problems: &[(PageTextField, FieldError)],
+) -> AdminForm {
+    let problem = |field: PageTextField| {
+        problems
+            .iter()
+            .find(|(with_problem, _)| *with_problem == field)
+            .map(|(_, error)| Locale::De.value_error(*error))
+    };
+    AdminForm {
+        fields: vec![
+            AdminField::new("title", "Überschrift", title)
+                .required()
+                .error(problem(PageTextField::Title)),
+            AdminField::new("meta_description", "Kurzbeschreibung für Suchmaschinen", description)
+                .hint("Ein bis zwei Sätze, höchstens 300 Zeichen; erscheint in Suchergebnissen.")
+                .error(problem(PageTextField::MetaDescription)),
+            AdminField::new("body_markdown", "Text", body)
+                .hint("In Markdown: ## Zwischenüberschrift, - Aufzählung, **fett**, [Linktext](https://adresse). Anschrift, Vorsitz und Kontaktdaten fügt die Website selbst aus den Vereinsdaten an.")
+                .control(Control::TextArea(24))
+                .error(problem(PageTextField::Body)),
+        ],
+    }
+}
+
+fn render_edit(
+    session: &crate::staff::session::StaffSession,
+    key: PageKey,
+    locale: Locale,
+    form: AdminForm,
+    preview_html: Option<String>,
+    confirmation: Option<&'static str>,
+) -> Result<String, AppError> {
+    let title = if form.has_errors() {
+        format!(
+            "Fehler: {} ({}) bearbeiten",
+            page_name(key),
+            language_name(locale)
+        )
+    } else {
+        format!("{} ({}) bearbeiten", page_name(key), language_name(locale))
+    };
+    Ok(EditTemplate {
+        layout: AdminLayout::new(title, Section::Pages, session),
+        page_name: page_name(key),
+        language: language_name(locale),
+        public_path: key.path(locale),
+        action: edit_path(key, locale),
+        form,
+        preview_html,
+        csrf_token: &session.csrf_token,
+        confirmation,
+    }
+    .render()?)
+}
+
+async fn current(state: &AppState, key: PageKey, locale: Locale) -> Result<Page, AppError> {
+    page::find(&state.pool, key, locale)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    Path((key, locale)): Path<(String, String)>,
+    Query(query): Query<EditQuery>,
+) -> Result<Html<String>, AppError> {
+    let (key, locale) = page_in_path(&key, &locale)?;
+    let page = current(&state, key, locale).await?;
+    let confirmation = match query.meldung.as_deref() {
+        Some("gespeichert") => Some("Gespeichert. Die Seite zeigt den neuen Text ab sofort."),
+        Some("wiederhergestellt") => Some("Die frühere Fassung ist wiederhergestellt."),
+        _ => None,
+    };
+    let form = page_form(
+        &page.title,
+        &page.meta_description,
+        &page.body_markdown,
+        &[],
+    );
+    Ok(Html(render_edit(
+        &session,
+        key,
+        locale,
+        form,
+        None,
+        confirmation,
+    )?))
+}
+
+/// Shows a preview (button "Vorschau") or saves (button "Speichern").
+pub async fn save(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    Path((key, locale)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let (key, locale) = page_in_path(&key, &locale)?;
+    let form = StaffForm::verify(&session, &headers, &body)?;
+    let (title, description, text) = (
+        form.get("title"),
+        form.get("meta_description"),
+        form.get("body_markdown"),
+    );
+    let parsed = PageText::parse(title, description, text);
+    if form.get("action") == "preview" || parsed.is_err() {
+        let problems = parsed.as_ref().err().cloned().unwrap_or_default();
+        let status = if problems.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        let preview = problems.is_empty().then(|| markdown::to_safe_html(text));
+        let html = render_edit(
+            &session,
+            key,
+            locale,
+            page_form(title, description, text, &problems),
+            preview,
+            None,
+        )?;
+        return Ok((status, Html(html)).into_response());
+    }
+    let Ok(text) = parsed else {
+        return Err(AppError::Internal("validated text went missing".into()));
+    };
+    if !history::save(&state.pool, key, locale, &text, session.account_id).await? {
+        return Err(AppError::NotFound);
+    }
+    tracing::info!(
+        page = key.key(),
+        locale = locale.code(),
+        account = session.account_id,
+        "saved a page text"
+    );
+    Ok(Redirect::to(&format!("{}?meldung=gespeichert", edit_path(key, locale))).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "admin/page_versions.html")]
+struct VersionsTemplate<'a> {
+    layout: AdminLayout<'a>,
+    page_name: &'static str,
+    language: &'static str,
+    edit_path: String,
+    versions: Vec<PageVersion>,
+}
+
+impl PageVersion {
+    pub fn replaced_in_hannover(&self) -> String {
+        berlin_date_time(self.replaced_at)
+    }
+}
+
+pub async fn versions(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    Path((key, locale)): Path<(String, String)>,
+) -> Result<Html<String>, AppError> {
+    let (key, locale) = page_in_path(&key, &locale)?;
+    let versions = history::versions(&state.pool, key, locale).await?;
+    Ok(Html(
+        VersionsTemplate {
+            layout: AdminLayout::new(
+                format!(
+                    "Frühere Fassungen: {} ({})",
+                    page_name(key),
+                    language_name(locale)
+                ),
+                Section::Pages,
+                &session,
+            ),
+            page_name: page_name(key),
+            language: language_name(locale),
+            edit_path: edit_path(key, locale),
+            versions,
+        }
+        .render()?,
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "admin/page_version.html")]
+struct VersionTemplate<'a> {
+    layout: AdminLayout<'a>,
+    page_name: &'static str,
+    language: &'static str,
+    edit_path: String,
+    version: PageVersion,
+    body_html: String,
+    csrf_token: &'a str,
+}
+
+pub async fn version(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    Path((key, locale, id)): Path<(String, String, i64)>,
+) -> Result<Html<String>, AppError> {
+    let (key, locale) = page_in_path(&key, &locale)?;
+    let version = history::version(&state.pool, key, locale, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Html(
+        VersionTemplate {
+            layout: AdminLayout::new(
+                format!("Fassung bis {}", version.replaced_in_hannover()),
+                Section::Pages,
+                &session,
+            ),
+            page_name: page_name(key),
+            language: language_name(locale),
+            edit_path: edit_path(key, locale),
+            body_html: markdown::to_safe_html(&version.body_markdown),
+            version,
+            csrf_token: &session.csrf_token,
+        }
+        .render()?,
+    ))
+}
+
+pub async fn restore(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    Path((key, locale, id)): Path<(String, String, i64)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Redirect, AppError> {
+    let (key, locale) = page_in_path(&key, &locale)?;
+    StaffForm::verify(&session, &headers, &body)?;
+    if !history::restore(&state.pool, key, locale, id, session.account_id).await? {
+        return Err(AppError::NotFound);
+    }
+    tracing::info!(
+        page = key.key(),
+        locale = locale.code(),
+        version = id,
+        account = session.account_id,
+        "restored a page text"
+    );
+    Ok(Redirect::to(&format!(
+        "{}?meldung=wiederhergestellt",
+        edit_path(key, locale)
+    )))
+}

@@ -1,0 +1,408 @@
+//! Staff edit the site's texts and facts; the public site follows at once.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{
+    Page, STAFF_PASSWORD, TestDatabase, binary, spawn_app, spawn_app_with, start, test_config,
+    valid_inquiry,
+};
+use crate::smtp::SmtpServer;
+
+#[tokio::test]
+async fn editing_a_page_with_preview_changes_the_public_page_only_when_saved() {
+    let app = spawn_app().await;
+    let staff = app.signed_in_staff().await;
+    let list = staff.page("/admin/seiten", 200).await;
+    assert_eq!(
+        list.select("table.pages tbody tr").len(),
+        18,
+        "nine pages in two languages"
+    );
+
+    let edit = staff.page("/admin/seiten/goals/de", 200).await;
+    assert_eq!(
+        edit.attribute("input[name=title]", "value").as_deref(),
+        Some("Unsere Ziele")
+    );
+    let fields = [
+        ("title", "Was wir erreichen wollen"),
+        ("meta_description", "Ziele des Forums"),
+        ("body_markdown", "## Sicherheit\n\nIn **allen** Städten."),
+    ];
+    let mut preview_fields = fields.to_vec();
+    preview_fields.push(("action", "preview"));
+    let response = staff.post("/admin/seiten/goals/de", &preview_fields).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let preview = Page::parse(&response.text().await.unwrap());
+    assert_eq!(preview.text(".preview .prose h2"), "Sicherheit");
+    assert_eq!(preview.text(".preview .prose strong"), "allen");
+    assert_eq!(
+        preview.attribute("input[name=title]", "value").as_deref(),
+        Some("Was wir erreichen wollen")
+    );
+    assert_eq!(
+        app.page("/ziele", 200).await.text("main h1"),
+        "Unsere Ziele",
+        "a preview saves nothing"
+    );
+
+    let mut save_fields = fields.to_vec();
+    save_fields.push(("action", "save"));
+    let response = staff.post("/admin/seiten/goals/de", &save_fields).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let public = app.page("/ziele", 200).await;
+    assert_eq!(public.text("main h1"), "Was wir erreichen wollen");
+    assert_eq!(public.text(".prose strong"), "allen");
+    assert_eq!(
+        public
+            .attribute("meta[name=description]", "content")
+            .as_deref(),
+        Some("Ziele des Forums")
+    );
+    assert_eq!(
+        app.page("/en/goals", 200).await.text("main h1"),
+        "Our goals",
+        "the English page is its own"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_page_text_is_shown_again_with_the_problem_at_its_field() {
+    let app = spawn_app().await;
+    let staff = app.signed_in_staff().await;
+    let response = staff
+        .post(
+            "/admin/seiten/history/en",
+            &[
+                ("title", ""),
+                ("meta_description", "ok"),
+                ("body_markdown", "Kept text"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::parse(&response.text().await.unwrap());
+    assert_eq!(
+        page.text("#field-title-error"),
+        "Fehler: Bitte füllen Sie dieses Feld aus."
+    );
+    assert_eq!(
+        page.attribute("#field-title", "aria-invalid").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        page.text(".error-summary a"),
+        "Überschrift: Bitte füllen Sie dieses Feld aus."
+    );
+    assert_eq!(page.text("textarea[name=body_markdown]"), "Kept text");
+    assert_eq!(
+        app.page("/en/history", 200).await.text("main h1"),
+        "History"
+    );
+    assert_eq!(
+        staff.get("/admin/seiten/nirgends/de").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn every_save_keeps_the_previous_version_which_can_be_restored() {
+    let app = spawn_app().await;
+    let staff = app.signed_in_staff().await;
+    for title in ["Zweite Fassung", "Dritte Fassung"] {
+        let response = staff
+            .post(
+                "/admin/seiten/efus/de",
+                &[
+                    ("title", title),
+                    ("meta_description", ""),
+                    ("body_markdown", title),
+                    ("action", "save"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+    let versions = staff.page("/admin/seiten/efus/de/versionen", 200).await;
+    let titles: Vec<String> = versions
+        .select("tbody tr td:nth-child(2)")
+        .into_iter()
+        .map(crate::helpers::text_of)
+        .collect();
+    assert_eq!(titles, ["Zweite Fassung", "DEFUS und EFUS"], "newest first");
+    assert!(
+        versions
+            .text("tbody tr td:nth-child(3)")
+            .contains("buero@defus.org")
+    );
+
+    let original = versions
+        .attribute("tbody tr:nth-child(2) a", "href")
+        .unwrap();
+    let shown = staff.page(&original, 200).await;
+    assert!(
+        shown
+            .text(".preview .prose")
+            .contains("rund 300 europäischen Städten")
+    );
+    let restore = shown
+        .attribute("form[action$=wiederherstellen]", "action")
+        .unwrap();
+    let response = staff.post(&restore, &[]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    let public = app.page("/efus", 200).await;
+    assert_eq!(public.text("main h1"), "DEFUS und EFUS");
+    assert!(public.main_text().contains("rund 300 europäischen Städten"));
+    let versions = staff.page("/admin/seiten/efus/de/versionen", 200).await;
+    assert_eq!(
+        versions.select("tbody tr").len(),
+        3,
+        "the restore kept the text it replaced"
+    );
+}
+
+#[tokio::test]
+async fn editing_the_facts_changes_footer_contact_and_legal_notice_at_once() {
+    let app = spawn_app().await;
+    let staff = app.signed_in_staff().await;
+    let form = staff.page("/admin/fakten", 200).await;
+    let mut fields: Vec<(String, String)> = form
+        .select("form input.field__input, form textarea.field__input")
+        .into_iter()
+        .map(|control| {
+            let name = control.value().attr("name").unwrap().to_owned();
+            let value = control
+                .value()
+                .attr("value")
+                .map(str::to_owned)
+                .unwrap_or_else(|| control.text().collect());
+            (name, value)
+        })
+        .collect();
+    assert_eq!(fields.len(), 14);
+    let mut set = |name: &str, value: &str| {
+        if let Some(field) = fields.iter_mut().find(|(field, _)| field == name) {
+            field.1 = value.to_owned();
+        }
+    };
+    set("street", "Neue Straße 12");
+    set("postal_code", "30159");
+    set("register_court", "Amtsgericht Hannover");
+    set("register_number", "VR 201234");
+    set("chairs", "Stadt Augsburg\r\nStadt Heidelberg");
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let response = staff.post("/admin/fakten", &borrowed).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    for path in ["/", "/en/goals"] {
+        let footer = app.page(path, 200).await.text("footer address");
+        assert!(
+            footer.contains("Neue Straße 12") && footer.contains("30159 Hannover"),
+            "{footer}"
+        );
+    }
+    let legal = app.page("/impressum", 200).await.main_text();
+    assert!(
+        legal.contains("Registergericht: Amtsgericht Hannover") && legal.contains("VR 201234"),
+        "{legal}"
+    );
+    assert!(
+        app.page("/kontakt", 200)
+            .await
+            .text("main address")
+            .contains("Neue Straße 12")
+    );
+    let chairs = app.page("/en/history", 200).await.text("#chairs + p + ul");
+    assert_eq!(chairs, "Stadt Augsburg Stadt Heidelberg");
+}
+
+#[tokio::test]
+async fn bad_facts_are_refused_with_messages_and_nothing_changes() {
+    let app = spawn_app().await;
+    let staff = app.signed_in_staff().await;
+    let response = staff
+        .post(
+            "/admin/fakten",
+            &[
+                ("legal_name", "DEFUS e.V."),
+                ("short_name", "DEFUS"),
+                ("street", ""),
+                ("postal_code", "30169"),
+                ("city", "Hannover"),
+                ("email", "keine-adresse"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::parse(&response.text().await.unwrap());
+    let summary: Vec<String> = page
+        .select(".error-summary a")
+        .into_iter()
+        .map(crate::helpers::text_of)
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "Straße und Hausnummer: Bitte füllen Sie dieses Feld aus.",
+            "E-Mail der Geschäftsstelle: Bitte geben Sie eine E-Mail-Adresse in der Form name@stadt.de an.",
+        ]
+    );
+    assert_eq!(
+        page.attribute("#field-email", "value").as_deref(),
+        Some("keine-adresse")
+    );
+    assert!(
+        app.page("/", 200)
+            .await
+            .text("footer address")
+            .contains("Am Waterlooplatz 5 A")
+    );
+}
+
+#[tokio::test]
+async fn the_office_email_goes_to_the_address_in_the_facts() {
+    let smtp = SmtpServer::start();
+    let url = smtp.url();
+    let app = spawn_app_with(move |config| config.mail.smtp_url = Some(url)).await;
+    sqlx::query("update organisation set email = 'neue-adresse@defus.org'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    app.submit_inquiry("/mitgliedschaft", &valid_inquiry())
+        .await;
+    let mail = &smtp.wait_for(1).await[0];
+    assert_eq!(mail.envelope_to, ["neue-adresse@defus.org"]);
+}
+
+/// Runs `defus user …` against the database at `database_url`, with `stdin` as what is typed.
+async fn user_command(database_url: &str, args: &[&str], stdin: &str) -> std::process::Output {
+    use tokio::io::AsyncWriteExt;
+    let mut command = binary(
+        &[&["user"], args].concat(),
+        &[("DATABASE_URL", database_url)],
+    );
+    command.stdin(std::process::Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.as_bytes()).await.unwrap();
+    drop(input);
+    child.wait_with_output().await.unwrap()
+}
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn an_account_made_on_the_command_line_can_sign_in_and_be_managed_there() {
+    let database = TestDatabase::new();
+    let url = database.url();
+    let password_line = format!("{STAFF_PASSWORD}\n");
+    let created = user_command(&url, &["add", "leitung@defus.org"], &password_line).await;
+    assert!(created.status.success(), "{}", stderr(&created));
+    assert_eq!(
+        stdout(&created).trim(),
+        "created the account leitung@defus.org"
+    );
+
+    let too_short = user_command(&url, &["add", "kurz@defus.org"], "kurz\n").await;
+    assert!(!too_short.status.success());
+    assert!(
+        stderr(&too_short).contains("at least 12 characters"),
+        "{}",
+        stderr(&too_short)
+    );
+    let twice = user_command(&url, &["add", "LEITUNG@defus.org"], &password_line).await;
+    assert!(
+        stderr(&twice).contains("exists already"),
+        "{}",
+        stderr(&twice)
+    );
+
+    let app = start(test_config(&database), database).await;
+    let staff = app.staff_client();
+    assert_eq!(
+        staff
+            .sign_in("leitung@defus.org", STAFF_PASSWORD)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let listed = stdout(&user_command(&url, &["list"], "").await);
+    assert!(
+        listed.starts_with("leitung@defus.org\tenabled\tlast sign-in "),
+        "{listed}"
+    );
+
+    let new_password = "Ein ganz neues Passwort";
+    assert!(
+        user_command(
+            &url,
+            &["set-password", "leitung@defus.org"],
+            &format!("{new_password}\n")
+        )
+        .await
+        .status
+        .success()
+    );
+    assert_eq!(
+        staff.get("/admin").await.status(),
+        StatusCode::SEE_OTHER,
+        "a new password ends the sessions"
+    );
+    assert_eq!(
+        app.staff_client()
+            .sign_in("leitung@defus.org", STAFF_PASSWORD)
+            .await
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        app.staff_client()
+            .sign_in("leitung@defus.org", new_password)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+
+    assert!(
+        user_command(&url, &["disable", "leitung@defus.org"], "")
+            .await
+            .status
+            .success()
+    );
+    assert_eq!(
+        app.staff_client()
+            .sign_in("leitung@defus.org", new_password)
+            .await
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert!(stdout(&user_command(&url, &["list"], "").await).contains("\tdisabled\t"));
+    assert!(
+        user_command(&url, &["enable", "leitung@defus.org"], "")
+            .await
+            .status
+            .success()
+    );
+    assert_eq!(
+        app.staff_client()
+            .sign_in("leitung@defus.org", new_password)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+
+    let unknown = user_command(&url, &["disable", "niemand@defus.org"], "").await;
+    assert!(!unknown.status.success());
+    assert!(stderr(&unknown).contains("there is no account for niemand@defus.org"));
+}

@@ -1,0 +1,561 @@
+//! The office's inquiry inbox: list, detail, handling, resending, export, erasure.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{Page, TestApp, spawn_app_with, text_of, valid_inquiry, with_field};
+use crate::smtp::{SmtpServer, smtp_url};
+
+async fn app_with_smtp(smtp_url: String) -> TestApp {
+    spawn_app_with(move |config| {
+        config.mail.smtp_url = Some(smtp_url);
+        config.mail.max_attempts = 2;
+    })
+    .await
+}
+
+async fn submit(app: &TestApp, fields: &[(&str, &str)]) -> String {
+    let response = app.submit_inquiry("/mitgliedschaft", fields).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()["location"].to_str().unwrap();
+    location.rsplit('/').next().unwrap().to_owned()
+}
+
+async fn inquiry_id(app: &TestApp, reference: &str) -> i64 {
+    sqlx::query_scalar("select id from inquiry where reference = $1")
+        .bind(reference)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+/// The inbox rows as (reference, organisation, EFUS, status, delivery).
+fn rows(page: &Page) -> Vec<(String, String, String, String, String)> {
+    page.select("table.inbox tbody tr")
+        .into_iter()
+        .map(|row| {
+            let cells: Vec<String> = row
+                .select(&scraper::Selector::parse("td").unwrap())
+                .map(text_of)
+                .collect();
+            (
+                cells[0].clone(),
+                cells[1].clone(),
+                cells[2].clone(),
+                cells[4].clone(),
+                cells[5].clone(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_inbox_shows_each_inquiry_with_the_state_of_its_office_email() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(smtp.url()).await;
+    let delivered = submit(
+        &app,
+        &with_field(valid_inquiry(), "organisation", "Stadt Zugestellt"),
+    )
+    .await;
+    smtp.wait_for(1).await;
+    app.wait_for_count("select count(*) from mail_outbox where state = 'sent'", 1)
+        .await;
+
+    // A second app instance with a mail server that is down: its email fails.
+    let failing = submit(
+        &app,
+        &with_field(
+            with_field(valid_inquiry(), "organisation", "Stadt Gescheitert"),
+            "efus_member",
+            "no",
+        ),
+    )
+    .await;
+    let id = inquiry_id(&app, &failing).await;
+    sqlx::query("update mail_outbox set state = 'failed', attempts = 2, last_error = 'Connection refused' where inquiry_id = $1")
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let staff = app.signed_in_staff().await;
+    let page = staff.page("/admin/anfragen", 200).await;
+    let rows = rows(&page);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].0, failing, "newest first");
+    assert_eq!(rows[0].1, "Stadt Gescheitert");
+    assert_eq!(rows[0].2, "nein");
+    assert_eq!(rows[0].3, "neu");
+    assert_eq!(
+        rows[0].4,
+        "fehlgeschlagen nach 2 Versuchen: Connection refused"
+    );
+    assert_eq!(rows[1].0, delivered);
+    assert_eq!(rows[1].4, "zugestellt");
+    assert!(
+        page.text("table.inbox tbody tr td:nth-child(4)")
+            .contains(" Uhr"),
+        "received time in Hannover"
+    );
+}
+
+#[tokio::test]
+async fn an_email_still_being_retried_shows_its_attempts() {
+    let app = app_with_smtp(smtp_url(crate::helpers::free_port())).await;
+    let reference = submit(&app, &valid_inquiry()).await;
+    app.wait_for_count("select count(*) from mail_attempt", 1)
+        .await;
+    let staff = app.signed_in_staff().await;
+    let delivery = rows(&staff.page("/admin/anfragen", 200).await)[0].4.clone();
+    assert!(
+        delivery.starts_with("neuer Versuch folgt (1 fehlgeschlagen")
+            || delivery.starts_with("fehlgeschlagen nach 2 Versuchen"),
+        "{reference}: {delivery}"
+    );
+}
+
+#[tokio::test]
+async fn the_inbox_filters_by_status_and_searches_organisation_and_email() {
+    let app = app_with_smtp(SmtpServer::start().url()).await;
+    submit(
+        &app,
+        &with_field(valid_inquiry(), "organisation", "Stadt Augsburg"),
+    )
+    .await;
+    submit(
+        &app,
+        &with_field(
+            with_field(valid_inquiry(), "organisation", "Stadt Mannheim"),
+            "email",
+            "info@mannheim.de",
+        ),
+    )
+    .await;
+    submit(
+        &app,
+        &with_field(valid_inquiry(), "organisation", "100% Sicher GmbH"),
+    )
+    .await;
+    let augsburg = inquiry_id(
+        &app,
+        &format!("DEFUS-{}-0001", crate::inquiry_form::this_year()),
+    )
+    .await;
+    let staff = app.signed_in_staff().await;
+    staff
+        .post(
+            &format!("/admin/anfragen/{augsburg}/status"),
+            &[("status", "done")],
+        )
+        .await;
+
+    let organisations = |page: Page| rows(&page).into_iter().map(|row| row.1).collect::<Vec<_>>();
+    assert_eq!(
+        organisations(staff.page("/admin/anfragen?status=done", 200).await),
+        ["Stadt Augsburg"]
+    );
+    assert_eq!(
+        organisations(staff.page("/admin/anfragen?status=new", 200).await),
+        ["100% Sicher GmbH", "Stadt Mannheim"]
+    );
+    assert_eq!(
+        organisations(staff.page("/admin/anfragen?suche=MANNHEIM", 200).await),
+        ["Stadt Mannheim"],
+        "by email, any case"
+    );
+    assert_eq!(
+        organisations(staff.page("/admin/anfragen?suche=augs", 200).await),
+        ["Stadt Augsburg"]
+    );
+    assert_eq!(
+        organisations(staff.page("/admin/anfragen?suche=100%25", 200).await),
+        ["100% Sicher GmbH"],
+        "% is literal"
+    );
+    assert!(organisations(staff.page("/admin/anfragen?suche=%25%25%25", 200).await).is_empty());
+}
+
+#[tokio::test]
+async fn the_detail_page_shows_every_field_the_history_and_a_reply_link() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(smtp.url()).await;
+    let reference = submit(&app, &valid_inquiry()).await;
+    smtp.wait_for(1).await;
+    app.wait_for_count("select count(*) from mail_outbox where state = 'sent'", 1)
+        .await;
+    let staff = app.signed_in_staff().await;
+    let id = inquiry_id(&app, &reference).await;
+    let page = staff.page(&format!("/admin/anfragen/{id}"), 200).await;
+    assert_eq!(page.text("main h1"), format!("Anfrage {reference}"));
+    let details = page.text("dl.details");
+    for expected in [
+        "Hansestadt Lüneburg",
+        "Jürgen Weiß",
+        "Fachbereich Sicherheit und Ordnung",
+        "j.weiss@stadt.lueneburg.de",
+        "+49 4131 309-0",
+        "ja",
+        "Wir möchten gern beitreten.",
+        "neu",
+    ] {
+        assert!(details.contains(expected), "{expected} in {details}");
+    }
+    let reply = page.attribute("a.button[href^='mailto:']", "href").unwrap();
+    assert!(
+        reply
+            .starts_with("mailto:j.weiss@stadt.lueneburg.de?subject=Ihre%20Mitgliedschaftsanfrage"),
+        "{reply}"
+    );
+    let decoded = percent_encoding::percent_decode_str(&reply)
+        .decode_utf8()
+        .unwrap();
+    assert!(
+        decoded.ends_with(&format!(
+            "?subject=Ihre Mitgliedschaftsanfrage bei DEFUS ({reference})"
+        )),
+        "{decoded}"
+    );
+    assert_eq!(
+        page.text("table.attempts tbody tr td:nth-child(2)"),
+        "zugestellt"
+    );
+    app.page(&format!("/admin/anfragen/{}", id + 100), 303)
+        .await;
+    assert_eq!(
+        staff
+            .get(&format!("/admin/anfragen/{}", id + 100))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn staff_mark_inquiries_in_progress_done_spam_and_not_spam() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(smtp.url()).await;
+    let reference = submit(&app, &valid_inquiry()).await;
+    let id = inquiry_id(&app, &reference).await;
+    let staff = app.signed_in_staff().await;
+    for (code, label) in [
+        ("in_progress", "in Bearbeitung"),
+        ("done", "erledigt"),
+        ("spam", "Spam"),
+        ("new", "neu"),
+    ] {
+        let response = staff
+            .post(&format!("/admin/anfragen/{id}/status"), &[("status", code)])
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let page = staff
+            .page(&format!("/admin/anfragen/{id}?meldung=status"), 200)
+            .await;
+        assert!(page.text("dl.details").contains(label), "{label}");
+        assert_eq!(page.text(".form-notice--ok"), "Der Status ist geändert.");
+    }
+    let response = staff
+        .post(
+            &format!("/admin/anfragen/{id}/status"),
+            &[("status", "archived")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn spam_taken_out_of_spam_reaches_the_office_after_all() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(smtp.url()).await;
+    let token = app.form_token("/mitgliedschaft").await;
+    let mut body = valid_inquiry();
+    body.push(("form_token", &token));
+    body.push(("website", "filled by a bot, or by an autofilling browser"));
+    let response = app
+        .client
+        .post(app.url("/mitgliedschaft"))
+        .form(&body)
+        .send()
+        .await
+        .unwrap();
+    let reference = response.headers()["location"]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let id = inquiry_id(&app, &reference).await;
+    let staff = app.signed_in_staff().await;
+    let page = staff.page(&format!("/admin/anfragen/{id}"), 200).await;
+    assert!(
+        page.text("dl.details")
+            .contains("verstecktes Feld ausgefüllt")
+    );
+    assert_eq!(page.text("p.delivery"), "nicht versandt");
+    staff
+        .post(
+            &format!("/admin/anfragen/{id}/status"),
+            &[("status", "new")],
+        )
+        .await;
+    let mail = &smtp.wait_for(1).await[0];
+    assert!(mail.header("Subject").unwrap().contains(&reference));
+}
+
+#[tokio::test]
+async fn resending_delivers_a_second_email_with_the_same_message_id() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(smtp.url()).await;
+    let reference = submit(&app, &valid_inquiry()).await;
+    smtp.wait_for(1).await;
+    let id = inquiry_id(&app, &reference).await;
+    let staff = app.signed_in_staff().await;
+    let response = staff
+        .post(&format!("/admin/anfragen/{id}/erneut-senden"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()["location"],
+        format!("/admin/anfragen/{id}?meldung=erneut")
+    );
+    let mails = smtp.wait_for(2).await;
+    assert_eq!(mails.len(), 2);
+    assert_eq!(mails[0].header("Message-ID"), mails[1].header("Message-ID"));
+    app.wait_for_count("select count(*) from mail_outbox where state = 'sent'", 2)
+        .await;
+    let page = staff.page(&format!("/admin/anfragen/{id}"), 200).await;
+    assert_eq!(
+        page.select("table.attempts tbody tr").len(),
+        2,
+        "both deliveries in the history"
+    );
+}
+
+#[tokio::test]
+async fn deleting_an_inquiry_asks_first_and_then_removes_it_with_its_emails() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(smtp.url()).await;
+    let reference = submit(&app, &valid_inquiry()).await;
+    smtp.wait_for(1).await;
+    let id = inquiry_id(&app, &reference).await;
+    let staff = app.signed_in_staff().await;
+    let confirm = staff
+        .page(&format!("/admin/anfragen/{id}/loeschen"), 200)
+        .await;
+    assert!(confirm.text("main h1").contains(&reference));
+    assert_eq!(
+        app.count("select count(*) from inquiry").await,
+        1,
+        "asking deletes nothing"
+    );
+    let response = staff
+        .post(&format!("/admin/anfragen/{id}/loeschen"), &[])
+        .await;
+    assert_eq!(
+        response.headers()["location"],
+        "/admin/anfragen?meldung=geloescht"
+    );
+    assert_eq!(app.count("select count(*) from inquiry").await, 0);
+    assert_eq!(app.count("select count(*) from mail_outbox").await, 0);
+    assert_eq!(app.count("select count(*) from mail_attempt").await, 0);
+}
+
+#[tokio::test]
+async fn the_csv_export_opens_in_german_excel_with_umlauts_and_no_formulas() {
+    let app = app_with_smtp(SmtpServer::start().url()).await;
+    submit(
+        &app,
+        &with_field(
+            with_field(
+                valid_inquiry(),
+                "organisation",
+                "=HYPERLINK(\"http://evil.example\")",
+            ),
+            "message",
+            "Zeile eins; mit Semikolon\nZeile \"zwei\"",
+        ),
+    )
+    .await;
+    submit(
+        &app,
+        &with_field(
+            with_field(valid_inquiry(), "organisation", "Stadt Gießen"),
+            "efus_member",
+            "pending",
+        ),
+    )
+    .await;
+    let staff = app.signed_in_staff().await;
+    let page = staff.page("/admin/anfragen?suche=gie%C3%9Fen", 200).await;
+    assert_eq!(
+        page.attribute("a[href^='/admin/anfragen/export.csv']", "href")
+            .as_deref(),
+        Some("/admin/anfragen/export.csv?suche=gie%C3%9Fen"),
+        "the export link carries the filter"
+    );
+
+    let response = staff.get("/admin/anfragen/export.csv").await;
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/csv; charset=utf-8"
+    );
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"defus-anfragen-")
+    );
+    let bytes = response.bytes().await.unwrap();
+    assert_eq!(
+        &bytes[..3],
+        b"\xEF\xBB\xBF",
+        "UTF-8 byte order mark for Excel"
+    );
+    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    assert!(text.lines().count() >= 3);
+    assert!(text.contains("\r\n"), "CRLF line ends");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(header[0], "Referenz");
+    assert_eq!(header[3], "Kommune / Organisation");
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 2);
+    assert_eq!(&records[0][3], "Stadt Gießen");
+    assert_eq!(&records[0][8], "Beitritt beantragt");
+    assert_eq!(
+        &records[0][7], "'+49 4131 309-0",
+        "a phone number is not a formula"
+    );
+    assert_eq!(
+        &records[1][3], "'=HYPERLINK(\"http://evil.example\")",
+        "formulas are defused"
+    );
+    assert_eq!(&records[1][9], "Zeile eins; mit Semikolon\nZeile \"zwei\"");
+
+    let filtered = staff
+        .get("/admin/anfragen/export.csv?suche=gie%C3%9Fen")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(filtered.as_bytes());
+    let organisations: Vec<String> = reader
+        .records()
+        .map(|record| record.unwrap()[3].to_owned())
+        .collect();
+    assert_eq!(
+        organisations,
+        ["Stadt Gießen"],
+        "the export follows the filter"
+    );
+}
+
+#[tokio::test]
+async fn everything_stored_for_one_email_address_can_be_erased_with_a_count() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(smtp.url()).await;
+    submit(&app, &valid_inquiry()).await;
+    submit(
+        &app,
+        &with_field(valid_inquiry(), "email", "J.Weiss@Stadt.Lueneburg.de"),
+    )
+    .await;
+    submit(
+        &app,
+        &with_field(valid_inquiry(), "email", "andere@stadt.de"),
+    )
+    .await;
+    smtp.wait_for(3).await;
+    app.wait_for_count("select count(*) from mail_attempt", 3)
+        .await;
+    let staff = app.signed_in_staff().await;
+
+    let preview = staff
+        .page(
+            "/admin/loeschen-nach-email?email=j.weiss%40stadt.lueneburg.de",
+            200,
+        )
+        .await;
+    assert!(
+        preview
+            .main_text()
+            .contains("2 Anfragen, 2 E-Mails an die Geschäftsstelle, 2 Zustellversuche."),
+        "{}",
+        preview.main_text()
+    );
+    assert_eq!(
+        app.count("select count(*) from inquiry").await,
+        3,
+        "looking erases nothing"
+    );
+
+    let response = staff
+        .post(
+            "/admin/loeschen-nach-email",
+            &[("email", "j.weiss@stadt.lueneburg.de")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let result = Page::parse(&response.text().await.unwrap());
+    assert_eq!(
+        result.text(".form-notice--ok"),
+        "Für j.weiss@stadt.lueneburg.de wurden gelöscht: 2 Anfragen, 2 E-Mails an die Geschäftsstelle und 2 Zustellversuche."
+    );
+    let remaining: Vec<String> = sqlx::query_scalar("select email from inquiry")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(remaining, ["andere@stadt.de"]);
+    assert_eq!(app.count("select count(*) from mail_outbox").await, 1);
+
+    let nothing = staff
+        .page("/admin/loeschen-nach-email?email=unbekannt%40stadt.de", 200)
+        .await;
+    assert!(
+        nothing
+            .main_text()
+            .contains("Zu dieser Adresse ist nichts gespeichert.")
+    );
+}
+
+#[tokio::test]
+async fn the_dashboard_warns_when_office_emails_failed_or_wait_over_an_hour() {
+    let app = app_with_smtp(SmtpServer::start().url()).await;
+    let staff = app.signed_in_staff().await;
+    let calm = staff.page("/admin", 200).await;
+    assert!(calm.select(".alert").is_empty());
+
+    let reference = submit(&app, &valid_inquiry()).await;
+    app.wait_for_count("select count(*) from mail_outbox where state = 'sent'", 1)
+        .await;
+    let id = inquiry_id(&app, &reference).await;
+    sqlx::query("update mail_outbox set state = 'failed', last_error = 'x' where inquiry_id = $1")
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("insert into mail_outbox (inquiry_id, state, created_at, next_attempt_at) values ($1, 'pending', now() - interval '2 hours', now() + interval '1 day')")
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let page = staff.page("/admin", 200).await;
+    let alert = page.text(".alert");
+    assert!(
+        alert.contains("1 E-Mail konnte endgültig nicht zugestellt werden."),
+        "{alert}"
+    );
+    assert!(
+        alert.contains("1 E-Mail wartet seit über einer Stunde auf die Zustellung."),
+        "{alert}"
+    );
+}
