@@ -7,7 +7,7 @@ use crate::helpers::{
     Page, TestDatabase, binary, client, free_port, spawn_app_with, start, start_another_instance,
     test_config, valid_inquiry, wait_for_log, with_field,
 };
-use crate::smtp::{SilentServer, SmtpServer, smtp_url};
+use crate::smtp::{SilentServer, SmtpServer, StallingAfterDataServer, smtp_url};
 
 const SENT: &str = "select count(*) from mail_outbox where state = 'sent'";
 
@@ -79,6 +79,42 @@ async fn a_mail_server_that_accepts_and_never_answers_costs_a_timeout_not_the_wo
     );
     // The site stays responsive meanwhile.
     app.page("/", 200).await;
+}
+
+#[tokio::test]
+async fn a_server_that_never_confirms_a_message_is_not_taken_for_delivered() {
+    let server = StallingAfterDataServer::start().await;
+    let url = server.url();
+    let app = spawn_app_with(move |config| {
+        config.mail.smtp_url = Some(url);
+        config.mail.send_timeout = Duration::from_millis(500);
+    })
+    .await;
+    app.submit_inquiry("/mitgliedschaft", &valid_inquiry())
+        .await;
+    app.wait_for_count(SENT, 1).await;
+    let errors: Vec<Option<String>> =
+        sqlx::query_scalar("select error from mail_attempt order by id")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        errors.len(),
+        2,
+        "one unconfirmed attempt, then one confirmed: {errors:?}"
+    );
+    assert!(
+        errors[0]
+            .as_deref()
+            .unwrap_or_default()
+            .contains("no answer from the mail server")
+    );
+    assert_eq!(errors[1], None);
+    assert_eq!(
+        server.confirmed(),
+        1,
+        "'sent' only once the server confirmed it"
+    );
 }
 
 #[tokio::test]

@@ -152,3 +152,78 @@ impl SilentServer {
         smtp_url(self.port)
     }
 }
+
+/// Speaks SMTP properly, except that on its first connection it never confirms the message
+/// after DATA: the sender cannot know whether it arrived. Later connections are answered in full.
+/// Counts the messages it confirmed.
+pub struct StallingAfterDataServer {
+    pub port: u16,
+    confirmed: Arc<Mutex<usize>>,
+    _task: tokio::task::JoinHandle<()>,
+}
+
+impl StallingAfterDataServer {
+    pub async fn start() -> Self {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        let confirmed = Arc::new(Mutex::new(0));
+        let counter = Arc::clone(&confirmed);
+        let task = tokio::spawn(async move {
+            let mut connection = 0;
+            while let Ok((socket, _)) = listener.accept().await {
+                connection += 1;
+                let stall = connection == 1;
+                let counter = Arc::clone(&counter);
+                tokio::spawn(async move {
+                    let (reader, mut writer) = socket.into_split();
+                    let mut lines = BufReader::new(reader).lines();
+                    let _ = writer.write_all(b"220 stalling.test ESMTP\r\n").await;
+                    let mut in_data = false;
+                    while let Ok(Some(line)) = lines.next_line().await {
+                        let reply: &[u8] = if in_data {
+                            if line != "." {
+                                continue;
+                            }
+                            in_data = false;
+                            if stall {
+                                // Never answer; keep the connection open.
+                                std::future::pending::<()>().await;
+                            }
+                            *counter.lock().expect("counter") += 1;
+                            b"250 2.0.0 accepted\r\n"
+                        } else if line.starts_with("EHLO") || line.starts_with("HELO") {
+                            b"250 stalling.test\r\n"
+                        } else if line.starts_with("DATA") {
+                            in_data = true;
+                            b"354 go ahead\r\n"
+                        } else if line.starts_with("QUIT") {
+                            let _ = writer.write_all(b"221 bye\r\n").await;
+                            return;
+                        } else {
+                            b"250 OK\r\n"
+                        };
+                        if writer.write_all(reply).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        Self {
+            port,
+            confirmed,
+            _task: task,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        smtp_url(self.port)
+    }
+
+    pub fn confirmed(&self) -> usize {
+        *self.confirmed.lock().expect("counter")
+    }
+}
