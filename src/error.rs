@@ -39,15 +39,34 @@ impl AppError {
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Forbidden => StatusCode::FORBIDDEN,
-            // The database is down or overloaded: a passing state, and the visitor should retry.
-            AppError::Database(
-                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),
-            ) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Database(_)
-            | AppError::Render(_)
-            | AppError::MissingContent(_)
-            | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Database(error) => database_status(error),
+            AppError::Render(_) | AppError::MissingContent(_) | AppError::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
+    }
+}
+
+/// Whether a database error is the visitor's, a passing state of the server, or a fault.
+fn database_status(error: &sqlx::Error) -> StatusCode {
+    match error {
+        // The database is down or overloaded: a passing state, and the visitor should retry.
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+        sqlx::Error::Database(error) => match error.code().as_deref() {
+            // Text PostgreSQL cannot store (a NUL byte in a search, say) came from the request.
+            Some("22021" | "22P05") => StatusCode::BAD_REQUEST,
+            // Connection failures, too many connections, shutdown or restart of the server.
+            Some(code)
+                if code.starts_with("08") || code.starts_with("53") || code.starts_with("57") =>
+            {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            Some("55000") => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        },
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 

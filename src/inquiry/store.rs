@@ -29,12 +29,18 @@ pub struct Receipt {
     pub efus_member: EfusMembership,
 }
 
+/// The outcome of `receive`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Received {
+    pub receipt: Receipt,
+    /// False when the same form had been received before (sent twice).
+    pub is_new: bool,
+}
+
 /// Stores the inquiry and, unless it is spam, queues its office email. A form that was already
-/// received (sent twice) yields the receipt of the inquiry it created the first time.
-pub async fn receive(pool: &PgPool, arrival: Arrival<'_>) -> Result<Receipt, sqlx::Error> {
-    if let Some(receipt) = find_by_nonce(pool, arrival.form_nonce).await? {
-        return Ok(receipt);
-    }
+/// received (sent twice, even at the same moment) yields the receipt of the inquiry it created
+/// the first time.
+pub async fn receive(pool: &PgPool, arrival: Arrival<'_>) -> Result<Received, sqlx::Error> {
     let mut transaction = pool.begin().await?;
     let reference = next_reference(&mut *transaction, Utc::now()).await?;
     let message_id = message_id(&reference, arrival.message_id_domain);
@@ -67,29 +73,59 @@ pub async fn receive(pool: &PgPool, arrival: Arrival<'_>) -> Result<Receipt, sql
     .fetch_optional(&mut *transaction)
     .await?;
     let Some(inquiry_id) = inserted else {
-        // The same form arrived twice at the same moment and the other request won.
+        // Rolling back also returns the reference number just taken.
         transaction.rollback().await?;
-        return find_by_nonce(pool, arrival.form_nonce)
+        let receipt = receipt_for_form(pool, arrival.form_nonce)
             .await?
-            .ok_or(sqlx::Error::RowNotFound);
+            .ok_or(sqlx::Error::RowNotFound)?;
+        return Ok(Received {
+            receipt,
+            is_new: false,
+        });
     };
     if arrival.spam.is_none() {
         outbox::enqueue(&mut *transaction, inquiry_id).await?;
     }
     transaction.commit().await?;
-    Ok(Receipt {
-        reference,
-        efus_member: inquiry.efus_member,
+    Ok(Received {
+        receipt: Receipt {
+            reference,
+            efus_member: inquiry.efus_member,
+        },
+        is_new: true,
     })
 }
 
-async fn find_by_nonce(
+/// The receipt of the inquiry that the form with `nonce` created, if it was received already.
+pub async fn receipt_for_form(
     db: impl PgExecutor<'_>,
     nonce: &str,
 ) -> Result<Option<Receipt>, sqlx::Error> {
+    find_receipt(db, Some(nonce), None).await
+}
+
+/// The receipt for `reference`, for the confirmation page. Anything not shaped like a reference
+/// (say, with a NUL byte, which PostgreSQL refuses in text) is simply not found.
+pub async fn receipt_for_reference(
+    pool: &PgPool,
+    reference: &str,
+) -> Result<Option<Receipt>, sqlx::Error> {
+    if !is_reference_shaped(reference) {
+        return Ok(None);
+    }
+    find_receipt(pool, None, Some(reference)).await
+}
+
+async fn find_receipt(
+    db: impl PgExecutor<'_>,
+    nonce: Option<&str>,
+    reference: Option<&str>,
+) -> Result<Option<Receipt>, sqlx::Error> {
     let row = sqlx::query!(
-        "select reference, efus_member from inquiry where form_nonce = $1",
-        nonce
+        r#"select reference, efus_member from inquiry
+           where form_nonce = $1 or reference = $2"#,
+        nonce,
+        reference
     )
     .fetch_optional(db)
     .await?;
@@ -99,18 +135,17 @@ async fn find_by_nonce(
     }))
 }
 
-/// The receipt for `reference`, for the confirmation page.
-pub async fn find_receipt(pool: &PgPool, reference: &str) -> Result<Option<Receipt>, sqlx::Error> {
-    let row = sqlx::query!(
-        "select reference, efus_member from inquiry where reference = $1",
-        reference
-    )
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|row| Receipt {
-        reference: row.reference,
-        efus_member: EfusMembership::from_code(&row.efus_member).unwrap_or(EfusMembership::Unknown),
-    }))
+/// `DEFUS-<year>-<number>`, digits only.
+fn is_reference_shaped(text: &str) -> bool {
+    let mut parts = text.splitn(3, '-');
+    let all_digits = |part: Option<&str>, lengths: std::ops::RangeInclusive<usize>| {
+        part.is_some_and(|part| {
+            lengths.contains(&part.len()) && part.bytes().all(|byte| byte.is_ascii_digit())
+        })
+    };
+    parts.next() == Some("DEFUS")
+        && all_digits(parts.next(), 4..=4)
+        && all_digits(parts.next(), 4..=9)
 }
 
 /// The next reference of the year in Hannover, e.g. `DEFUS-2026-0042`. The counter row is
@@ -156,6 +191,22 @@ mod tests {
     fn references_have_four_digits_at_least() {
         assert_eq!(format_reference(2026, 42), "DEFUS-2026-0042");
         assert_eq!(format_reference(2027, 12345), "DEFUS-2027-12345");
+    }
+
+    #[test]
+    fn only_reference_shaped_text_is_looked_up() {
+        assert!(is_reference_shaped("DEFUS-2026-0042"));
+        assert!(is_reference_shaped("DEFUS-2027-12345"));
+        for other in [
+            "DEFUS-2026-42",
+            "defus-2026-0042",
+            "DEFUS-2026-0042-1",
+            "DEFUS-26-0042",
+            "\0",
+            "DEFUS-2026-00\u{0}42",
+        ] {
+            assert!(!is_reference_shaped(other), "{other:?}");
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The membership inquiry on the web: the form on the membership page, taking a submission in,
 //! and the confirmation page that shows the reference.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
 use askama::Template;
@@ -18,7 +18,7 @@ use crate::inquiry::fields::EfusMembership;
 // `Field` is named by the form partial (`Field::Email`, …), compiled into this module too.
 use crate::inquiry::form::{Field, FieldErrors, InquiryFormValues, Submission};
 use crate::inquiry::spam;
-use crate::inquiry::store::{self, Arrival};
+use crate::inquiry::store::{self, Arrival, Receipt};
 use crate::inquiry::token::TokenCheck;
 use crate::state::AppState;
 use crate::web::client_address::client_address;
@@ -57,9 +57,6 @@ pub async fn submit(
 ) -> Result<Response, AppError> {
     let intake = &state.intake;
     let client = client_address(&headers, peer, intake.client_ip_header.as_ref());
-    if !intake.rate_limiter.allow(client, Instant::now()) {
-        return Err(AppError::TooManyRequests);
-    }
     let submission = Submission::from_pairs(form_body::parse(&headers, &body)?);
     let text = locale.form_text();
 
@@ -88,34 +85,79 @@ pub async fn submit(
         }
     };
 
-    let spam = spam::screen(&submission.honeypot, form_age, intake.min_fill_time);
     let arrival = Arrival {
         inquiry: &inquiry,
         locale,
         form_nonce: &nonce,
-        spam,
+        spam: spam::screen(&submission.honeypot, form_age, intake.min_fill_time),
         message_id_domain: &intake.message_id_domain,
     };
-    match store::receive(&state.pool, arrival).await {
-        Ok(receipt) => {
-            match spam {
-                Some(reason) => {
-                    tracing::info!(reference = %receipt.reference, reason = reason.code(), "stored an inquiry as spam")
-                }
-                None => {
-                    tracing::info!(reference = %receipt.reference, "received an inquiry");
-                    intake.mail_wake.notify_one();
-                }
-            }
+    let again = |notice| {
+        FormAgain::new(
+            &state,
+            locale,
+            submission.values.clone(),
+            Some(submission.token.clone()),
+        )
+        .notice(notice)
+    };
+    match take_in(&state, client, arrival).await {
+        Ok(Intake::Received(receipt)) | Ok(Intake::ReceivedEarlier(receipt)) => {
             Ok(Redirect::to(&receipt_path(locale, &receipt.reference)).into_response())
+        }
+        Ok(Intake::OverLimit) => {
+            again(text.notice_too_many)
+                .render(&state, StatusCode::TOO_MANY_REQUESTS)
+                .await
         }
         Err(error) => {
             tracing::error!(%error, "cannot store an inquiry");
-            let again = FormAgain::new(&state, locale, submission.values, Some(submission.token))
-                .notice(text.notice_unavailable);
-            again.render(&state, StatusCode::SERVICE_UNAVAILABLE).await
+            again(text.notice_unavailable)
+                .render(&state, StatusCode::SERVICE_UNAVAILABLE)
+                .await
         }
     }
+}
+
+/// What became of a valid submission.
+enum Intake {
+    Received(Receipt),
+    /// The same form was sent before (double click, reload): the same answer, counted once.
+    ReceivedEarlier(Receipt),
+    /// The client has sent its share of inquiries for now.
+    OverLimit,
+}
+
+async fn take_in(
+    state: &AppState,
+    client: IpAddr,
+    arrival: Arrival<'_>,
+) -> Result<Intake, sqlx::Error> {
+    let intake = &state.intake;
+    if let Some(receipt) = store::receipt_for_form(&state.pool, arrival.form_nonce).await? {
+        return Ok(Intake::ReceivedEarlier(receipt));
+    }
+    // Only stored inquiries count against the limit: a form shown again for a typo does not.
+    if intake.rate_limiter.is_exhausted(client, Instant::now()) {
+        return Ok(Intake::OverLimit);
+    }
+    let spam = arrival.spam;
+    let received = store::receive(&state.pool, arrival).await?;
+    if !received.is_new {
+        return Ok(Intake::ReceivedEarlier(received.receipt));
+    }
+    intake.rate_limiter.record(client, Instant::now());
+    let reference = &received.receipt.reference;
+    match spam {
+        Some(reason) => {
+            tracing::info!(%reference, reason = reason.code(), "stored an inquiry as spam")
+        }
+        None => {
+            tracing::info!(%reference, "received an inquiry");
+            intake.mail_wake.notify_one();
+        }
+    }
+    Ok(Intake::Received(received.receipt))
 }
 
 /// The form shown again, with every value the visitor typed.
@@ -192,7 +234,7 @@ pub async fn receipt(
     Path(reference): Path<String>,
     locale: Locale,
 ) -> Result<Html<String>, AppError> {
-    let receipt = store::find_receipt(&state.pool, &reference)
+    let receipt = store::receipt_for_reference(&state.pool, &reference)
         .await?
         .ok_or(AppError::NotFound)?;
     let facts: Option<OrganisationFacts> = facts::load(&state.pool).await?;

@@ -725,17 +725,54 @@ async fn a_body_that_is_not_utf8_or_not_a_form_is_refused_with_a_page() {
 }
 
 #[tokio::test]
-async fn a_client_sending_too_many_inquiries_is_asked_to_wait() {
+async fn a_client_sending_too_many_inquiries_is_asked_to_wait_and_keeps_the_values() {
     let app = spawn_app_with(|config| config.form.rate_limit_per_hour = 2).await;
+    // Forms shown again for mistakes do not count.
+    for _ in 0..3 {
+        let response = app
+            .submit_inquiry(
+                "/mitgliedschaft",
+                &with_field(valid_inquiry(), "email", "x"),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
     for organisation in ["Stadt Eins", "Stadt Zwei"] {
         let fields = with_field(valid_inquiry(), "organisation", organisation);
         receipt_location(&app.submit_inquiry("/mitgliedschaft", &fields).await);
     }
-    let response = app.submit_inquiry("/en/membership", &valid_inquiry()).await;
+    let response = app
+        .submit_inquiry(
+            "/en/membership",
+            &with_field(valid_inquiry(), "organisation", "Stadt Drei"),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     let page = Page::parse(&response.text().await.unwrap());
-    assert_eq!(page.text("main h1"), "Too many requests");
+    assert_eq!(page.lang(), "en");
+    assert!(
+        page.text(".form-notice")
+            .contains("Several inquiries have already reached us")
+    );
+    assert_eq!(
+        page.attribute("input[name=organisation]", "value")
+            .as_deref(),
+        Some("Stadt Drei")
+    );
     assert_eq!(app.count(INQUIRIES).await, 2);
+}
+
+#[tokio::test]
+async fn a_malformed_reference_is_simply_not_found() {
+    let app = spawn_app().await;
+    for path in [
+        "/mitgliedschaft/anfrage/%00",
+        "/en/membership/inquiry/DEFUS-2026-%00001",
+        "/mitgliedschaft/anfrage/x%27%20or%201=1",
+    ] {
+        let page = app.page(path, 404).await;
+        assert!(!page.text("main h1").is_empty());
+    }
 }
 
 #[tokio::test]

@@ -559,3 +559,20 @@ async fn the_dashboard_warns_when_office_emails_failed_or_wait_over_an_hour() {
         "{alert}"
     );
 }
+
+#[tokio::test]
+async fn text_the_database_cannot_store_is_a_bad_request_not_a_server_error() {
+    let app = app_with_smtp(SmtpServer::start().url()).await;
+    let staff = app.signed_in_staff().await;
+    assert_eq!(
+        staff.get("/admin/anfragen?suche=%00").await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        staff
+            .get("/admin/loeschen-nach-email?email=a%00b")
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+}
