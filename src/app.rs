@@ -9,6 +9,7 @@ use axum::middleware;
 use axum::response::Redirect;
 use axum::routing::get;
 use tower_http::compression::CompressionLayer;
+use tower_http::csrf::CsrfLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
@@ -60,6 +61,12 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router())
         .route(&format!("{}{{file}}", assets::PREFIX), get(assets::serve))
         .fallback(error_page::not_found)
+        // Innermost: a request that hangs becomes a 503, which the error pages then dress.
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(cross_site_protection(&state))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             error_page::render_error_pages,
@@ -77,10 +84,6 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("same-origin"),
         ))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
-        ))
         .layer(
             // Method, path and status only: no client address is ever logged.
             TraceLayer::new_for_http()
@@ -88,4 +91,17 @@ pub fn router(state: AppState) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .with_state(state)
+}
+
+/// Refuses posts that a browser sends on behalf of another site (its `Sec-Fetch-Site` or `Origin`
+/// says so): no form of this site can be sent from elsewhere, whatever tokens it carries.
+/// Programs that send neither header are let through; the form tokens deal with them.
+fn cross_site_protection(state: &AppState) -> CsrfLayer {
+    let base_url = state.site.base_url.as_str();
+    CsrfLayer::new()
+        .add_trusted_origin(base_url)
+        .unwrap_or_else(|error| {
+            tracing::warn!(%error, base_url, "BASE_URL cannot be a trusted origin; comparing Origin with Host only");
+            CsrfLayer::new()
+        })
 }

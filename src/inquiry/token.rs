@@ -1,6 +1,8 @@
 //! The signed form token: proves that a submission comes from a form this site showed, and
-//! when. It replaces both a CSRF cookie (visitors get no cookies) and a CAPTCHA: a form sent
-//! within seconds of being shown was filled in by a program.
+//! when, without a cookie. A form sent within seconds of being shown was filled in by a program;
+//! one form, one nonce, so a form sent twice makes one inquiry. On its own it does not stop
+//! cross-site posts (anyone can fetch a token); browsers' cross-site posts are refused by the
+//! `Sec-Fetch-Site`/`Origin` check in `app.rs`.
 //!
 //! Format: `<issued at, unix seconds>.<nonce, hex>.<HMAC-SHA256 of both, hex>`.
 

@@ -841,3 +841,44 @@ async fn when_the_database_is_down_the_visitor_keeps_the_form_and_is_asked_to_re
         .unwrap();
     assert_eq!(stored, 1);
 }
+
+#[tokio::test]
+async fn a_post_that_a_browser_makes_for_another_site_is_refused() {
+    let app = spawn_app().await;
+    let token = app.form_token("/mitgliedschaft").await;
+    let mut body = valid_inquiry();
+    body.push(("form_token", &token));
+    for (header, value) in [
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "https://evil.example"),
+    ] {
+        let response = app
+            .client
+            .post(app.url("/mitgliedschaft"))
+            .header(header, value)
+            .form(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::FORBIDDEN,
+            "{header}: {value}"
+        );
+        let page = Page::parse(&response.text().await.unwrap());
+        assert_eq!(page.text("main h1"), "Zugriff verweigert");
+        assert_eq!(page.lang(), "de");
+    }
+    assert_eq!(app.count(INQUIRIES).await, 0);
+    // The site's own form, as a browser sends it, still works.
+    let response = app
+        .client
+        .post(app.url("/mitgliedschaft"))
+        .header("sec-fetch-site", "same-origin")
+        .header("origin", &app.address)
+        .form(&body)
+        .send()
+        .await
+        .unwrap();
+    receipt_location(&response);
+}

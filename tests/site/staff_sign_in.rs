@@ -373,3 +373,27 @@ async fn a_return_path_outside_the_staff_area_is_ignored() {
         .unwrap();
     assert_eq!(response.headers()["location"], "/admin");
 }
+
+#[tokio::test]
+async fn a_sign_in_posted_from_another_site_is_refused() {
+    let app = spawn_app().await;
+    app.create_staff_account("buero@defus.org", STAFF_PASSWORD)
+        .await;
+    let staff = app.staff_client();
+    let form = staff.page("/admin/anmelden", 200).await;
+    let token = form.attribute("input[name=form_token]", "value").unwrap();
+    let response = staff
+        .client
+        .post(app.url("/admin/anmelden"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[
+            ("email", "buero@defus.org"),
+            ("password", STAFF_PASSWORD),
+            ("form_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(response.headers().get("set-cookie").is_none());
+}
