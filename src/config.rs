@@ -18,6 +18,7 @@ pub struct Config {
     #[arg(
         long,
         env = "DATABASE_URL",
+        hide_env_values = true,
         default_value = "postgres://postgres@localhost/defus"
     )]
     pub database_url: String,
@@ -51,11 +52,11 @@ pub struct Config {
 #[command(next_help_heading = "Staff area")]
 pub struct StaffConfig {
     /// A staff session without any request for this long ends.
-    #[arg(long, env = "STAFF_SESSION_IDLE", default_value = "30m", value_parser = humantime::parse_duration)]
+    #[arg(long, env = "STAFF_SESSION_IDLE", default_value = "30m", value_parser = limits::session_idle)]
     pub session_idle: Duration,
 
     /// A staff session ends this long after sign-in, however active.
-    #[arg(long, env = "STAFF_SESSION_MAX", default_value = "12h", value_parser = humantime::parse_duration)]
+    #[arg(long, env = "STAFF_SESSION_MAX", default_value = "12h", value_parser = limits::session_max)]
     pub session_max: Duration,
 }
 
@@ -86,7 +87,7 @@ pub struct MailConfig {
     pub office_email: Option<Address>,
 
     /// Longest time one delivery attempt may take before it counts as failed.
-    #[arg(long, env = "MAIL_SEND_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
+    #[arg(long, env = "MAIL_SEND_TIMEOUT", default_value = "30s", value_parser = limits::send_timeout)]
     pub send_timeout: Duration,
 
     /// Attempts after which an office email is marked as failed (staff see it in their area).
@@ -95,15 +96,15 @@ pub struct MailConfig {
     pub max_attempts: u32,
 
     /// Wait before the first retry; it doubles with each further failure, plus random jitter.
-    #[arg(long, env = "MAIL_RETRY_DELAY", default_value = "1m", value_parser = humantime::parse_duration)]
+    #[arg(long, env = "MAIL_RETRY_DELAY", default_value = "1m", value_parser = limits::retry_delay)]
     pub retry_delay: Duration,
 
     /// Longest wait between two attempts.
-    #[arg(long, env = "MAIL_RETRY_MAX_DELAY", default_value = "6h", value_parser = humantime::parse_duration)]
+    #[arg(long, env = "MAIL_RETRY_MAX_DELAY", default_value = "6h", value_parser = limits::retry_max_delay)]
     pub retry_max_delay: Duration,
 
     /// How often the delivery worker looks for due emails (new inquiries wake it at once).
-    #[arg(long, env = "MAIL_POLL_INTERVAL", default_value = "15s", value_parser = humantime::parse_duration)]
+    #[arg(long, env = "MAIL_POLL_INTERVAL", default_value = "15s", value_parser = limits::poll_interval)]
     pub poll_interval: Duration,
 }
 
@@ -112,11 +113,11 @@ pub struct MailConfig {
 #[command(next_help_heading = "Inquiry form")]
 pub struct FormConfig {
     /// A form sent sooner than this after it was shown is taken for spam (stored, never mailed).
-    #[arg(long, env = "FORM_MIN_FILL_TIME", default_value = "3s", value_parser = humantime::parse_duration)]
+    #[arg(long, env = "FORM_MIN_FILL_TIME", default_value = "3s", value_parser = limits::min_fill_time)]
     pub min_fill_time: Duration,
 
     /// A form older than this is shown again with the visitor's values, to be sent once more.
-    #[arg(long, env = "FORM_MAX_AGE", default_value = "24h", value_parser = humantime::parse_duration)]
+    #[arg(long, env = "FORM_MAX_AGE", default_value = "24h", value_parser = limits::form_max_age)]
     pub max_age: Duration,
 
     /// Inquiries one client may send per hour; more get a "too many requests" page. Counted in
@@ -166,6 +167,55 @@ impl Config {
                 session_max: Duration::from_secs(12 * 3600),
             },
         }
+    }
+}
+
+/// Sensible ranges for the durations: a typo such as `0s` or `1000y` is refused at start-up
+/// instead of making the worker spin or a date calculation overflow.
+mod limits {
+    use std::time::Duration;
+
+    const MILLISECOND: Duration = Duration::from_millis(1);
+    const SECOND: Duration = Duration::from_secs(1);
+    const MINUTE: Duration = Duration::from_secs(60);
+    const HOUR: Duration = Duration::from_secs(3600);
+    const DAY: Duration = Duration::from_secs(24 * 3600);
+
+    fn within(text: &str, min: Duration, max: Duration) -> Result<Duration, String> {
+        let duration = humantime::parse_duration(text).map_err(|error| error.to_string())?;
+        if duration < min || duration > max {
+            return Err(format!(
+                "must be between {} and {}",
+                humantime::format_duration(min),
+                humantime::format_duration(max)
+            ));
+        }
+        Ok(duration)
+    }
+
+    pub fn send_timeout(text: &str) -> Result<Duration, String> {
+        within(text, 100 * MILLISECOND, 10 * MINUTE)
+    }
+    pub fn retry_delay(text: &str) -> Result<Duration, String> {
+        within(text, 100 * MILLISECOND, DAY)
+    }
+    pub fn retry_max_delay(text: &str) -> Result<Duration, String> {
+        within(text, SECOND, 7 * DAY)
+    }
+    pub fn poll_interval(text: &str) -> Result<Duration, String> {
+        within(text, 50 * MILLISECOND, HOUR)
+    }
+    pub fn min_fill_time(text: &str) -> Result<Duration, String> {
+        within(text, Duration::ZERO, 10 * MINUTE)
+    }
+    pub fn form_max_age(text: &str) -> Result<Duration, String> {
+        within(text, MINUTE, 30 * DAY)
+    }
+    pub fn session_idle(text: &str) -> Result<Duration, String> {
+        within(text, MINUTE, DAY)
+    }
+    pub fn session_max(text: &str) -> Result<Duration, String> {
+        within(text, MINUTE, 30 * DAY)
     }
 }
 
@@ -223,19 +273,13 @@ pub fn redact_password(url: &str) -> String {
     let Some(scheme_end) = url.find("://").map(|index| index + 3) else {
         return url.to_owned();
     };
-    let authority_end = url[scheme_end..]
-        .find(['/', '?'])
-        .map_or(url.len(), |index| scheme_end + index);
-    let Some(at) = url[scheme_end..authority_end].rfind('@') else {
+    // The last '@' ends the credentials, even if the password holds '/', '?' or '@'
+    // unencoded: better to hide too much of a malformed URL than to show a password.
+    let Some(at) = url[scheme_end..].rfind('@').map(|index| scheme_end + index) else {
         return url.to_owned();
     };
-    let credentials = &url[scheme_end..scheme_end + at];
-    match credentials.split_once(':') {
-        Some((user, _password)) => format!(
-            "{}{user}:***{}",
-            &url[..scheme_end],
-            &url[scheme_end + at..]
-        ),
+    match url[scheme_end..at].split_once(':') {
+        Some((user, _password)) => format!("{}{user}:***{}", &url[..scheme_end], &url[at..]),
         None => url.to_owned(),
     }
 }
@@ -270,6 +314,10 @@ mod tests {
             redact_password("smtps://mailer:pw@mail.example.org"),
             "smtps://mailer:***@mail.example.org"
         );
+        assert_eq!(
+            redact_password("smtp://mailer:a/b?c@d@mail.example.org:587"),
+            "smtp://mailer:***@mail.example.org:587"
+        );
     }
 
     #[test]
@@ -281,6 +329,14 @@ mod tests {
         ] {
             assert_eq!(redact_password(url), url);
         }
+    }
+
+    #[test]
+    fn durations_outside_their_range_are_refused() {
+        assert_eq!(limits::poll_interval("15s"), Ok(Duration::from_secs(15)));
+        assert!(limits::poll_interval("0s").is_err());
+        assert!(limits::retry_max_delay("1000years").is_err());
+        assert!(limits::send_timeout("soon").is_err());
     }
 
     #[test]

@@ -79,6 +79,11 @@ impl RateLimiter {
                     .back()
                     .is_some_and(|last| now.duration_since(*last) < window)
             });
+            // Still full after forgetting the idle: a flood from very many addresses. Starting
+            // afresh beats pruning on every request or growing without bound.
+            if events.len() > PRUNE_ABOVE / 2 {
+                events.clear();
+            }
         }
         let times = events.entry(client).or_default();
         while times
@@ -94,7 +99,9 @@ impl RateLimiter {
         let mut mac = Hmac::<Sha256>::new(&self.key.into());
         match client {
             IpAddr::V4(address) => mac.update(&address.octets()),
-            IpAddr::V6(address) => mac.update(&address.octets()),
+            // One IPv6 client usually holds a whole /64; counting its addresses apart would
+            // let it send without limit.
+            IpAddr::V6(address) => mac.update(&address.octets()[..8]),
         }
         let digest = mac.finalize().into_bytes();
         let mut pseudonym = [0_u8; 16];
@@ -123,6 +130,18 @@ mod tests {
         assert!(
             limiter.allow(client, start + Duration::from_secs(3601)),
             "the window moves on"
+        );
+    }
+
+    #[test]
+    fn the_addresses_of_one_ipv6_network_count_together() {
+        let limiter = RateLimiter::new(1, Duration::from_secs(60));
+        let start = Instant::now();
+        assert!(limiter.allow("2001:db8:1:2::1".parse().unwrap(), start));
+        assert!(!limiter.allow("2001:db8:1:2:ffff::9".parse().unwrap(), start));
+        assert!(
+            limiter.allow("2001:db8:1:3::1".parse().unwrap(), start),
+            "another /64"
         );
     }
 

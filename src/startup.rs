@@ -15,6 +15,7 @@ use crate::app;
 use crate::config::Config;
 use crate::content::{defaults, facts};
 use crate::database::{self, DatabaseError};
+use crate::inquiry::fields::EmailAddress;
 use crate::inquiry::retention;
 use crate::inquiry::token::{FormTokenKey, KEY_LENGTH};
 use crate::mail::transport::{MailSetupError, MailTransport};
@@ -65,6 +66,7 @@ impl Application {
 
         let transport = MailTransport::from_config(&config.mail).await?;
         tracing::info!("office emails go to {transport}");
+        report_missing_office_address(&pool, config).await;
         let mail_wake = Arc::new(Notify::new());
         let delivery = DeliveryWorker::new(
             pool.clone(),
@@ -180,6 +182,31 @@ async fn report_incomplete_legal_notice(pool: &PgPool) {
         }
         Ok(None) => tracing::warn!("no organisation facts are stored"),
         Err(error) => tracing::warn!(%error, "cannot check the legal notice details"),
+    }
+}
+
+/// Without OFFICE_EMAIL the office emails go to the facts' email; if that is missing too, every
+/// inquiry would quietly use up its attempts. Say so at start, while someone is watching.
+async fn report_missing_office_address(pool: &PgPool, config: &Config) {
+    if config.mail.office_email.is_some() {
+        return;
+    }
+    let facts_email = facts::load(pool)
+        .await
+        .ok()
+        .flatten()
+        .and_then(|facts| facts.email);
+    match facts_email {
+        Some(email) if EmailAddress::parse(&email).is_ok() => {
+            tracing::info!(%email, "office emails are addressed to the organisation's email");
+        }
+        Some(email) => tracing::warn!(
+            %email,
+            "the organisation's email is not a valid address and OFFICE_EMAIL is not set: office emails will fail"
+        ),
+        None => tracing::warn!(
+            "neither OFFICE_EMAIL nor the organisation's email is set: office emails will fail until one is"
+        ),
     }
 }
 

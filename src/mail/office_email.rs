@@ -9,6 +9,7 @@ use lettre::{Address, Message};
 use crate::content::OrganisationFacts;
 use crate::i18n::{Locale, berlin_date_time};
 use crate::inquiry::fields::{EfusMembership, EmailAddress, FieldError, SingleLine};
+use crate::inquiry::form::Field;
 use crate::mail::outbox::InquiryForMail;
 
 /// Who sends and who receives the office emails.
@@ -39,6 +40,11 @@ pub enum ComposeError {
     Build(#[from] lettre::error::Error),
 }
 
+/// Generous bounds for the values the site generates itself (`DEFUS-2026-0042`,
+/// `<defus-2026-0042.1a2b3c4d5e6f@defus.org>`); they only guard against a broken row.
+const MAX_REFERENCE_LENGTH: usize = 40;
+const MAX_MESSAGE_ID_LENGTH: usize = 320;
+
 #[derive(Template)]
 #[template(path = "email/office_inquiry.txt")]
 struct OfficeEmailBody<'a> {
@@ -60,14 +66,15 @@ pub fn compose(
     let unsafe_field =
         |field: &'static str| move |problem| ComposeError::UnsafeField { field, problem };
     let organisation =
-        SingleLine::parse(&inquiry.organisation, 1, 200).map_err(unsafe_field("organisation"))?;
-    let contact_name =
-        SingleLine::parse(&inquiry.contact_name, 1, 120).map_err(unsafe_field("contact_name"))?;
+        SingleLine::parse(&inquiry.organisation, 1, Field::Organisation.max_length())
+            .map_err(unsafe_field("organisation"))?;
+    let contact_name = SingleLine::parse(&inquiry.contact_name, 1, Field::ContactName.max_length())
+        .map_err(unsafe_field("contact_name"))?;
     let reply_to = EmailAddress::parse(&inquiry.email).map_err(unsafe_field("email"))?;
-    let reference =
-        SingleLine::parse(&inquiry.reference, 1, 40).map_err(unsafe_field("reference"))?;
-    let message_id =
-        SingleLine::parse(&inquiry.message_id, 1, 200).map_err(unsafe_field("message_id"))?;
+    let reference = SingleLine::parse(&inquiry.reference, 1, MAX_REFERENCE_LENGTH)
+        .map_err(unsafe_field("reference"))?;
+    let message_id = SingleLine::parse(&inquiry.message_id, 1, MAX_MESSAGE_ID_LENGTH)
+        .map_err(unsafe_field("message_id"))?;
 
     let body = OfficeEmailBody {
         inquiry,

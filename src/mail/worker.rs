@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, TimeDelta, Utc};
 use sqlx::PgPool;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -87,21 +87,32 @@ impl DeliveryWorker {
     }
 
     /// Delivers due emails until `shutdown`; an email being sent when it comes is finished first.
+    /// Each round runs as a task of its own, so that even a panic in one round (its transaction
+    /// rolls back, the email stays due) does not end the delivery of all later emails.
     pub async fn run(self, shutdown: CancellationToken) {
+        let worker = Arc::new(self);
         while !shutdown.is_cancelled() {
-            let idle = match self.deliver_next().await {
-                Ok(Delivery::NothingDue) => true,
-                Ok(_) => false,
-                Err(error) => {
+            let round = tokio::spawn({
+                let worker = Arc::clone(&worker);
+                async move { worker.deliver_next().await }
+            });
+            let idle = match round.await {
+                Ok(Ok(Delivery::NothingDue)) => true,
+                Ok(Ok(_)) => false,
+                Ok(Err(error)) => {
                     tracing::warn!(%error, "mail delivery cannot reach the database; trying again later");
+                    true
+                }
+                Err(error) => {
+                    tracing::error!(%error, "a mail delivery round failed unexpectedly; carrying on");
                     true
                 }
             };
             if idle {
                 tokio::select! {
                     () = shutdown.cancelled() => {}
-                    () = self.wake.notified() => {}
-                    () = tokio::time::sleep(self.poll_interval) => {}
+                    () = worker.wake.notified() => {}
+                    () = tokio::time::sleep(worker.poll_interval) => {}
                 }
             }
         }
@@ -128,7 +139,7 @@ impl DeliveryWorker {
                 AttemptOutcome::GaveUp { error }
             }
             Err(SendError(error)) => AttemptOutcome::RetryAt {
-                at: Utc::now() + self.retry.delay_after(failures),
+                at: later_by(self.retry.delay_after(failures)),
                 error,
             },
         };
@@ -163,6 +174,14 @@ impl DeliveryWorker {
             ))),
         }
     }
+}
+
+/// Now plus `delay`, or the end of time should that not fit.
+fn later_by(delay: Duration) -> DateTime<Utc> {
+    TimeDelta::from_std(delay)
+        .ok()
+        .and_then(|delay| Utc::now().checked_add_signed(delay))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 #[cfg(test)]

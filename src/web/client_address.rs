@@ -17,8 +17,16 @@ pub fn client_address(
         .and_then(|name| headers.get(name))
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.rsplit(',').next())
-        .and_then(|last| last.trim().parse().ok())
+        .and_then(|last| parse_address(last.trim()))
         .unwrap_or_else(|| peer.ip())
+}
+
+/// An address as proxies write it: `192.0.2.1`, `2001:db8::1`, or with a port
+/// (`192.0.2.1:4711`, `[2001:db8::1]:4711`).
+fn parse_address(text: &str) -> Option<IpAddr> {
+    text.parse::<IpAddr>()
+        .ok()
+        .or_else(|| text.parse::<SocketAddr>().ok().map(|address| address.ip()))
 }
 
 #[cfg(test)]
@@ -43,6 +51,16 @@ mod tests {
         assert_eq!(
             client_address(&HeaderMap::new(), peer, Some(&header)),
             peer.ip()
+        );
+        headers.insert(&header, "198.51.100.1, [2001:db8::7]:4711".parse().unwrap());
+        assert_eq!(
+            client_address(&headers, peer, Some(&header)),
+            "2001:db8::7".parse::<IpAddr>().unwrap()
+        );
+        headers.insert(&header, "203.0.113.5:80".parse().unwrap());
+        assert_eq!(
+            client_address(&headers, peer, Some(&header)),
+            "203.0.113.5".parse::<IpAddr>().unwrap()
         );
     }
 }

@@ -2,6 +2,8 @@
 //! (taken from the URL), whatever produced it: a handler's `AppError`, an extractor's rejection
 //! or a layer such as the body size limit.
 
+use std::time::Duration;
+
 use askama::Template;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -24,6 +26,9 @@ struct ErrorTemplate<'a> {
     explanation: &'static str,
 }
 
+/// How long an error page waits for the organisation facts before doing without them.
+const FACTS_WAIT: Duration = Duration::from_millis(500);
+
 /// The fallback for every path the router does not know.
 pub async fn not_found() -> AppError {
     AppError::NotFound
@@ -42,8 +47,13 @@ pub async fn render_error_pages(
     if !(status.is_client_error() || status.is_server_error()) || is_html(&response) {
         return response;
     }
-    // The footer would like the facts, but an error page must not fail for want of them.
-    let facts = facts::load(&state.pool).await.ok().flatten();
+    // The footer would like the facts, but an error page must not fail for want of them, nor
+    // wait long for a database that may be the reason for the error.
+    let facts = tokio::time::timeout(FACTS_WAIT, facts::load(&state.pool))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .flatten();
     let (mut parts, _) = response.into_parts();
     match render(status, locale, facts.as_ref()) {
         Ok(html) => {

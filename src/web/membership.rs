@@ -32,10 +32,11 @@ pub const RECEIPT_ROUTE_DE: &str = "/mitgliedschaft/anfrage/{reference}";
 pub const RECEIPT_ROUTE_EN: &str = "/en/membership/inquiry/{reference}";
 
 pub fn receipt_path(locale: Locale, reference: &str) -> String {
-    match locale {
-        Locale::De => format!("/mitgliedschaft/anfrage/{reference}"),
-        Locale::En => format!("/en/membership/inquiry/{reference}"),
-    }
+    let route = match locale {
+        Locale::De => RECEIPT_ROUTE_DE,
+        Locale::En => RECEIPT_ROUTE_EN,
+    };
+    route.replace("{reference}", reference)
 }
 
 /// The membership page with an empty form.

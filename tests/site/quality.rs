@@ -45,13 +45,13 @@ async fn form_states(app: &TestApp) -> Vec<(String, Option<String>, String)> {
             response.text().await.unwrap(),
         ));
     }
-    let expired = app
+    let forged = app
         .post_form("/mitgliedschaft", &valid_inquiry(), "1.2.3")
         .await;
     states.push((
         "/mitgliedschaft with a notice".into(),
         None,
-        expired.text().await.unwrap(),
+        forged.text().await.unwrap(),
     ));
     for path in ["/mitgliedschaft", "/en/membership"] {
         let response = app.submit_inquiry(path, &valid_inquiry()).await;
@@ -131,6 +131,39 @@ async fn staff_pages(app: &TestApp) -> Vec<(String, String)> {
     pages
 }
 
+/// The form page shown on its own while the database is unreachable.
+async fn form_without_database() -> String {
+    let app = spawn_app().await;
+    let token = app.form_token("/en/membership").await;
+    let database: String = sqlx::query_scalar("select current_database()")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    app.pool.close().await;
+    let mut admin = crate::helpers::maintenance_connection().await;
+    let switch = |allowed: bool| {
+        sqlx::AssertSqlSafe(format!(
+            r#"alter database "{database}" allow_connections {allowed}"#
+        ))
+    };
+    sqlx::query(switch(false))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    sqlx::query("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1")
+        .bind(&database)
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let response = app
+        .post_form("/en/membership", &valid_inquiry(), &token)
+        .await;
+    assert_eq!(response.status(), 503);
+    let html = response.text().await.unwrap();
+    sqlx::query(switch(true)).execute(&mut admin).await.unwrap();
+    html
+}
+
 fn staff_paths(inquiry: i64, version: i64) -> Vec<String> {
     vec![
         "/admin".into(),
@@ -162,6 +195,9 @@ async fn every_page_is_valid_html() {
         std::fs::write(&file, html).unwrap();
         files.push(file);
     }
+    let file = folder.join("form-without-database.html");
+    std::fs::write(&file, form_without_database().await).unwrap();
+    files.push(file);
     for (index, (_, html)) in staff_pages(&app).await.into_iter().enumerate() {
         let file = folder.join(format!("staff-{index}.html"));
         std::fs::write(&file, html).unwrap();
@@ -213,6 +249,30 @@ async fn every_page_passes_the_wcag_2_1_aa_rules_of_axe() {
         for violation in browser.accessibility_violations().await {
             problems.push(format!("{path} with errors: {violation}"));
         }
+    }
+    // The form shown again with a notice about the whole form (here: a token gone bad).
+    browser
+        .client
+        .goto(&app.url("/mitgliedschaft"))
+        .await
+        .unwrap();
+    browser
+        .evaluate("document.querySelector('input[name=form_token]').value = 'verdorben'")
+        .await;
+    let submit = browser
+        .client
+        .find(fantoccini::Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap();
+    submit.click().await.unwrap();
+    browser
+        .client
+        .wait()
+        .for_element(fantoccini::Locator::Css(".form-notice"))
+        .await
+        .unwrap();
+    for violation in browser.accessibility_violations().await {
+        problems.push(format!("/mitgliedschaft with a notice: {violation}"));
     }
     for (name, path, _) in form_states(&app).await {
         if let Some(path) = path {

@@ -85,14 +85,65 @@ async fn an_unreachable_database_gives_one_clear_line_and_a_failing_exit() {
 
 #[tokio::test]
 async fn help_names_every_setting_and_its_variable() {
-    let output = binary(&["--help"], &[]).output().await.unwrap();
+    let output = binary(
+        &["--help"],
+        &[("DATABASE_URL", "postgres://defus:geheim@db/defus")],
+    )
+    .output()
+    .await
+    .unwrap();
     assert!(output.status.success());
     let help = String::from_utf8_lossy(&output.stdout);
-    for variable in ["DATABASE_URL", "BIND", "BASE_URL", "INQUIRY_RETENTION_DAYS"] {
+    for variable in [
+        "DATABASE_URL",
+        "BIND",
+        "BASE_URL",
+        "INQUIRY_RETENTION_DAYS",
+        "SMTP_URL",
+        "MAIL_DIR",
+        "MAIL_FROM",
+        "OFFICE_EMAIL",
+        "MAIL_SEND_TIMEOUT",
+        "MAIL_MAX_ATTEMPTS",
+        "MAIL_RETRY_DELAY",
+        "MAIL_RETRY_MAX_DELAY",
+        "MAIL_POLL_INTERVAL",
+        "FORM_MIN_FILL_TIME",
+        "FORM_MAX_AGE",
+        "INQUIRY_RATE_LIMIT",
+        "CLIENT_IP_HEADER",
+        "STAFF_SESSION_IDLE",
+        "STAFF_SESSION_MAX",
+    ] {
         assert!(
             help.contains(&format!("env: {variable}")),
             "{variable} in {help}"
         );
+    }
+    assert!(
+        !help.contains("geheim"),
+        "no password from the environment is shown"
+    );
+    // Every variable the binary knows is documented where the README promises.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let example =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/.env.example")).unwrap();
+    for line in help
+        .lines()
+        .filter(|line| line.trim_start().starts_with("[env: "))
+    {
+        let variable = line
+            .trim_start()
+            .trim_start_matches("[env: ")
+            .split(['=', ']'])
+            .next()
+            .unwrap();
+        assert!(
+            readme.contains(&format!("| `{variable}` |")),
+            "{variable} is in the README's table"
+        );
+        assert!(example.contains(variable), "{variable} is in .env.example");
     }
 }
 
