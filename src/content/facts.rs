@@ -267,29 +267,7 @@ pub async fn load(db: impl PgExecutor<'_>) -> Result<Option<OrganisationFacts>, 
 
 /// Replaces the stored facts.
 pub async fn update(db: impl PgExecutor<'_>, facts: &OrganisationFacts) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        r#"update organisation set legal_name = $1, short_name = $2, care_of = $3, street = $4,
-               postal_code = $5, city = $6, phone = $7, email = $8, contact_person = $9,
-               chairs = $10, represented_by = $11, register_court = $12, register_number = $13,
-               content_responsible = $14"#,
-        facts.legal_name,
-        facts.short_name,
-        facts.care_of,
-        facts.street,
-        facts.postal_code,
-        facts.city,
-        facts.phone,
-        facts.email,
-        facts.contact_person,
-        &facts.chairs,
-        facts.represented_by,
-        facts.register_court,
-        facts.register_number,
-        facts.content_responsible,
-    )
-    .execute(db)
-    .await?;
-    Ok(())
+    store(db, facts, true).await.map(|_| ())
 }
 
 /// Stores `facts` if no facts are stored yet; stored facts are never overwritten.
@@ -297,12 +275,32 @@ pub async fn insert_if_missing(
     db: impl PgExecutor<'_>,
     facts: &OrganisationFacts,
 ) -> Result<bool, sqlx::Error> {
+    store(db, facts, false).await
+}
+
+/// Writes the one row of facts, replacing a stored row only if `overwrite`. Returns whether
+/// anything was written.
+async fn store(
+    db: impl PgExecutor<'_>,
+    facts: &OrganisationFacts,
+    overwrite: bool,
+) -> Result<bool, sqlx::Error> {
     let result = sqlx::query!(
         r#"insert into organisation (legal_name, short_name, care_of, street, postal_code, city,
                                      phone, email, contact_person, chairs, represented_by,
                                      register_court, register_number, content_responsible)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-           on conflict (singleton) do nothing"#,
+           on conflict (singleton) do update
+               set legal_name = excluded.legal_name, short_name = excluded.short_name,
+                   care_of = excluded.care_of, street = excluded.street,
+                   postal_code = excluded.postal_code, city = excluded.city,
+                   phone = excluded.phone, email = excluded.email,
+                   contact_person = excluded.contact_person, chairs = excluded.chairs,
+                   represented_by = excluded.represented_by,
+                   register_court = excluded.register_court,
+                   register_number = excluded.register_number,
+                   content_responsible = excluded.content_responsible
+               where $15"#,
         facts.legal_name,
         facts.short_name,
         facts.care_of,
@@ -317,6 +315,7 @@ pub async fn insert_if_missing(
         facts.register_court,
         facts.register_number,
         facts.content_responsible,
+        overwrite,
     )
     .execute(db)
     .await?;

@@ -142,6 +142,11 @@ pub struct InquirySummary {
     pub status: InquiryStatus,
     pub received_at: DateTime<Utc>,
     pub delivery: DeliveryState,
+    /// The language of the form it was sent with.
+    pub locale: String,
+    /// Why the site took it for spam (`honeypot`, `too_fast`) or `staff`.
+    pub spam_reason: Option<String>,
+    pub message_id: String,
 }
 
 impl InquirySummary {
@@ -177,16 +182,28 @@ pub async fn list(
     filter: &InboxFilter,
     limit: i64,
 ) -> Result<Vec<InquirySummary>, sqlx::Error> {
-    let status = filter.status.map(InquiryStatus::code);
     let pattern = filter
         .search
         .as_deref()
         .map(str::trim)
         .filter(|search| !search.is_empty())
         .map(like_pattern);
+    select(pool, None, filter.status, pattern, limit).await
+}
+
+/// Inquiries with the state of their latest office email: all matching the given conditions,
+/// or the one with `id`.
+async fn select(
+    pool: &PgPool,
+    id: Option<i64>,
+    status: Option<InquiryStatus>,
+    pattern: Option<String>,
+    limit: i64,
+) -> Result<Vec<InquirySummary>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"select i.id, i.reference, i.organisation, i.contact_name, i.role, i.email, i.phone,
-                  i.efus_member, i.message, i.status, i.received_at,
+                  i.efus_member, i.message, i.status, i.received_at, i.locale, i.spam_reason,
+                  i.message_id,
                   o.state as "delivery_state?", o.attempts as "delivery_attempts?",
                   o.last_error as "delivery_error?", o.sent_at as "delivery_sent_at?"
            from inquiry i
@@ -194,11 +211,13 @@ pub async fn list(
                select state, attempts, last_error, sent_at from mail_outbox
                where inquiry_id = i.id order by id desc limit 1
            ) o on true
-           where ($1::text is null or i.status = $1)
-             and ($2::text is null or i.organisation ilike $2 or i.email ilike $2)
+           where ($1::bigint is null or i.id = $1)
+             and ($2::text is null or i.status = $2)
+             and ($3::text is null or i.organisation ilike $3 or i.email ilike $3)
            order by i.received_at desc, i.id desc
-           limit $3"#,
-        status,
+           limit $4"#,
+        id,
+        status.map(InquiryStatus::code),
         pattern,
         limit
     )
@@ -224,16 +243,17 @@ pub async fn list(
                 row.delivery_error,
                 row.delivery_sent_at,
             ),
+            locale: row.locale,
+            spam_reason: row.spam_reason,
+            message_id: row.message_id,
         })
         .collect())
 }
 
+/// One inquiry with the full history of its office emails.
 #[derive(Debug, Clone)]
 pub struct InquiryDetail {
     pub summary: InquirySummary,
-    pub locale: String,
-    pub spam_reason: Option<String>,
-    pub message_id: String,
     pub attempts: Vec<DeliveryAttempt>,
 }
 
@@ -245,23 +265,7 @@ pub struct DeliveryAttempt {
 }
 
 pub async fn find(pool: &PgPool, id: i64) -> Result<Option<InquiryDetail>, sqlx::Error> {
-    let Some(row) = sqlx::query!(
-        r#"select i.id, i.reference, i.organisation, i.contact_name, i.role, i.email, i.phone,
-                  i.efus_member, i.message, i.status, i.received_at, i.locale, i.spam_reason,
-                  i.message_id,
-                  o.state as "delivery_state?", o.attempts as "delivery_attempts?",
-                  o.last_error as "delivery_error?", o.sent_at as "delivery_sent_at?"
-           from inquiry i
-           left join lateral (
-               select state, attempts, last_error, sent_at from mail_outbox
-               where inquiry_id = i.id order by id desc limit 1
-           ) o on true
-           where i.id = $1"#,
-        id
-    )
-    .fetch_optional(pool)
-    .await?
-    else {
+    let Some(summary) = select(pool, Some(id), None, None, 1).await?.pop() else {
         return Ok(None);
     };
     let attempts = sqlx::query_as!(
@@ -274,31 +278,7 @@ pub async fn find(pool: &PgPool, id: i64) -> Result<Option<InquiryDetail>, sqlx:
     )
     .fetch_all(pool)
     .await?;
-    Ok(Some(InquiryDetail {
-        summary: InquirySummary {
-            id: row.id,
-            reference: row.reference,
-            organisation: row.organisation,
-            contact_name: row.contact_name,
-            role: row.role,
-            email: row.email,
-            phone: row.phone,
-            efus_member: row.efus_member,
-            message: row.message,
-            status: InquiryStatus::from_code(&row.status).unwrap_or(InquiryStatus::New),
-            received_at: row.received_at,
-            delivery: DeliveryState::from_row(
-                row.delivery_state,
-                row.delivery_attempts,
-                row.delivery_error,
-                row.delivery_sent_at,
-            ),
-        },
-        locale: row.locale,
-        spam_reason: row.spam_reason,
-        message_id: row.message_id,
-        attempts,
-    }))
+    Ok(Some(InquiryDetail { summary, attempts }))
 }
 
 /// Sets the status. An inquiry taken out of spam whose email never went out gets it queued now:

@@ -107,6 +107,13 @@ impl Browser {
         }
     }
 
+    /// Adds the current page's accessibility violations to `problems`, each labelled.
+    pub async fn audit(&self, label: &str, problems: &mut Vec<String>) {
+        for violation in self.accessibility_violations().await {
+            problems.push(format!("{label}: {violation}"));
+        }
+    }
+
     /// Evaluates `expression` in the page and returns its value.
     pub async fn evaluate(&self, expression: &str) -> Value {
         self.client

@@ -566,3 +566,48 @@ impl Staff<'_> {
             .map(str::to_owned)
     }
 }
+
+/// The app's database switched off for new connections and its open ones ended, as when the
+/// database server is down. Switch it on again with `bring_back`.
+pub struct OfflineDatabase {
+    name: String,
+    operator: PgConnection,
+}
+
+impl TestApp {
+    /// Takes the app's database offline (closing the test's own pool too).
+    pub async fn take_database_offline(&self) -> OfflineDatabase {
+        let name: String = sqlx::query_scalar("select current_database()")
+            .fetch_one(&self.pool)
+            .await
+            .expect("database name");
+        self.pool.close().await;
+        // From the maintenance database, as an operator would: a database cannot switch off
+        // connections to itself.
+        let mut operator = maintenance_connection().await;
+        operator
+            .execute(sqlx::AssertSqlSafe(format!(
+                r#"alter database "{name}" allow_connections false"#
+            )))
+            .await
+            .expect("switch off connections");
+        sqlx::query("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1")
+            .bind(&name)
+            .execute(&mut operator)
+            .await
+            .expect("end open connections");
+        OfflineDatabase { name, operator }
+    }
+}
+
+impl OfflineDatabase {
+    pub async fn bring_back(mut self) {
+        let name = self.name;
+        self.operator
+            .execute(sqlx::AssertSqlSafe(format!(
+                r#"alter database "{name}" allow_connections true"#
+            )))
+            .await
+            .expect("switch connections on again");
+    }
+}

@@ -6,8 +6,7 @@ use chrono::{Datelike, Utc};
 use reqwest::StatusCode;
 
 use crate::helpers::{
-    Page, TestApp, maintenance_connection, spawn_app, spawn_app_with, text_of, valid_inquiry,
-    with_field,
+    Page, TestApp, spawn_app, spawn_app_with, text_of, valid_inquiry, with_field,
 };
 use crate::smtp::SmtpServer;
 
@@ -779,24 +778,7 @@ async fn a_malformed_reference_is_simply_not_found() {
 async fn when_the_database_is_down_the_visitor_keeps_the_form_and_is_asked_to_retry() {
     let app = spawn_app().await;
     let token = app.form_token("/mitgliedschaft").await;
-    // Switched off from the server's maintenance database, as an operator would.
-    let database: String = sqlx::query_scalar("select current_database()")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    app.pool.close().await;
-    let mut admin = maintenance_connection().await;
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        r#"alter database "{database}" allow_connections false"#
-    )))
-    .execute(&mut admin)
-    .await
-    .unwrap();
-    sqlx::query("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1")
-        .bind(&database)
-        .execute(&mut admin)
-        .await
-        .unwrap();
+    let offline = app.take_database_offline().await;
 
     let response = app
         .post_form("/mitgliedschaft", &valid_inquiry(), &token)
@@ -818,12 +800,7 @@ async fn when_the_database_is_down_the_visitor_keeps_the_form_and_is_asked_to_re
         "Wir möchten gern beitreten. Viele Grüße aus Lüneburg"
     );
 
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        r#"alter database "{database}" allow_connections true"#
-    )))
-    .execute(&mut admin)
-    .await
-    .unwrap();
+    offline.bring_back().await;
     let pool = sqlx::PgPool::connect(app.database_url()).await.unwrap();
     let stored: i64 = sqlx::query_scalar(INQUIRIES)
         .fetch_one(&pool)

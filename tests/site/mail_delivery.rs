@@ -272,6 +272,27 @@ fn process_environment(
     ]
 }
 
+/// Shows the German form of the site at `site` and sends it with a valid inquiry.
+async fn send_inquiry_to(site: &str) {
+    let client = client();
+    let form = client
+        .get(format!("{site}/mitgliedschaft"))
+        .send()
+        .await
+        .unwrap();
+    let form = Page::parse(&form.text().await.unwrap());
+    let token = form.attribute("input[name=form_token]", "value").unwrap();
+    let mut body = valid_inquiry();
+    body.push(("form_token", &token));
+    let response = client
+        .post(format!("{site}/mitgliedschaft"))
+        .form(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303, "received");
+}
+
 fn borrowed<'a>(pairs: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     pairs
         .iter()
@@ -291,27 +312,7 @@ async fn an_email_left_unsent_when_the_process_is_killed_goes_out_after_the_rest
     let environment = process_environment(&database, &bind, &silent.url(), &mail_dir, "60s");
     let mut first = binary(&[], &borrowed(&environment)).spawn().unwrap();
     wait_for_log(&mut first, "serving the site on").await;
-    let client = client();
-    let form = client
-        .get(format!("{site}/mitgliedschaft"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = Page::parse(&form)
-        .attribute("input[name=form_token]", "value")
-        .unwrap();
-    let mut body = valid_inquiry();
-    body.push(("form_token", &token));
-    let response = client
-        .post(format!("{site}/mitgliedschaft"))
-        .form(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303);
+    send_inquiry_to(&site).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     first.kill().await.unwrap();
 
@@ -344,26 +345,7 @@ async fn a_graceful_stop_lets_the_email_being_sent_finish_its_attempt() {
     let mut process = binary(&[], &borrowed(&environment)).spawn().unwrap();
     wait_for_log(&mut process, "serving the site on").await;
 
-    let client = client();
-    let form = client
-        .get(format!("{site}/mitgliedschaft"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = Page::parse(&form)
-        .attribute("input[name=form_token]", "value")
-        .unwrap();
-    let mut body = valid_inquiry();
-    body.push(("form_token", &token));
-    client
-        .post(format!("{site}/mitgliedschaft"))
-        .form(&body)
-        .send()
-        .await
-        .unwrap();
+    send_inquiry_to(&site).await;
     // The worker is now waiting on the silent server.
     tokio::time::sleep(Duration::from_millis(500)).await;
     let pid = process.id().unwrap().to_string();

@@ -135,32 +135,13 @@ async fn staff_pages(app: &TestApp) -> Vec<(String, String)> {
 async fn form_without_database() -> String {
     let app = spawn_app().await;
     let token = app.form_token("/en/membership").await;
-    let database: String = sqlx::query_scalar("select current_database()")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    app.pool.close().await;
-    let mut admin = crate::helpers::maintenance_connection().await;
-    let switch = |allowed: bool| {
-        sqlx::AssertSqlSafe(format!(
-            r#"alter database "{database}" allow_connections {allowed}"#
-        ))
-    };
-    sqlx::query(switch(false))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    sqlx::query("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1")
-        .bind(&database)
-        .execute(&mut admin)
-        .await
-        .unwrap();
+    let offline = app.take_database_offline().await;
     let response = app
         .post_form("/en/membership", &valid_inquiry(), &token)
         .await;
     assert_eq!(response.status(), 503);
     let html = response.text().await.unwrap();
-    sqlx::query(switch(true)).execute(&mut admin).await.unwrap();
+    offline.bring_back().await;
     html
 }
 
@@ -227,9 +208,7 @@ async fn every_page_passes_the_wcag_2_1_aa_rules_of_axe() {
     let mut problems = Vec::new();
     for path in all_paths() {
         browser.client.goto(&app.url(&path)).await.unwrap();
-        for violation in browser.accessibility_violations().await {
-            problems.push(format!("{path}: {violation}"));
-        }
+        browser.audit(&path, &mut problems).await;
     }
     // The form with messages, as the browser gets it after sending it.
     for path in ["/mitgliedschaft", "/en/membership"] {
@@ -246,9 +225,9 @@ async fn every_page_passes_the_wcag_2_1_aa_rules_of_axe() {
             .for_element(fantoccini::Locator::Css(".error-summary"))
             .await
             .unwrap();
-        for violation in browser.accessibility_violations().await {
-            problems.push(format!("{path} with errors: {violation}"));
-        }
+        browser
+            .audit(&format!("{path} with errors"), &mut problems)
+            .await;
     }
     // The form shown again with a notice about the whole form (here: a token gone bad).
     browser
@@ -271,15 +250,13 @@ async fn every_page_passes_the_wcag_2_1_aa_rules_of_axe() {
         .for_element(fantoccini::Locator::Css(".form-notice"))
         .await
         .unwrap();
-    for violation in browser.accessibility_violations().await {
-        problems.push(format!("/mitgliedschaft with a notice: {violation}"));
-    }
+    browser
+        .audit("/mitgliedschaft with a notice", &mut problems)
+        .await;
     for (name, path, _) in form_states(&app).await {
         if let Some(path) = path {
             browser.client.goto(&app.url(&path)).await.unwrap();
-            for violation in browser.accessibility_violations().await {
-                problems.push(format!("{name}: {violation}"));
-            }
+            browser.audit(&name, &mut problems).await;
         }
     }
     browser.close().await;
@@ -348,9 +325,7 @@ async fn every_staff_page_passes_the_wcag_2_1_aa_rules_of_axe() {
     let mut problems = Vec::new();
 
     client.goto(&app.url("/admin/anmelden")).await.unwrap();
-    for violation in browser.accessibility_violations().await {
-        problems.push(format!("sign-in: {violation}"));
-    }
+    browser.audit("sign-in", &mut problems).await;
     client
         .find(fantoccini::Locator::Id("field-email"))
         .await
@@ -402,9 +377,7 @@ async fn every_staff_page_passes_the_wcag_2_1_aa_rules_of_axe() {
 
     for path in staff_paths(id, version) {
         client.goto(&app.url(&path)).await.unwrap();
-        for violation in browser.accessibility_violations().await {
-            problems.push(format!("{path}: {violation}"));
-        }
+        browser.audit(&path, &mut problems).await;
     }
     // A form with messages.
     client.goto(&app.url("/admin/fakten")).await.unwrap();
@@ -427,9 +400,7 @@ async fn every_staff_page_passes_the_wcag_2_1_aa_rules_of_axe() {
         .for_element(fantoccini::Locator::Css(".error-summary"))
         .await
         .unwrap();
-    for violation in browser.accessibility_violations().await {
-        problems.push(format!("facts with errors: {violation}"));
-    }
+    browser.audit("facts with errors", &mut problems).await;
     browser.close().await;
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
