@@ -4,7 +4,7 @@
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Europe::Berlin;
 
-use crate::inquiry::fields::FieldError;
+use crate::input::FieldError;
 use crate::inquiry::form::Field;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

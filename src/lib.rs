@@ -11,6 +11,7 @@ pub mod content;
 pub mod database;
 pub mod error;
 pub mod i18n;
+pub mod input;
 pub mod inquiry;
 pub mod mail;
 pub mod rate_limit;

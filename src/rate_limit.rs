@@ -54,6 +54,14 @@ impl RateLimiter {
         self.with_recent(client, now, |times, _| times.push_back(now));
     }
 
+    /// Takes back the latest event of `client` (a sign-in that was counted as a failure until
+    /// it succeeded).
+    pub fn forgive(&self, client: IpAddr, now: Instant) {
+        self.with_recent(client, now, |times, _| {
+            times.pop_back();
+        });
+    }
+
     /// Whether `client` has reached the limit within the window ending at `now`.
     pub fn is_exhausted(&self, client: IpAddr, now: Instant) -> bool {
         self.recent(client, now) >= self.max_per_window
@@ -156,6 +164,8 @@ mod tests {
         limiter.record(client, start);
         assert_eq!(limiter.recent(client, start), 3);
         assert!(limiter.is_exhausted(client, start));
+        limiter.forgive(client, start);
+        assert_eq!(limiter.recent(client, start), 2);
         assert!(!limiter.is_exhausted(client, start + Duration::from_secs(61)));
     }
 }

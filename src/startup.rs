@@ -15,7 +15,7 @@ use crate::app;
 use crate::config::Config;
 use crate::content::{defaults, facts};
 use crate::database::{self, DatabaseError};
-use crate::inquiry::fields::EmailAddress;
+use crate::input::EmailAddress;
 use crate::inquiry::retention;
 use crate::inquiry::token::{FormTokenKey, KEY_LENGTH};
 use crate::mail::transport::{MailSetupError, MailTransport};
@@ -78,13 +78,11 @@ impl Application {
             .await
             .map_err(StartupError::FormTokenKey)?;
         let intake = InquiryIntake {
-            tokens: FormTokenKey::new(token_key, config.form.max_age),
             rate_limiter: RateLimiter::new(
                 config.form.rate_limit_per_hour,
                 Duration::from_secs(3600),
             ),
             min_fill_time: config.form.min_fill_time,
-            client_ip_header: config.form.client_ip_header.clone(),
             message_id_domain: config.mail.mail_from.email.domain().to_owned(),
             mail_wake,
         };
@@ -107,6 +105,7 @@ impl Application {
                 absolute: config.staff.session_max,
             },
             secure_cookie: site.base_url.is_https(),
+            office_email_from_facts: config.mail.office_email.is_none(),
             failed_sign_ins: RateLimiter::new(CLIENT_SIGN_IN_FAILURES, CLIENT_LOCK_WINDOW),
         };
         Ok(Self {
@@ -114,6 +113,8 @@ impl Application {
             state: AppState {
                 pool,
                 site: Arc::new(site),
+                form_tokens: Arc::new(FormTokenKey::new(token_key, config.form.max_age)),
+                client_ip_header: config.form.client_ip_header.clone(),
                 intake: Arc::new(intake),
                 staff: Arc::new(staff),
             },

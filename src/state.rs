@@ -17,6 +17,10 @@ use crate::staff::session::SessionPolicy;
 pub struct AppState {
     pub pool: PgPool,
     pub site: Arc<SiteSettings>,
+    /// Signs and checks the tokens of every form the site shows (inquiry and sign-in).
+    pub form_tokens: Arc<FormTokenKey>,
+    /// CLIENT_IP_HEADER, when the site runs behind a reverse proxy.
+    pub client_ip_header: Option<HeaderName>,
     pub intake: Arc<InquiryIntake>,
     pub staff: Arc<StaffArea>,
 }
@@ -43,11 +47,8 @@ impl SiteSettings {
 
 /// What the inquiry form needs to take in submissions.
 pub struct InquiryIntake {
-    pub tokens: FormTokenKey,
     pub rate_limiter: RateLimiter,
     pub min_fill_time: Duration,
-    /// CLIENT_IP_HEADER, when the site runs behind a reverse proxy.
-    pub client_ip_header: Option<HeaderName>,
     /// The domain of MAIL_FROM, for the office emails' Message-IDs.
     pub message_id_domain: String,
     /// Wakes the delivery worker when an inquiry has queued an email.
@@ -59,6 +60,9 @@ pub struct StaffArea {
     pub sessions: SessionPolicy,
     /// Mark the session cookie `Secure` (BASE_URL is https).
     pub secure_cookie: bool,
+    /// The office emails go to the facts' email (OFFICE_EMAIL is not set), so it must not be
+    /// left empty.
+    pub office_email_from_facts: bool,
     /// Failed sign-ins per client: they slow down further attempts, and too many lock the
     /// client out for a while.
     pub failed_sign_ins: RateLimiter,

@@ -3,7 +3,7 @@
 
 use sqlx::PgExecutor;
 
-use crate::inquiry::fields::{EmailAddress, FieldError, PhoneNumber, SingleLine};
+use crate::input::{EmailAddress, FieldError, PhoneNumber, SingleLine, mailto_uri};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganisationFacts {
@@ -28,6 +28,11 @@ impl OrganisationFacts {
     /// German numbers written with a leading 0 get the country code +49.
     pub fn phone_uri(&self) -> Option<String> {
         self.phone.as_deref().map(tel_uri)
+    }
+
+    /// The email address as a `mailto:` link.
+    pub fn email_uri(&self) -> Option<String> {
+        self.email.as_deref().map(|email| mailto_uri(email, None))
     }
 
     /// The legal notice details (§ 5 DDG) that are not set yet, by their English names.
@@ -160,7 +165,11 @@ impl FactsInput {
             .map_or("", |(_, value)| value.as_str())
     }
 
-    pub fn validate(&self) -> Result<OrganisationFacts, Vec<(Fact, FieldError)>> {
+    /// `email_required`: the office emails have no other address to go to (no OFFICE_EMAIL).
+    pub fn validate(
+        &self,
+        email_required: bool,
+    ) -> Result<OrganisationFacts, Vec<(Fact, FieldError)>> {
         let mut problems = Vec::new();
         let mut line = |fact: Fact| -> Option<String> {
             let value = self.value(fact);
@@ -195,6 +204,9 @@ impl FactsInput {
             .map(|phone| phone.as_str().to_owned());
         let email = self.value(Fact::Email);
         let email = if email.trim().is_empty() {
+            if email_required {
+                problems.push((Fact::Email, FieldError::Required));
+            }
             None
         } else {
             EmailAddress::parse(email)
@@ -347,7 +359,22 @@ mod tests {
 
     #[test]
     fn facts_survive_the_form_unchanged() {
-        assert_eq!(FactsInput::of(&facts()).validate(), Ok(facts()));
+        assert_eq!(FactsInput::of(&facts()).validate(true), Ok(facts()));
+    }
+
+    #[test]
+    fn the_email_is_required_when_the_office_emails_go_to_it() {
+        let mut input = FactsInput::of(&facts());
+        for (fact, value) in &mut input.0 {
+            if *fact == Fact::Email {
+                value.clear();
+            }
+        }
+        assert_eq!(
+            input.validate(true).unwrap_err(),
+            vec![(Fact::Email, FieldError::Required)]
+        );
+        assert_eq!(input.validate(false).map(|facts| facts.email), Ok(None));
     }
 
     #[test]
@@ -362,7 +389,7 @@ mod tests {
             }
         }
         assert_eq!(
-            input.validate().unwrap_err(),
+            input.validate(false).unwrap_err(),
             vec![
                 (Fact::City, FieldError::Required),
                 (Fact::Email, FieldError::InvalidEmail),

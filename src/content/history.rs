@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
 use crate::content::page::PageKey;
-use crate::i18n::Locale;
-use crate::inquiry::fields::{FieldError, SingleLine};
+use crate::i18n::{Locale, berlin_date_time};
+use crate::input::{FieldError, SingleLine};
 
 /// A page's texts in one language, checked for the limits of the `page` table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,30 +63,63 @@ impl PageText {
     }
 }
 
+/// What came of saving a page text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    Saved,
+    /// The text is the same as the stored one; no version is made for nothing.
+    Unchanged,
+    /// Someone saved the page after the editor opened it; nothing was saved, so that their
+    /// change is not overwritten unseen.
+    Conflict,
+    /// The page has no texts in that language.
+    Missing,
+}
+
 /// Replaces the texts of `key` in `locale`, keeping the replaced texts as a version.
-/// Returns false if the page has no texts in that language.
+/// `opened_at` is the `updated_at` of the text the editor started from; when given and no
+/// longer current, nothing is saved.
 pub async fn save(
     pool: &PgPool,
     key: PageKey,
     locale: Locale,
     text: &PageText,
     by: i64,
-) -> Result<bool, sqlx::Error> {
+    opened_at: Option<DateTime<Utc>>,
+) -> Result<Saved, sqlx::Error> {
     let mut transaction = pool.begin().await?;
-    let kept = sqlx::query!(
+    let Some(current) = sqlx::query!(
+        r#"select title, meta_description, body_markdown, updated_at from page
+           where page_key = $1 and locale = $2 for update"#,
+        key.key(),
+        locale.code()
+    )
+    .fetch_optional(&mut *transaction)
+    .await?
+    else {
+        return Ok(Saved::Missing);
+    };
+    if opened_at.is_some_and(|opened_at| opened_at != current.updated_at) {
+        return Ok(Saved::Conflict);
+    }
+    if current.title == text.title
+        && current.meta_description == text.meta_description
+        && current.body_markdown == text.body_markdown
+    {
+        return Ok(Saved::Unchanged);
+    }
+    sqlx::query!(
         r#"insert into page_version (page_key, locale, title, meta_description, body_markdown, replaced_by)
-           select page_key, locale, title, meta_description, body_markdown, $3
-           from page where page_key = $1 and locale = $2
-           for update"#,
+           values ($1, $2, $3, $4, $5, $6)"#,
         key.key(),
         locale.code(),
+        current.title,
+        current.meta_description,
+        current.body_markdown,
         by
     )
     .execute(&mut *transaction)
     .await?;
-    if kept.rows_affected() == 0 {
-        return Ok(false);
-    }
     sqlx::query!(
         r#"update page set title = $3, meta_description = $4, body_markdown = $5
            where page_key = $1 and locale = $2"#,
@@ -99,7 +132,7 @@ pub async fn save(
     .execute(&mut *transaction)
     .await?;
     transaction.commit().await?;
-    Ok(true)
+    Ok(Saved::Saved)
 }
 
 #[derive(Debug, Clone)]
@@ -159,16 +192,23 @@ pub async fn restore(
     locale: Locale,
     id: i64,
     by: i64,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Saved, sqlx::Error> {
     let Some(old) = version(pool, key, locale, id).await? else {
-        return Ok(false);
+        return Ok(Saved::Missing);
     };
     let text = PageText {
         title: old.title,
         meta_description: old.meta_description,
         body_markdown: old.body_markdown,
     };
-    save(pool, key, locale, &text, by).await
+    save(pool, key, locale, &text, by, None).await
+}
+
+impl PageVersion {
+    /// When this text stopped being current, in Hannover's time, for the staff area.
+    pub fn replaced_in_hannover(&self) -> String {
+        berlin_date_time(self.replaced_at)
+    }
 }
 
 #[cfg(test)]

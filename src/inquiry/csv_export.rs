@@ -36,7 +36,7 @@ pub fn write(inquiries: &[InquirySummary]) -> String {
                 inquiry.contact_name.clone(),
                 inquiry.role.clone().unwrap_or_default(),
                 inquiry.email.clone(),
-                inquiry.phone.clone().unwrap_or_default(),
+                inquiry.phone.as_deref().map(as_text).unwrap_or_default(),
                 inquiry.efus_member_in_german().to_owned(),
                 inquiry.message.clone().unwrap_or_default(),
                 inquiry.delivery.describe(),
@@ -47,16 +47,16 @@ pub fn write(inquiries: &[InquirySummary]) -> String {
 }
 
 fn push_row(csv: &mut String, fields: impl IntoIterator<Item = String>) {
-    let fields: Vec<String> = fields.into_iter().map(|field| escape(&field)).collect();
+    let fields: Vec<String> = fields.into_iter().map(|field| quote(&field)).collect();
     csv.push_str(&fields.join(";"));
     csv.push_str("\r\n");
 }
 
-/// Quotes a value when it holds a separator, quote or line break; and defuses values that
-/// spreadsheet programs would run as formulas (the text comes from a public form) by
-/// prefixing an apostrophe.
-fn escape(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+/// Quotes a value when it holds a separator, quote or line break. Values that a spreadsheet
+/// would run as a formula (text from a public form) are defused with a leading apostrophe,
+/// except the text formulas made by `as_text`.
+fn quote(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_text_formula(value) {
         format!("'{value}")
     } else {
         value.to_owned()
@@ -66,6 +66,19 @@ fn escape(value: &str) -> String {
     } else {
         value
     }
+}
+
+/// A phone number as Excel's text formula `="…"`: shown exactly as typed, where Excel would
+/// otherwise take `+49 …` for a calculation and drop the leading zero of `0511…`.
+fn as_text(phone: &str) -> String {
+    format!("=\"{}\"", phone.replace('"', "\"\""))
+}
+
+fn is_text_formula(value: &str) -> bool {
+    value
+        .strip_prefix("=\"")
+        .and_then(|rest| rest.strip_suffix('"'))
+        .is_some_and(|inner| !inner.replace("\"\"", "").contains('"'))
 }
 
 fn local_time(at: DateTime<Utc>) -> String {
@@ -80,19 +93,27 @@ mod tests {
 
     #[test]
     fn values_are_quoted_only_when_needed() {
-        assert_eq!(escape("Stadt Leer"), "Stadt Leer");
-        assert_eq!(escape("Köln; Bonn"), "\"Köln; Bonn\"");
-        assert_eq!(escape("Sagte \"Hallo\""), "\"Sagte \"\"Hallo\"\"\"");
-        assert_eq!(escape("Zeile 1\nZeile 2"), "\"Zeile 1\nZeile 2\"");
+        assert_eq!(quote("Stadt Leer"), "Stadt Leer");
+        assert_eq!(quote("Köln; Bonn"), "\"Köln; Bonn\"");
+        assert_eq!(quote("Sagte \"Hallo\""), "\"Sagte \"\"Hallo\"\"\"");
+        assert_eq!(quote("Zeile 1\nZeile 2"), "\"Zeile 1\nZeile 2\"");
+    }
+
+    #[test]
+    fn phone_numbers_stay_text_in_excel() {
+        assert_eq!(quote(&as_text("+49 511 1")), "\"=\"\"+49 511 1\"\"\"");
+        assert_eq!(quote(&as_text("05111234567")), "\"=\"\"05111234567\"\"\"");
+        // A formula smuggled in as a phone number cannot break out of the text formula.
+        assert!(!is_text_formula("=\"1\"&HYPERLINK(\"x\")&\"\""));
     }
 
     #[test]
     fn formulas_from_the_public_form_are_defused() {
         assert_eq!(
-            escape("=HYPERLINK(\"http://evil\")"),
+            quote("=HYPERLINK(\"http://evil\")"),
             "\"'=HYPERLINK(\"\"http://evil\"\")\""
         );
-        assert_eq!(escape("+49 511 1"), "'+49 511 1");
-        assert_eq!(escape("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(quote("+49 511 1"), "'+49 511 1");
+        assert_eq!(quote("@SUM(A1)"), "'@SUM(A1)");
     }
 }

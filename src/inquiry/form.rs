@@ -1,8 +1,8 @@
 //! The inquiry form as sent: raw values to show again, and their validation into an [`Inquiry`].
 
-use crate::inquiry::fields::{
-    EfusMembership, EmailAddress, FieldError, MultiLine, PhoneNumber, SingleLine,
-};
+use crate::input::{EmailAddress, FieldError, MultiLine, PhoneNumber, SingleLine};
+use crate::inquiry::efus::EfusMembership;
+use crate::web::form_body::FormFields;
 
 /// The fields of the form, by their `name` attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,31 +86,22 @@ pub struct Submission {
 }
 
 impl Submission {
-    /// Collects the fields from decoded `name=value` pairs. The first value of a name counts;
-    /// unknown names are ignored.
-    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
-        let mut submission = Submission::default();
-        let mut seen = Vec::new();
-        for (name, value) in pairs {
-            if seen.contains(&name) {
-                continue;
-            }
-            let slot = match name.as_str() {
-                "organisation" => &mut submission.values.organisation,
-                "contact_name" => &mut submission.values.contact_name,
-                "role" => &mut submission.values.role,
-                "email" => &mut submission.values.email,
-                "phone" => &mut submission.values.phone,
-                "efus_member" => &mut submission.values.efus_member,
-                "message" => &mut submission.values.message,
-                HONEYPOT_FIELD => &mut submission.honeypot,
-                TOKEN_FIELD => &mut submission.token,
-                _ => continue,
-            };
-            *slot = value;
-            seen.push(name);
+    /// Collects the fields from a sent form. Unknown names are ignored.
+    pub fn from_fields(fields: &FormFields) -> Self {
+        let text = |name: &str| fields.get(name).to_owned();
+        Submission {
+            values: InquiryFormValues {
+                organisation: text("organisation"),
+                contact_name: text("contact_name"),
+                role: text("role"),
+                email: text("email"),
+                phone: text("phone"),
+                efus_member: text("efus_member"),
+                message: text("message"),
+            },
+            honeypot: text(HONEYPOT_FIELD),
+            token: text(TOKEN_FIELD),
         }
-        submission
     }
 }
 
@@ -271,17 +262,5 @@ mod tests {
                 (Field::EfusMember, FieldError::InvalidChoice),
             ]
         );
-    }
-
-    #[test]
-    fn the_first_value_of_a_repeated_field_counts_and_unknown_fields_are_ignored() {
-        let submission = Submission::from_pairs(vec![
-            ("organisation".into(), "Erste".into()),
-            ("organisation".into(), "Zweite".into()),
-            ("admin".into(), "true".into()),
-            ("website".into(), "http://spam.example".into()),
-        ]);
-        assert_eq!(submission.values.organisation, "Erste");
-        assert_eq!(submission.honeypot, "http://spam.example");
     }
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
 use crate::i18n::berlin_date_time;
-use crate::inquiry::fields::EfusMembership;
+use crate::inquiry::efus::EfusMembership;
 use crate::mail::outbox;
 
 /// Where an inquiry stands in the office's handling.
@@ -65,6 +65,8 @@ pub enum DeliveryState {
         attempts: i32,
         last_error: String,
     },
+    /// Not sent because the inquiry was marked as spam in time.
+    Cancelled,
 }
 
 impl DeliveryState {
@@ -79,6 +81,7 @@ impl DeliveryState {
         match state.as_deref() {
             None => DeliveryState::NotQueued,
             Some("sent") => sent_at.map_or(DeliveryState::Pending, |at| DeliveryState::Sent { at }),
+            Some("cancelled") => DeliveryState::Cancelled,
             Some("failed") => DeliveryState::Failed {
                 attempts,
                 last_error,
@@ -89,6 +92,14 @@ impl DeliveryState {
             },
             Some(_) => DeliveryState::Pending,
         }
+    }
+
+    /// An email is on its way (due, or waiting for its next attempt).
+    pub fn is_waiting(&self) -> bool {
+        matches!(
+            self,
+            DeliveryState::Pending | DeliveryState::Retrying { .. }
+        )
     }
 
     pub fn is_problem(&self) -> bool {
@@ -102,6 +113,7 @@ impl DeliveryState {
     pub fn describe(&self) -> String {
         match self {
             DeliveryState::NotQueued => "nicht versandt".into(),
+            DeliveryState::Cancelled => "nicht versandt (als Spam markiert)".into(),
             DeliveryState::Pending => "wird versandt".into(),
             DeliveryState::Retrying {
                 attempts,
@@ -281,15 +293,23 @@ pub async fn find(pool: &PgPool, id: i64) -> Result<Option<InquiryDetail>, sqlx:
     Ok(Some(InquiryDetail { summary, attempts }))
 }
 
-/// Sets the status. An inquiry taken out of spam whose email never went out gets it queued now:
-/// the office should hear of it like of any other. Returns whether the inquiry exists.
+/// Sets the status. Marking an inquiry as spam cancels its email if it has not gone out yet;
+/// taking it out of spam ("Kein Spam", back to new) sends the office the email it never got.
+/// Returns whether the inquiry exists.
 pub async fn set_status(
     pool: &PgPool,
     id: i64,
     status: InquiryStatus,
 ) -> Result<bool, sqlx::Error> {
     let mut transaction = pool.begin().await?;
-    let updated = sqlx::query!(
+    let Some(previous) =
+        sqlx::query_scalar!("select status from inquiry where id = $1 for update", id)
+            .fetch_optional(&mut *transaction)
+            .await?
+    else {
+        return Ok(false);
+    };
+    sqlx::query!(
         r#"update inquiry set status = $2,
                spam_reason = case when $2 = 'spam' then coalesce(spam_reason, 'staff') else null end
            where id = $1"#,
@@ -298,17 +318,23 @@ pub async fn set_status(
     )
     .execute(&mut *transaction)
     .await?;
-    if updated.rows_affected() == 0 {
-        return Ok(false);
-    }
-    if status != InquiryStatus::Spam {
-        let queued = sqlx::query_scalar!(
-            r#"select exists (select from mail_outbox where inquiry_id = $1) as "queued!""#,
+    if status == InquiryStatus::Spam {
+        sqlx::query!(
+            r#"update mail_outbox set state = 'cancelled', last_error = null
+               where inquiry_id = $1 and state = 'pending'"#,
+            id
+        )
+        .execute(&mut *transaction)
+        .await?;
+    } else if previous == InquiryStatus::Spam.code() && status == InquiryStatus::New {
+        let sent_or_pending = sqlx::query_scalar!(
+            r#"select exists (select from mail_outbox
+                              where inquiry_id = $1 and state in ('pending', 'sent')) as "exists!""#,
             id
         )
         .fetch_one(&mut *transaction)
         .await?;
-        if !queued {
+        if !sent_or_pending {
             outbox::enqueue(&mut *transaction, id).await?;
         }
     }
@@ -316,18 +342,41 @@ pub async fn set_status(
     Ok(true)
 }
 
+/// What became of a request to send an inquiry's email again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resend {
+    Queued,
+    /// An email for it is still waiting to go out; a second one would only duplicate it.
+    AlreadyPending,
+    /// Spam is not sent to the office; take it out of spam first.
+    IsSpam,
+    NotFound,
+}
+
 /// Queues the office email again, due now; it keeps its Message-ID.
-pub async fn resend(pool: &PgPool, id: i64) -> Result<bool, sqlx::Error> {
-    let exists = sqlx::query_scalar!(
-        r#"select exists (select from inquiry where id = $1) as "exists!""#,
+pub async fn resend(pool: &PgPool, id: i64) -> Result<Resend, sqlx::Error> {
+    let mut transaction = pool.begin().await?;
+    let Some(state) = sqlx::query!(
+        r#"select i.status,
+                  exists (select from mail_outbox o where o.inquiry_id = i.id and o.state = 'pending')
+                      as "pending!"
+           from inquiry i where i.id = $1 for update of i"#,
         id
     )
-    .fetch_one(pool)
-    .await?;
-    if exists {
-        outbox::enqueue(pool, id).await?;
+    .fetch_optional(&mut *transaction)
+    .await?
+    else {
+        return Ok(Resend::NotFound);
+    };
+    if state.status == InquiryStatus::Spam.code() {
+        return Ok(Resend::IsSpam);
     }
-    Ok(exists)
+    if state.pending {
+        return Ok(Resend::AlreadyPending);
+    }
+    outbox::enqueue(&mut *transaction, id).await?;
+    transaction.commit().await?;
+    Ok(Resend::Queued)
 }
 
 /// Deletes an inquiry with its emails and their history. Returns whether it existed.
@@ -402,11 +451,14 @@ pub struct DeliveryAlerts {
 }
 
 pub async fn delivery_alerts(pool: &PgPool) -> Result<DeliveryAlerts, sqlx::Error> {
+    // Only each inquiry's latest email counts: a failure that a resend has since made good is
+    // no longer anyone's concern.
     let row = sqlx::query!(
         r#"select count(*) filter (where state = 'failed') as "failed!",
                   count(*) filter (where state = 'pending' and created_at < now() - interval '1 hour')
                       as "pending_over_an_hour!"
-           from mail_outbox"#
+           from (select distinct on (inquiry_id) state, created_at
+                 from mail_outbox order by inquiry_id, id desc) latest"#
     )
     .fetch_one(pool)
     .await?;

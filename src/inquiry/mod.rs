@@ -2,7 +2,7 @@
 //! form's values to the stored inquiry whose email to the office is on its way.
 
 pub mod csv_export;
-pub mod fields;
+pub mod efus;
 pub mod form;
 pub mod inbox;
 pub mod retention;

@@ -6,7 +6,7 @@ use chrono_tz::Europe::Berlin;
 use sqlx::{PgExecutor, PgPool};
 
 use crate::i18n::Locale;
-use crate::inquiry::fields::EfusMembership;
+use crate::inquiry::efus::EfusMembership;
 use crate::inquiry::form::Inquiry;
 use crate::inquiry::spam::SpamReason;
 use crate::mail::outbox;

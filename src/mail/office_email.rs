@@ -8,7 +8,8 @@ use lettre::{Address, Message};
 
 use crate::content::OrganisationFacts;
 use crate::i18n::{Locale, berlin_date_time};
-use crate::inquiry::fields::{EfusMembership, EmailAddress, FieldError, SingleLine};
+use crate::input::{EmailAddress, FieldError, SingleLine};
+use crate::inquiry::efus::EfusMembership;
 use crate::inquiry::form::Field;
 use crate::mail::outbox::InquiryForMail;
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
-use crate::inquiry::fields::EmailAddress;
+use crate::input::EmailAddress;
 use crate::staff::password::{self, HashError, Password};
 
 #[derive(Debug, Clone)]

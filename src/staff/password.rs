@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use tokio::sync::Semaphore;
 
 /// A password that meets the rules; its text never appears in `Debug` output.
 pub struct Password(String);
@@ -43,8 +44,16 @@ impl std::fmt::Debug for Password {
 #[error("cannot hash the password: {0}")]
 pub struct HashError(String);
 
+/// Argon2 takes about 19 MiB of memory and noticeable CPU per hash; a burst of sign-in attempts
+/// waits here instead of exhausting the machine.
+static HASHING: Semaphore = Semaphore::const_new(2);
+
 /// The PHC string of `password` with a fresh random salt.
 pub async fn hash(password: Password) -> Result<String, HashError> {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|error| HashError(error.to_string()))?;
     tokio::task::spawn_blocking(move || {
         Argon2::default()
             .hash_password(password.0.as_bytes())
@@ -58,6 +67,9 @@ pub async fn hash(password: Password) -> Result<String, HashError> {
 /// Whether `password` matches the stored hash. Without a stored hash (unknown account) the
 /// same work is done against a dummy, so the answer takes as long either way.
 pub async fn verify(password: String, stored_hash: Option<String>) -> bool {
+    let Ok(_permit) = HASHING.acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || {
         let known = stored_hash.is_some();
         let hash = stored_hash.unwrap_or_else(|| DUMMY_HASH.clone());

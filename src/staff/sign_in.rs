@@ -15,10 +15,14 @@ pub const LOCK_DURATION: Duration = Duration::from_secs(15 * 60);
 
 /// The account that `email` and `password` sign in to, if they do.
 pub async fn check(pool: &PgPool, email: &str, password: &str) -> Result<Option<i64>, sqlx::Error> {
-    let account = sqlx::query!(
-        r#"select id, password_hash, enabled,
-                  coalesce(locked_until > now(), false) as "locked!"
-           from staff_account where lower(email) = lower($1)"#,
+    // Each attempt is counted as a failure before the password is checked, in one statement, so
+    // that attempts sent at the same moment cannot all get past the lock. An unknown address
+    // runs the same statement (it changes nothing), so both take the same time.
+    let attempt = sqlx::query!(
+        r#"update staff_account
+           set failed_sign_ins = failed_sign_ins + 1
+           where lower(email) = lower($1) and (locked_until is null or locked_until <= now())
+           returning id, password_hash, enabled, failed_sign_ins"#,
         email.trim()
     )
     .fetch_optional(pool)
@@ -26,40 +30,40 @@ pub async fn check(pool: &PgPool, email: &str, password: &str) -> Result<Option<
     // The hash is checked in every case, so that the answer takes the same time.
     let password_matches = password::verify(
         password.to_owned(),
-        account
+        attempt
             .as_ref()
-            .map(|account| account.password_hash.clone()),
+            .map(|attempt| attempt.password_hash.clone()),
     )
     .await;
-    let Some(account) = account else {
+    let Some(attempt) = attempt else {
         return Ok(None);
     };
-    if account.locked {
+    if attempt.failed_sign_ins > LOCK_AFTER_FAILURES {
+        // Attempts beyond the limit that raced past the lock above.
         return Ok(None);
     }
-    if password_matches && account.enabled {
+    if password_matches && attempt.enabled {
         sqlx::query!(
             r#"update staff_account
                set failed_sign_ins = 0, locked_until = null, last_sign_in_at = now()
                where id = $1"#,
-            account.id
+            attempt.id
         )
         .execute(pool)
         .await?;
-        return Ok(Some(account.id));
+        return Ok(Some(attempt.id));
     }
-    let lock_seconds = LOCK_DURATION.as_secs_f64();
-    sqlx::query!(
-        r#"update staff_account
-           set failed_sign_ins = case when failed_sign_ins + 1 >= $2 then 0 else failed_sign_ins + 1 end,
-               locked_until = case when failed_sign_ins + 1 >= $2
-                                   then now() + make_interval(secs => $3) else locked_until end
-           where id = $1"#,
-        account.id,
-        LOCK_AFTER_FAILURES,
-        lock_seconds
-    )
-    .execute(pool)
-    .await?;
+    if attempt.failed_sign_ins == LOCK_AFTER_FAILURES {
+        let lock_seconds = LOCK_DURATION.as_secs_f64();
+        sqlx::query!(
+            r#"update staff_account
+               set failed_sign_ins = 0, locked_until = now() + make_interval(secs => $2)
+               where id = $1"#,
+            attempt.id,
+            lock_seconds
+        )
+        .execute(pool)
+        .await?;
+    }
     Ok(None)
 }

@@ -11,9 +11,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::content::{OrganisationFacts, facts};
+use crate::content::{OrganisationFacts, PageKey, facts};
 use crate::error::AppError;
-use crate::i18n::{Locale, Ui};
+use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::web::layout::Layout;
 
@@ -21,10 +21,16 @@ use crate::web::layout::Layout;
 #[template(path = "error.html")]
 struct ErrorTemplate<'a> {
     layout: Layout<'a>,
-    ui: &'static Ui,
     title: &'static str,
     explanation: &'static str,
+    /// Where to go from here: link target and text.
+    way_on: (&'static str, &'static str),
 }
+
+const STAFF_SESSION_ENDED_TITLE: &str = "Nicht angemeldet";
+const STAFF_SESSION_ENDED_TEXT: &str = "Diese Aktion wurde nicht ausgeführt: Sie sind nicht \
+(mehr) angemeldet, etwa weil Sie länger als eine halbe Stunde nichts getan haben, oder das \
+Formular war nicht mehr gültig. Bitte melden Sie sich an und versuchen Sie es noch einmal.";
 
 /// How long an error page waits for the organisation facts before doing without them.
 const FACTS_WAIT: Duration = Duration::from_millis(500);
@@ -42,6 +48,7 @@ pub async fn render_error_pages(
     next: Next,
 ) -> Response {
     let locale = Locale::of_path(request.uri().path());
+    let in_staff_area = request.uri().path().starts_with("/admin");
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) || is_html(&response) {
@@ -55,7 +62,7 @@ pub async fn render_error_pages(
         .and_then(Result::ok)
         .flatten();
     let (mut parts, _) = response.into_parts();
-    match render(status, locale, facts.as_ref()) {
+    match render(status, locale, in_staff_area, facts.as_ref()) {
         Ok(html) => {
             parts.headers.remove(header::CONTENT_LENGTH);
             parts.headers.insert(
@@ -82,9 +89,22 @@ fn is_html(response: &Response) -> bool {
 fn render(
     status: StatusCode,
     locale: Locale,
+    in_staff_area: bool,
     facts: Option<&OrganisationFacts>,
 ) -> Result<String, askama::Error> {
     let ui = locale.ui();
+    let layout = |title| Layout::for_other(locale, title, facts);
+    // In the staff area a refused action almost always means a session that ran out while a
+    // form was open; say so, and lead back to the sign-in.
+    if in_staff_area && status == StatusCode::FORBIDDEN {
+        return ErrorTemplate {
+            layout: layout(STAFF_SESSION_ENDED_TITLE),
+            title: STAFF_SESSION_ENDED_TITLE,
+            explanation: STAFF_SESSION_ENDED_TEXT,
+            way_on: ("/admin/anmelden", "Zur Anmeldung"),
+        }
+        .render();
+    }
     let (title, explanation) = match status {
         StatusCode::NOT_FOUND => (ui.not_found_title, ui.not_found_text),
         StatusCode::FORBIDDEN => (ui.forbidden_title, ui.forbidden_text),
@@ -96,10 +116,10 @@ fn render(
         _ => (ui.server_error_title, ui.server_error_text),
     };
     ErrorTemplate {
-        layout: Layout::for_other(locale, title, facts),
-        ui,
+        layout: layout(title),
         title,
         explanation,
+        way_on: (PageKey::Start.path(locale), ui.error_home_link),
     }
     .render()
 }

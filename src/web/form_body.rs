@@ -7,7 +7,21 @@ use percent_encoding::percent_decode;
 use crate::error::AppError;
 
 /// The `name=value` pairs of a form body, in order.
-pub fn parse(headers: &HeaderMap, body: &[u8]) -> Result<Vec<(String, String)>, AppError> {
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormFields(Vec<(String, String)>);
+
+impl FormFields {
+    /// The first value sent for `name`, or "" (as a browser sends an empty field).
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(field, _)| field == name)
+            .map_or("", |(_, value)| value.as_str())
+    }
+}
+
+/// Reads a form body.
+pub fn parse(headers: &HeaderMap, body: &[u8]) -> Result<FormFields, AppError> {
     let is_form = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
@@ -29,7 +43,8 @@ pub fn parse(headers: &HeaderMap, body: &[u8]) -> Result<Vec<(String, String)>, 
             };
             Ok((decode(name)?, decode(value)?))
         })
-        .collect()
+        .collect::<Result<_, _>>()
+        .map(FormFields)
 }
 
 fn decode(component: &[u8]) -> Result<String, AppError> {
@@ -65,7 +80,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            pairs,
+            pairs.0,
             vec![
                 ("organisation".into(), "Stadt München".into()),
                 ("empty".into(), String::new()),
@@ -77,7 +92,7 @@ mod tests {
     #[test]
     fn keeps_encoded_line_breaks_for_the_validation_to_judge() {
         let pairs = parse(&form_headers(), b"contact_name=Eve%0D%0ABcc%3A+x").unwrap();
-        assert_eq!(pairs[0].1, "Eve\r\nBcc: x");
+        assert_eq!(pairs.get("contact_name"), "Eve\r\nBcc: x");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::content::PageKey;
 use crate::i18n::{FormText, Locale};
-use crate::inquiry::fields::EfusMembership;
+use crate::inquiry::efus::EfusMembership;
 use crate::inquiry::form::{Field, FieldErrors, HONEYPOT_FIELD, InquiryFormValues, TOKEN_FIELD};
 
 pub struct InquiryFormView {

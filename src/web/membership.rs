@@ -14,7 +14,7 @@ use chrono::Utc;
 use crate::content::{OrganisationFacts, PageKey, facts};
 use crate::error::AppError;
 use crate::i18n::{FormText, Locale};
-use crate::inquiry::fields::EfusMembership;
+use crate::inquiry::efus::EfusMembership;
 // `Field` is named by the form partial (`Field::Email`, …), compiled into this module too.
 use crate::inquiry::form::{Field, FieldErrors, InquiryFormValues, Submission};
 use crate::inquiry::spam;
@@ -41,7 +41,7 @@ pub fn receipt_path(locale: Locale, reference: &str) -> String {
 
 /// The membership page with an empty form.
 pub async fn show(State(state): State<AppState>, locale: Locale) -> Result<Response, AppError> {
-    let form = InquiryFormView::blank(locale, state.intake.tokens.issue(Utc::now()));
+    let form = InquiryFormView::blank(locale, state.form_tokens.issue(Utc::now()));
     let (page, facts) = public::load(&state.pool, PageKey::Membership, locale).await?;
     let html = render_page(&page, &facts, &state.site, Some(&form))?;
     Ok(uncacheable(StatusCode::OK, html))
@@ -57,11 +57,11 @@ pub async fn submit(
     locale: Locale,
 ) -> Result<Response, AppError> {
     let intake = &state.intake;
-    let client = client_address(&headers, peer, intake.client_ip_header.as_ref());
-    let submission = Submission::from_pairs(form_body::parse(&headers, &body)?);
+    let client = client_address(&headers, peer, state.client_ip_header.as_ref());
+    let submission = Submission::from_fields(&form_body::parse(&headers, &body)?);
     let text = locale.form_text();
 
-    let (nonce, form_age) = match intake.tokens.check(&submission.token, Utc::now()) {
+    let (nonce, form_age) = match state.form_tokens.check(&submission.token, Utc::now()) {
         TokenCheck::Valid { nonce, age } => (nonce, age),
         TokenCheck::Expired => {
             let again =
@@ -173,7 +173,7 @@ impl FormAgain {
         values: InquiryFormValues,
         token: Option<String>,
     ) -> Self {
-        let token = token.unwrap_or_else(|| state.intake.tokens.issue(Utc::now()));
+        let token = token.unwrap_or_else(|| state.form_tokens.issue(Utc::now()));
         let mut form = InquiryFormView::blank(locale, token);
         form.values = values;
         Self { form }

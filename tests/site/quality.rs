@@ -89,7 +89,13 @@ async fn staff_pages(app: &TestApp) -> Vec<(String, String)> {
         .unwrap();
     let mut pages = Vec::new();
     for path in staff_paths(id, version) {
-        pages.push((path.clone(), staff.get(&path).await.text().await.unwrap()));
+        let response = staff.get(&path).await;
+        assert_eq!(
+            response.status(),
+            200,
+            "{path} is the page meant, not a redirect"
+        );
+        pages.push((path.clone(), response.text().await.unwrap()));
     }
     let preview = staff
         .post(
@@ -353,9 +359,16 @@ async fn every_staff_page_passes_the_wcag_2_1_aa_rules_of_axe() {
         .await
         .unwrap();
 
-    // Save once, so that a version exists.
+    // Save a change once, so that a version exists.
     client
         .goto(&app.url("/admin/seiten/goals/de"))
+        .await
+        .unwrap();
+    client
+        .find(fantoccini::Locator::Id("field-title"))
+        .await
+        .unwrap()
+        .send_keys(" (neu)")
         .await
         .unwrap();
     client

@@ -167,36 +167,14 @@ async fn every_save_keeps_the_previous_version_which_can_be_restored() {
 async fn editing_the_facts_changes_footer_contact_and_legal_notice_at_once() {
     let app = spawn_app().await;
     let staff = app.signed_in_staff().await;
-    let form = staff.page("/admin/fakten", 200).await;
-    let mut fields: Vec<(String, String)> = form
-        .select("form input.field__input, form textarea.field__input")
-        .into_iter()
-        .map(|control| {
-            let name = control.value().attr("name").unwrap().to_owned();
-            let value = control
-                .value()
-                .attr("value")
-                .map(str::to_owned)
-                .unwrap_or_else(|| control.text().collect());
-            (name, value)
-        })
-        .collect();
+    let mut fields = facts_form_fields(&staff).await;
     assert_eq!(fields.len(), 14);
-    let mut set = |name: &str, value: &str| {
-        if let Some(field) = fields.iter_mut().find(|(field, _)| field == name) {
-            field.1 = value.to_owned();
-        }
-    };
-    set("street", "Neue Straße 12");
-    set("postal_code", "30159");
-    set("register_court", "Amtsgericht Hannover");
-    set("register_number", "VR 201234");
-    set("chairs", "Stadt Augsburg\r\nStadt Heidelberg");
-    let borrowed: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(name, value)| (name.as_str(), value.as_str()))
-        .collect();
-    let response = staff.post("/admin/fakten", &borrowed).await;
+    set_field(&mut fields, "street", "Neue Straße 12");
+    set_field(&mut fields, "postal_code", "30159");
+    set_field(&mut fields, "register_court", "Amtsgericht Hannover");
+    set_field(&mut fields, "register_number", "VR 201234");
+    set_field(&mut fields, "chairs", "Stadt Augsburg\r\nStadt Heidelberg");
+    let response = staff.post("/admin/fakten", &borrowed(&fields)).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
     for path in ["/", "/en/goals"] {
@@ -217,6 +195,11 @@ async fn editing_the_facts_changes_footer_contact_and_legal_notice_at_once() {
             .text("main address")
             .contains("Neue Straße 12")
     );
+    let privacy = app
+        .page("/datenschutz", 200)
+        .await
+        .text("#controller + address");
+    assert!(privacy.contains("Neue Straße 12"), "{privacy}");
     let chairs = app.page("/en/history", 200).await.text("#chairs + p + ul");
     assert_eq!(chairs, "Stadt Augsburg Stadt Heidelberg");
 }
@@ -265,18 +248,93 @@ async fn bad_facts_are_refused_with_messages_and_nothing_changes() {
 }
 
 #[tokio::test]
-async fn the_office_email_goes_to_the_address_in_the_facts() {
+async fn the_office_email_goes_to_the_address_saved_in_the_facts() {
     let smtp = SmtpServer::start();
     let url = smtp.url();
     let app = spawn_app_with(move |config| config.mail.smtp_url = Some(url)).await;
-    sqlx::query("update organisation set email = 'neue-adresse@defus.org'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    let staff = app.signed_in_staff().await;
+    let mut fields = facts_form_fields(&staff).await;
+    set_field(&mut fields, "email", "neue-adresse@defus.org");
+    assert_eq!(
+        staff
+            .post("/admin/fakten", &borrowed(&fields))
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
     app.submit_inquiry("/mitgliedschaft", &valid_inquiry())
         .await;
     let mail = &smtp.wait_for(1).await[0];
     assert_eq!(mail.envelope_to, ["neue-adresse@defus.org"]);
+    assert!(
+        app.page("/kontakt", 200)
+            .await
+            .main_text()
+            .contains("neue-adresse@defus.org")
+    );
+}
+
+/// The facts form's fields with their current values, as the browser would send them.
+async fn facts_form_fields(staff: &crate::helpers::Staff<'_>) -> Vec<(String, String)> {
+    let form = staff.page("/admin/fakten", 200).await;
+    form.select("form input.field__input, form textarea.field__input")
+        .into_iter()
+        .map(|control| {
+            let name = control.value().attr("name").unwrap().to_owned();
+            let value = control
+                .value()
+                .attr("value")
+                .map(str::to_owned)
+                .unwrap_or_else(|| control.text().collect());
+            (name, value)
+        })
+        .collect()
+}
+
+fn set_field(fields: &mut [(String, String)], name: &str, value: &str) {
+    let field = fields
+        .iter_mut()
+        .find(|(field, _)| field == name)
+        .expect("a field of that name");
+    field.1 = value.to_owned();
+}
+
+fn borrowed(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+    fields
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_facts_email_cannot_be_emptied_while_the_office_emails_go_to_it() {
+    let app = spawn_app().await;
+    let staff = app.signed_in_staff().await;
+    let mut fields = facts_form_fields(&staff).await;
+    set_field(&mut fields, "email", "");
+    let response = staff.post("/admin/fakten", &borrowed(&fields)).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::parse(&response.text().await.unwrap());
+    assert_eq!(
+        page.text(".error-summary a"),
+        "E-Mail der Geschäftsstelle: Bitte füllen Sie dieses Feld aus."
+    );
+
+    // With OFFICE_EMAIL set, the public address may be left out.
+    let app = spawn_app_with(|config| {
+        config.mail.office_email = Some("buero@defus.org".parse().unwrap())
+    })
+    .await;
+    let staff = app.signed_in_staff().await;
+    let mut fields = facts_form_fields(&staff).await;
+    set_field(&mut fields, "email", "");
+    assert_eq!(
+        staff
+            .post("/admin/fakten", &borrowed(&fields))
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
 }
 
 /// Runs `defus user …` against the database at `database_url`, with `stdin` as what is typed.
@@ -405,4 +463,99 @@ async fn an_account_made_on_the_command_line_can_sign_in_and_be_managed_there() 
     let unknown = user_command(&url, &["disable", "niemand@defus.org"], "").await;
     assert!(!unknown.status.success());
     assert!(stderr(&unknown).contains("there is no account for niemand@defus.org"));
+}
+
+#[tokio::test]
+async fn a_save_over_someone_else_s_newer_change_is_stopped_and_the_text_kept() {
+    let app = spawn_app().await;
+    let staff = app.signed_in_staff().await;
+    let opened = staff.page("/admin/seiten/contact/de", 200).await;
+    let stand = opened.attribute("input[name=stand]", "value").unwrap();
+    // Meanwhile a colleague saves.
+    sqlx::query(
+        "update page set title = 'Kontakt (Kollegin)' where page_key = 'contact' and locale = 'de'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let mine = [
+        ("title", "Kontakt (ich)"),
+        ("meta_description", ""),
+        ("body_markdown", "Mein Text"),
+        ("action", "save"),
+        ("stand", stand.as_str()),
+    ];
+    let response = staff.post("/admin/seiten/contact/de", &mine).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let page = Page::parse(&response.text().await.unwrap());
+    assert!(
+        page.text(".form-notice")
+            .contains("Jemand anderes hat diese Seite gespeichert")
+    );
+    assert_eq!(
+        page.attribute("input[name=title]", "value").as_deref(),
+        Some("Kontakt (ich)")
+    );
+    assert_eq!(
+        app.page("/kontakt", 200).await.text("main h1"),
+        "Kontakt (Kollegin)",
+        "nothing overwritten"
+    );
+
+    // Saving again from there is a conscious choice, and the colleague's text becomes a version.
+    let stand = page.attribute("input[name=stand]", "value").unwrap();
+    let again = [
+        ("title", "Kontakt (ich)"),
+        ("meta_description", ""),
+        ("body_markdown", "Mein Text"),
+        ("action", "save"),
+        ("stand", stand.as_str()),
+    ];
+    assert_eq!(
+        staff
+            .post("/admin/seiten/contact/de", &again)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.page("/kontakt", 200).await.text("main h1"),
+        "Kontakt (ich)"
+    );
+    let titles: Vec<String> =
+        sqlx::query_scalar("select title from page_version where page_key = 'contact'")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(titles, ["Kontakt (Kollegin)"]);
+}
+
+#[tokio::test]
+async fn saving_an_unchanged_text_makes_no_version() {
+    let app = spawn_app().await;
+    let staff = app.signed_in_staff().await;
+    let stand = staff
+        .page("/admin/seiten/goals/en", 200)
+        .await
+        .attribute("input[name=stand]", "value")
+        .unwrap();
+    let (title, description, body): (String, String, String) = sqlx::query_as(
+        "select title, meta_description, body_markdown from page where page_key = 'goals' and locale = 'en'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let fields = [
+        ("title", title.as_str()),
+        ("meta_description", description.as_str()),
+        ("body_markdown", body.as_str()),
+        ("action", "save"),
+        ("stand", stand.as_str()),
+    ];
+    let response = staff.post("/admin/seiten/goals/en", &fields).await;
+    assert_eq!(
+        response.headers()["location"],
+        "/admin/seiten/goals/en?meldung=unveraendert"
+    );
+    assert_eq!(app.count("select count(*) from page_version").await, 0);
 }

@@ -50,18 +50,13 @@ fn rows(page: &Page) -> Vec<(String, String, String, String, String)> {
 
 #[tokio::test]
 async fn the_inbox_shows_each_inquiry_with_the_state_of_its_office_email() {
-    let smtp = SmtpServer::start();
-    let app = app_with_smtp(smtp.url()).await;
-    let delivered = submit(
-        &app,
-        &with_field(valid_inquiry(), "organisation", "Stadt Zugestellt"),
-    )
+    // The mail server is down at first: the first inquiry's email fails for good.
+    let port = crate::helpers::free_port();
+    let app = spawn_app_with(move |config| {
+        config.mail.smtp_url = Some(smtp_url(port));
+        config.mail.max_attempts = 1;
+    })
     .await;
-    smtp.wait_for(1).await;
-    app.wait_for_count("select count(*) from mail_outbox where state = 'sent'", 1)
-        .await;
-
-    // A second app instance with a mail server that is down: its email fails.
     let failing = submit(
         &app,
         &with_field(
@@ -71,27 +66,34 @@ async fn the_inbox_shows_each_inquiry_with_the_state_of_its_office_email() {
         ),
     )
     .await;
-    let id = inquiry_id(&app, &failing).await;
-    sqlx::query("update mail_outbox set state = 'failed', attempts = 2, last_error = 'Connection refused' where inquiry_id = $1")
-        .bind(id)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    app.wait_for_count("select count(*) from mail_outbox where state = 'failed'", 1)
+        .await;
+    let smtp = SmtpServer::start_on(port);
+    let delivered = submit(
+        &app,
+        &with_field(valid_inquiry(), "organisation", "Stadt Zugestellt"),
+    )
+    .await;
+    smtp.wait_for(1).await;
+    app.wait_for_count("select count(*) from mail_outbox where state = 'sent'", 1)
+        .await;
 
     let staff = app.signed_in_staff().await;
     let page = staff.page("/admin/anfragen", 200).await;
     let rows = rows(&page);
     assert_eq!(rows.len(), 2);
-    assert_eq!(rows[0].0, failing, "newest first");
-    assert_eq!(rows[0].1, "Stadt Gescheitert");
-    assert_eq!(rows[0].2, "nein");
-    assert_eq!(rows[0].3, "neu");
-    assert_eq!(
-        rows[0].4,
-        "fehlgeschlagen nach 2 Versuchen: Connection refused"
+    assert_eq!(rows[0].0, delivered, "newest first");
+    assert_eq!(rows[0].4, "zugestellt");
+    assert_eq!(rows[1].0, failing);
+    assert_eq!(rows[1].1, "Stadt Gescheitert");
+    assert_eq!(rows[1].2, "nein");
+    assert_eq!(rows[1].3, "neu");
+    assert!(
+        rows[1].4.starts_with("fehlgeschlagen nach 1 Versuchen: ")
+            && rows[1].4.contains("onnection refused"),
+        "{}",
+        rows[1].4
     );
-    assert_eq!(rows[1].0, delivered);
-    assert_eq!(rows[1].4, "zugestellt");
     assert!(
         page.text("table.inbox tbody tr td:nth-child(4)")
             .contains(" Uhr"),
@@ -101,16 +103,20 @@ async fn the_inbox_shows_each_inquiry_with_the_state_of_its_office_email() {
 
 #[tokio::test]
 async fn an_email_still_being_retried_shows_its_attempts() {
-    let app = app_with_smtp(smtp_url(crate::helpers::free_port())).await;
-    let reference = submit(&app, &valid_inquiry()).await;
+    let port = crate::helpers::free_port();
+    let app = spawn_app_with(move |config| {
+        config.mail.smtp_url = Some(smtp_url(port));
+        config.mail.retry_delay = std::time::Duration::from_secs(3600);
+    })
+    .await;
+    submit(&app, &valid_inquiry()).await;
     app.wait_for_count("select count(*) from mail_attempt", 1)
         .await;
     let staff = app.signed_in_staff().await;
     let delivery = rows(&staff.page("/admin/anfragen", 200).await)[0].4.clone();
     assert!(
-        delivery.starts_with("neuer Versuch folgt (1 fehlgeschlagen")
-            || delivery.starts_with("fehlgeschlagen nach 2 Versuchen"),
-        "{reference}: {delivery}"
+        delivery.starts_with("neuer Versuch folgt (1 fehlgeschlagen: "),
+        "{delivery}"
     );
 }
 
@@ -240,7 +246,7 @@ async fn staff_mark_inquiries_in_progress_done_spam_and_not_spam() {
     for (code, label) in [
         ("in_progress", "in Bearbeitung"),
         ("done", "erledigt"),
-        ("spam", "Spam"),
+        ("spam", "Spam (Grund: von Hand markiert)"),
         ("new", "neu"),
     ] {
         let response = staff
@@ -250,8 +256,10 @@ async fn staff_mark_inquiries_in_progress_done_spam_and_not_spam() {
         let page = staff
             .page(&format!("/admin/anfragen/{id}?meldung=status"), 200)
             .await;
-        assert!(page.text("dl.details").contains(label), "{label}");
+        assert_eq!(detail(&page, "Status"), label);
         assert_eq!(page.text(".form-notice--ok"), "Der Status ist geändert.");
+        let list = staff.page("/admin/anfragen", 200).await;
+        assert_eq!(rows(&list)[0].3, label.split(" (").next().unwrap());
     }
     let response = staff
         .post(
@@ -260,6 +268,17 @@ async fn staff_mark_inquiries_in_progress_done_spam_and_not_spam() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}
+
+/// The value beside `term` in the detail list of an inquiry.
+fn detail(page: &Page, term: &str) -> String {
+    let terms = page.select("dl.details dt");
+    let values = page.select("dl.details dd");
+    terms
+        .iter()
+        .position(|dt| text_of(*dt) == term)
+        .map(|index| text_of(values[index]))
+        .unwrap_or_else(|| panic!("no {term} in the details"))
 }
 
 #[tokio::test]
@@ -430,8 +449,8 @@ async fn the_csv_export_opens_in_german_excel_with_umlauts_and_no_formulas() {
     assert_eq!(&records[0][3], "Stadt Gießen");
     assert_eq!(&records[0][8], "Beitritt beantragt");
     assert_eq!(
-        &records[0][7], "'+49 4131 309-0",
-        "a phone number is not a formula"
+        &records[0][7], "=\"+49 4131 309-0\"",
+        "a phone number stays text in Excel, as typed"
     );
     assert_eq!(
         &records[1][3], "'=HYPERLINK(\"http://evil.example\")",
@@ -528,32 +547,21 @@ async fn everything_stored_for_one_email_address_can_be_erased_with_a_count() {
 }
 
 #[tokio::test]
-async fn the_dashboard_warns_when_office_emails_failed_or_wait_over_an_hour() {
+async fn the_dashboard_warns_when_an_office_email_waits_over_an_hour() {
     let app = app_with_smtp(SmtpServer::start().url()).await;
     let staff = app.signed_in_staff().await;
-    let calm = staff.page("/admin", 200).await;
-    assert!(calm.select(".alert").is_empty());
-
+    assert!(staff.page("/admin", 200).await.select(".alert").is_empty());
     let reference = submit(&app, &valid_inquiry()).await;
     app.wait_for_count("select count(*) from mail_outbox where state = 'sent'", 1)
         .await;
+    // An email queued two hours ago and still waiting (its next attempt is far off).
     let id = inquiry_id(&app, &reference).await;
-    sqlx::query("update mail_outbox set state = 'failed', last_error = 'x' where inquiry_id = $1")
-        .bind(id)
-        .execute(&app.pool)
-        .await
-        .unwrap();
     sqlx::query("insert into mail_outbox (inquiry_id, state, created_at, next_attempt_at) values ($1, 'pending', now() - interval '2 hours', now() + interval '1 day')")
         .bind(id)
         .execute(&app.pool)
         .await
         .unwrap();
-    let page = staff.page("/admin", 200).await;
-    let alert = page.text(".alert");
-    assert!(
-        alert.contains("1 E-Mail konnte endgültig nicht zugestellt werden."),
-        "{alert}"
-    );
+    let alert = staff.page("/admin", 200).await.text(".alert");
     assert!(
         alert.contains("1 E-Mail wartet seit über einer Stunde auf die Zustellung."),
         "{alert}"
@@ -574,5 +582,270 @@ async fn text_the_database_cannot_store_is_a_bad_request_not_a_server_error() {
             .await
             .status(),
         StatusCode::BAD_REQUEST
+    );
+}
+
+/// Sends an inquiry whose honeypot is filled, so that it is stored as spam.
+async fn submit_spam(app: &TestApp) -> i64 {
+    let token = app.form_token("/mitgliedschaft").await;
+    let mut body = valid_inquiry();
+    body.push(("form_token", &token));
+    body.push(("website", "http://cheap.example"));
+    let response = app
+        .client
+        .post(app.url("/mitgliedschaft"))
+        .form(&body)
+        .send()
+        .await
+        .unwrap();
+    let reference = response.headers()["location"]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    inquiry_id(app, &reference).await
+}
+
+#[tokio::test]
+async fn spam_handled_as_done_is_not_mailed_and_marking_spam_stops_an_unsent_email() {
+    let port = crate::helpers::free_port();
+    let app = spawn_app_with(move |config| {
+        config.mail.smtp_url = Some(smtp_url(port));
+        config.mail.retry_delay = std::time::Duration::from_millis(300);
+    })
+    .await;
+    let staff = app.signed_in_staff().await;
+    let spam = submit_spam(&app).await;
+    staff
+        .post(
+            &format!("/admin/anfragen/{spam}/status"),
+            &[("status", "done")],
+        )
+        .await;
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from mail_outbox where inquiry_id = {spam}"
+        ))
+        .await,
+        0
+    );
+
+    // An inquiry whose email is still being retried is marked as spam: the email is called off.
+    let reference = submit(&app, &valid_inquiry()).await;
+    let id = inquiry_id(&app, &reference).await;
+    app.wait_for_count("select count(*) from mail_attempt", 1)
+        .await;
+    staff
+        .post(
+            &format!("/admin/anfragen/{id}/status"),
+            &[("status", "spam")],
+        )
+        .await;
+    let smtp = SmtpServer::start_on(port);
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    assert!(smtp.messages().is_empty(), "nothing goes out");
+    let page = staff.page(&format!("/admin/anfragen/{id}"), 200).await;
+    assert_eq!(
+        page.text("p.delivery"),
+        "nicht versandt (als Spam markiert)"
+    );
+}
+
+#[tokio::test]
+async fn resending_is_refused_while_an_email_waits_and_for_spam() {
+    let port = crate::helpers::free_port();
+    let app = spawn_app_with(move |config| {
+        config.mail.smtp_url = Some(smtp_url(port));
+        config.mail.retry_delay = std::time::Duration::from_secs(3600);
+    })
+    .await;
+    let staff = app.signed_in_staff().await;
+    let reference = submit(&app, &valid_inquiry()).await;
+    let id = inquiry_id(&app, &reference).await;
+    app.wait_for_count("select count(*) from mail_attempt", 1)
+        .await;
+    let page = staff.page(&format!("/admin/anfragen/{id}"), 200).await;
+    assert!(
+        page.select("form[action$=erneut-senden]").is_empty(),
+        "no resend button while one waits"
+    );
+    let response = staff
+        .post(&format!("/admin/anfragen/{id}/erneut-senden"), &[])
+        .await;
+    assert_eq!(
+        response.headers()["location"],
+        format!("/admin/anfragen/{id}?meldung=wartet")
+    );
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from mail_outbox where inquiry_id = {id}"
+        ))
+        .await,
+        1
+    );
+
+    let spam = submit_spam(&app).await;
+    let response = staff
+        .post(&format!("/admin/anfragen/{spam}/erneut-senden"), &[])
+        .await;
+    assert_eq!(
+        response.headers()["location"],
+        format!("/admin/anfragen/{spam}?meldung=spam")
+    );
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from mail_outbox where inquiry_id = {spam}"
+        ))
+        .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn the_dashboard_warning_clears_once_a_resend_has_delivered() {
+    let port = crate::helpers::free_port();
+    let app = spawn_app_with(move |config| {
+        config.mail.smtp_url = Some(smtp_url(port));
+        config.mail.max_attempts = 1;
+    })
+    .await;
+    let reference = submit(&app, &valid_inquiry()).await;
+    app.wait_for_count("select count(*) from mail_outbox where state = 'failed'", 1)
+        .await;
+    let staff = app.signed_in_staff().await;
+    assert!(
+        staff
+            .page("/admin", 200)
+            .await
+            .text(".alert")
+            .contains("1 E-Mail konnte endgültig nicht zugestellt werden.")
+    );
+
+    let smtp = SmtpServer::start_on(port);
+    let id = inquiry_id(&app, &reference).await;
+    staff
+        .post(&format!("/admin/anfragen/{id}/erneut-senden"), &[])
+        .await;
+    smtp.wait_for(1).await;
+    app.wait_for_count("select count(*) from mail_outbox where state = 'sent'", 1)
+        .await;
+    let page = staff.page("/admin", 200).await;
+    assert!(page.select(".alert").is_empty(), "{}", page.main_text());
+}
+
+#[tokio::test]
+async fn the_reply_link_cannot_be_made_to_add_recipients() {
+    let app = app_with_smtp(SmtpServer::start().url()).await;
+    let reference = submit(
+        &app,
+        &with_field(
+            valid_inquiry(),
+            "email",
+            "x?bcc=spy%40evil.example&z@stadt.de",
+        ),
+    )
+    .await;
+    let id = inquiry_id(&app, &reference).await;
+    let staff = app.signed_in_staff().await;
+    let page = staff.page(&format!("/admin/anfragen/{id}"), 200).await;
+    let reply = page.attribute("a.button[href^='mailto:']", "href").unwrap();
+    let (address, query) = reply.split_once('?').unwrap();
+    assert_eq!(
+        address,
+        "mailto:x%3Fbcc%3Dspy%2540evil.example%26z@stadt.de"
+    );
+    assert!(
+        query.starts_with("subject=") && !query.contains("bcc"),
+        "{reply}"
+    );
+}
+
+#[tokio::test]
+async fn every_staff_action_needs_the_session_s_csrf_token() {
+    let app = app_with_smtp(SmtpServer::start().url()).await;
+    let reference = submit(&app, &valid_inquiry()).await;
+    let id = inquiry_id(&app, &reference).await;
+    let staff = app.signed_in_staff().await;
+    staff
+        .post(
+            "/admin/seiten/goals/de",
+            &[
+                ("title", "Zweite"),
+                ("meta_description", ""),
+                ("body_markdown", "x"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    let version: i64 = sqlx::query_scalar("select id from page_version")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let before = app
+        .count("select count(*) + sum(length(title)) from page")
+        .await;
+    for (path, fields) in [
+        (
+            format!("/admin/anfragen/{id}/status"),
+            vec![("status", "done")],
+        ),
+        (format!("/admin/anfragen/{id}/erneut-senden"), vec![]),
+        (format!("/admin/anfragen/{id}/loeschen"), vec![]),
+        (
+            "/admin/loeschen-nach-email".to_owned(),
+            vec![("email", "j.weiss@stadt.lueneburg.de")],
+        ),
+        (
+            "/admin/seiten/goals/de".to_owned(),
+            vec![
+                ("title", "Gefälscht"),
+                ("body_markdown", "x"),
+                ("action", "save"),
+            ],
+        ),
+        (
+            format!("/admin/seiten/goals/de/versionen/{version}/wiederherstellen"),
+            vec![],
+        ),
+        (
+            "/admin/fakten".to_owned(),
+            vec![
+                ("legal_name", "X"),
+                ("short_name", "X"),
+                ("street", "X"),
+                ("postal_code", "1"),
+                ("city", "X"),
+            ],
+        ),
+    ] {
+        for token in ["", "falsch"] {
+            let mut body = fields.clone();
+            body.push(("csrf_token", token));
+            let response = staff.post_raw(&path, &body).await;
+            assert_eq!(
+                response.status(),
+                StatusCode::FORBIDDEN,
+                "{path} with token {token:?}"
+            );
+        }
+    }
+    assert_eq!(
+        app.count("select count(*) from inquiry where status = 'new'")
+            .await,
+        1
+    );
+    assert_eq!(app.count("select count(*) from mail_outbox").await, 1);
+    assert_eq!(
+        app.count("select count(*) + sum(length(title)) from page")
+            .await,
+        before
+    );
+    assert!(
+        app.page("/", 200)
+            .await
+            .text("footer address")
+            .contains("Am Waterlooplatz 5 A")
     );
 }

@@ -246,7 +246,6 @@ async fn without_a_session_pages_redirect_to_sign_in_and_actions_are_forbidden()
         );
     }
     for path in [
-        "/admin/abmelden",
         "/admin/anfragen/1/status",
         "/admin/anfragen/1/erneut-senden",
         "/admin/anfragen/1/loeschen",
@@ -260,8 +259,19 @@ async fn without_a_session_pages_redirect_to_sign_in_and_actions_are_forbidden()
             .await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
         let page = crate::helpers::Page::parse(&response.text().await.unwrap());
-        assert_eq!(page.text("main h1"), "Zugriff verweigert", "{path}");
+        assert_eq!(page.text("main h1"), "Nicht angemeldet", "{path}");
+        assert_eq!(
+            page.attribute("main a", "href").as_deref(),
+            Some("/admin/anmelden")
+        );
     }
+    // Signing out without a session just leads to the sign-in page.
+    let response = visitor.post_raw("/admin/abmelden", &[]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()["location"],
+        "/admin/anmelden?abgemeldet=1"
+    );
 }
 
 #[tokio::test]
@@ -396,4 +406,53 @@ async fn a_sign_in_posted_from_another_site_is_refused() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert!(response.headers().get("set-cookie").is_none());
+}
+
+#[tokio::test]
+async fn attempts_sent_all_at_once_cannot_get_past_the_lock() {
+    let app = spawn_app().await;
+    app.create_staff_account("buero@defus.org", STAFF_PASSWORD)
+        .await;
+    let staff = app.staff_client();
+    let form = staff.page("/admin/anmelden", 200).await;
+    let token = form.attribute("input[name=form_token]", "value").unwrap();
+    let mut attempts = tokio::task::JoinSet::new();
+    for attempt in 0..20 {
+        let password = format!("falsches Passwort Nummer {attempt}");
+        let request = staff.client.post(app.url("/admin/anmelden")).form(&[
+            ("email", "buero@defus.org"),
+            ("password", password.as_str()),
+            ("form_token", token.as_str()),
+        ]);
+        attempts.spawn(async move { request.send().await.unwrap().status() });
+    }
+    let statuses = attempts.join_all().await;
+    let checked = statuses
+        .iter()
+        .filter(|status| **status == StatusCode::UNPROCESSABLE_ENTITY)
+        .count();
+    let shut_out = statuses
+        .iter()
+        .filter(|status| **status == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(checked + shut_out, 20, "{statuses:?}");
+    assert!(
+        checked <= 10,
+        "no more attempts than the client limit are checked: {statuses:?}"
+    );
+    let response = app
+        .staff_client()
+        .sign_in("buero@defus.org", STAFF_PASSWORD)
+        .await;
+    assert_ne!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "the right password no longer helps"
+    );
+    assert!(response.headers().get("set-cookie").is_none());
+    let locked: bool = sqlx::query_scalar("select locked_until > now() from staff_account")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(locked, "the account is locked");
 }

@@ -151,17 +151,37 @@ async fn help_names_every_setting_and_its_variable() {
 async fn the_binary_serves_reports_the_incomplete_legal_notice_and_stops_on_sigterm() {
     let database = TestDatabase::new();
     let bind = format!("127.0.0.1:{}", free_port());
-    let mut child = binary(&[], &[("DATABASE_URL", &database.url()), ("BIND", &bind)])
-        .spawn()
-        .unwrap();
+    let mail_dir = std::env::temp_dir().join(format!("{}-mail", database.name()));
+    let mail_dir_setting = mail_dir.display().to_string();
+    let mut child = binary(
+        &[],
+        &[
+            ("DATABASE_URL", &database.url()),
+            ("BIND", &bind),
+            ("MAIL_DIR", &mail_dir_setting),
+        ],
+    )
+    .spawn()
+    .unwrap();
     let log = wait_for_log(&mut child, "serving the site on").await;
     assert!(log.contains(&format!("http://{bind}")), "{log}");
     assert!(
         log.contains("register_court"),
         "the missing detail is named: {log}"
     );
+    assert!(
+        log.contains(&format!(
+            ".eml files in {mail_dir_setting} (SMTP_URL is not set)"
+        )),
+        "where the mails go is logged: {log}"
+    );
+    assert!(mail_dir.is_dir(), "the mail folder is created at start-up");
 
-    let response = reqwest::get(format!("http://{bind}/en/")).await.unwrap();
+    let response = reqwest::get(format!(
+        "http://{bind}/en/?suche=geheime-suche%40example.org"
+    ))
+    .await
+    .unwrap();
     assert_eq!(response.status(), 200);
 
     let pid = child.id().expect("running").to_string();
@@ -179,4 +199,19 @@ async fn the_binary_serves_reports_the_incomplete_legal_notice_and_stops_on_sigt
         status.success(),
         "a graceful stop exits with 0, got {status}"
     );
+
+    let mut rest = String::new();
+    if let Some(mut stderr) = child.stderr.take() {
+        use tokio::io::AsyncReadExt;
+        stderr.read_to_string(&mut rest).await.unwrap();
+    }
+    assert!(
+        rest.contains("path=/en/"),
+        "requests are logged by path: {rest}"
+    );
+    assert!(
+        !rest.contains("geheime-suche"),
+        "query strings are not logged: {rest}"
+    );
+    let _ = std::fs::remove_dir_all(&mail_dir);
 }

@@ -22,7 +22,7 @@ use crate::staff::sign_in;
 use crate::state::{AppState, StaffArea};
 use crate::web::admin::layout::AdminLayout;
 use crate::web::client_address::client_address;
-use crate::web::form_body;
+use crate::web::form_body::{self, FormFields};
 
 /// The cookie that carries the session token. Sent only to /admin, never to public pages.
 pub const SESSION_COOKIE: &str = "defus_staff";
@@ -93,9 +93,7 @@ fn session_cookie(
 }
 
 /// A form sent from the staff area whose CSRF token matches the session's.
-pub struct StaffForm {
-    fields: Vec<(String, String)>,
-}
+pub struct StaffForm(FormFields);
 
 impl StaffForm {
     pub fn verify(
@@ -104,9 +102,8 @@ impl StaffForm {
         body: &[u8],
     ) -> Result<Self, AppError> {
         let fields = form_body::parse(headers, body)?;
-        let form = Self { fields };
-        if constant_time_equal(form.get("csrf_token"), &session.csrf_token) {
-            Ok(form)
+        if constant_time_equal(fields.get("csrf_token"), &session.csrf_token) {
+            Ok(Self(fields))
         } else {
             Err(AppError::Forbidden)
         }
@@ -114,10 +111,7 @@ impl StaffForm {
 
     /// The first value sent for `name`, or "".
     pub fn get(&self, name: &str) -> &str {
-        self.fields
-            .iter()
-            .find(|(field, _)| field == name)
-            .map_or("", |(_, value)| value.as_str())
+        self.0.get(name)
     }
 }
 
@@ -179,7 +173,7 @@ fn sign_in_form(
         } else {
             "Anmelden"
         }),
-        form_token: state.intake.tokens.issue(Utc::now()),
+        form_token: state.form_tokens.issue(Utc::now()),
         return_to: safe_return_path(return_to),
         email,
         problem,
@@ -206,42 +200,36 @@ pub async fn sign_in(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let client = client_address(&headers, peer, state.intake.client_ip_header.as_ref());
+    let client = client_address(&headers, peer, state.client_ip_header.as_ref());
     let failures = &state.staff.failed_sign_ins;
-    if failures.is_exhausted(client, Instant::now()) {
+    let earlier_failures = failures.recent(client, Instant::now());
+    // Every attempt counts as a failure until it succeeds; counting first means that many
+    // attempts sent at once cannot all slip under the limit.
+    if !failures.allow(client, Instant::now()) {
         return Err(AppError::TooManyRequests);
     }
     let fields = form_body::parse(&headers, &body)?;
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(field, _)| field == name)
-            .map_or("", |(_, value)| value.as_str())
-    };
-    let (email, return_to) = (field("email"), field("weiter"));
+    let (email, return_to) = (fields.get("email"), fields.get("weiter"));
     if !matches!(
-        state.intake.tokens.check(field("form_token"), Utc::now()),
+        state
+            .form_tokens
+            .check(fields.get("form_token"), Utc::now()),
         TokenCheck::Valid { .. }
     ) {
         let html = sign_in_form(&state, return_to, email, Some(FORM_EXPIRED), None)?;
         return Ok((StatusCode::FORBIDDEN, Html(html)).into_response());
     }
 
-    let recent_failures =
-        u32::try_from(failures.recent(client, Instant::now())).unwrap_or(u32::MAX);
-    tokio::time::sleep(
-        SLOWDOWN_PER_FAILURE
-            .saturating_mul(recent_failures)
-            .min(MAX_SLOWDOWN),
-    )
-    .await;
+    let slowdown =
+        SLOWDOWN_PER_FAILURE.saturating_mul(u32::try_from(earlier_failures).unwrap_or(u32::MAX));
+    tokio::time::sleep(slowdown.min(MAX_SLOWDOWN)).await;
 
-    let Some(account_id) = sign_in::check(&state.pool, email, field("password")).await? else {
-        failures.record(client, Instant::now());
+    let Some(account_id) = sign_in::check(&state.pool, email, fields.get("password")).await? else {
         tracing::info!("a sign-in to the staff area failed");
         let html = sign_in_form(&state, return_to, email, Some(REFUSED), None)?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response());
     };
+    failures.forgive(client, Instant::now());
     if let Some(previous) = session_token(&headers) {
         session::end(&state.pool, &previous).await?;
     }
@@ -259,14 +247,17 @@ pub async fn sign_in(
         .into_response())
 }
 
+/// Ends the session. A session that has already ended needs no token to be left: the cookie is
+/// cleared and the staff member lands on the sign-in page all the same.
 pub async fn sign_out(
     State(state): State<AppState>,
-    SignedIn(session): SignedIn,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    StaffForm::verify(&session, &headers, &body)?;
     if let Some(token) = session_token(&headers) {
+        if let Some(session) = session::resume(&state.pool, &token, state.staff.sessions).await? {
+            StaffForm::verify(&session, &headers, &body)?;
+        }
         session::end(&state.pool, &token).await?;
     }
     let expired = session_cookie(String::new(), Duration::ZERO, &state.staff)?;

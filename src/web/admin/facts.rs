@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::content::facts::{self, Fact, FactsInput};
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::inquiry::fields::FieldError;
+use crate::input::FieldError;
 use crate::state::AppState;
 use crate::web::admin::auth::{SignedIn, StaffForm};
 use crate::web::admin::field::{AdminField, AdminForm, Control};
@@ -19,7 +19,7 @@ use crate::web::admin::layout::{AdminLayout, Section};
 
 /// The facts are the association's, not the staff member's own, so browsers are not invited to
 /// fill them in from the staff member's personal details (autocomplete stays off).
-fn field_for(fact: Fact, value: &str, error: Option<FieldError>) -> AdminField {
+fn field_for(fact: Fact, value: &str, error: Option<FieldError>, required: bool) -> AdminField {
     let (label, hint, control) = match fact {
         Fact::LegalName => (
             "Name des Vereins",
@@ -88,13 +88,18 @@ fn field_for(fact: Fact, value: &str, error: Option<FieldError>) -> AdminField {
     if let Some(hint) = hint {
         field = field.hint(hint);
     }
-    if fact.is_required() {
+    if required {
         field = field.required();
     }
     field
 }
 
-fn facts_form(input: &FactsInput, problems: &[(Fact, FieldError)]) -> AdminForm {
+/// `email_required`: see `StaffArea::office_email_from_facts`.
+fn facts_form(
+    input: &FactsInput,
+    problems: &[(Fact, FieldError)],
+    email_required: bool,
+) -> AdminForm {
     AdminForm {
         fields: Fact::ALL
             .into_iter()
@@ -103,7 +108,8 @@ fn facts_form(input: &FactsInput, problems: &[(Fact, FieldError)]) -> AdminForm 
                     .iter()
                     .find(|(with_problem, _)| *with_problem == fact)
                     .map(|(_, error)| *error);
-                field_for(fact, input.value(fact), error)
+                let required = fact.is_required() || (fact == Fact::Email && email_required);
+                field_for(fact, input.value(fact), error, required)
             })
             .collect(),
     }
@@ -134,7 +140,11 @@ pub async fn edit(
     Ok(Html(
         FactsTemplate {
             layout: AdminLayout::new("Vereinsdaten", Section::Facts, &session),
-            form: facts_form(&FactsInput::of(&facts), &[]),
+            form: facts_form(
+                &FactsInput::of(&facts),
+                &[],
+                state.staff.office_email_from_facts,
+            ),
             csrf_token: &session.csrf_token,
             saved: query.meldung.as_deref() == Some("gespeichert"),
         }
@@ -155,7 +165,7 @@ pub async fn save(
             .map(|fact| (fact, form.get(fact.name()).to_owned()))
             .collect(),
     );
-    match input.validate() {
+    match input.validate(state.staff.office_email_from_facts) {
         Ok(facts) => {
             facts::update(&state.pool, &facts).await?;
             tracing::info!(account = session.account_id, "saved the organisation facts");
@@ -164,7 +174,7 @@ pub async fn save(
         Err(problems) => {
             let html = FactsTemplate {
                 layout: AdminLayout::new("Fehler: Vereinsdaten", Section::Facts, &session),
-                form: facts_form(&input, &problems),
+                form: facts_form(&input, &problems, state.staff.office_email_from_facts),
                 csrf_token: &session.csrf_token,
                 saved: false,
             }

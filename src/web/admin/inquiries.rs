@@ -12,9 +12,10 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 
 use crate::error::AppError;
+use crate::input::mailto_uri;
 use crate::inquiry::csv_export;
 use crate::inquiry::inbox::{
-    self, InboxFilter, InquiryDetail, InquiryStatus, InquirySummary, StoredForEmail,
+    self, InboxFilter, InquiryDetail, InquiryStatus, InquirySummary, Resend, StoredForEmail,
 };
 use crate::state::AppState;
 use crate::web::admin::auth::{SignedIn, StaffForm};
@@ -68,6 +69,12 @@ fn confirmation(code: Option<&str>) -> Option<&'static str> {
         "status" => Some("Der Status ist geändert."),
         "erneut" => Some("Die E-Mail an die Geschäftsstelle wird erneut gesendet."),
         "geloescht" => Some("Die Anfrage ist gelöscht."),
+        "wartet" => {
+            Some("Die E-Mail wartet bereits auf die Zustellung; es wurde keine zweite geschickt.")
+        }
+        "spam" => Some(
+            "Spam wird nicht an die Geschäftsstelle geschickt. Markieren Sie die Anfrage zuerst als „Kein Spam“.",
+        ),
         _ => None,
     }
 }
@@ -161,11 +168,7 @@ pub async fn show(
         "Ihre Mitgliedschaftsanfrage bei DEFUS ({})",
         inquiry.summary.reference
     );
-    let reply_link = format!(
-        "mailto:{}?subject={}",
-        inquiry.summary.email,
-        utf8_percent_encode(&subject, NON_ALPHANUMERIC)
-    );
+    let reply_link = mailto_uri(&inquiry.summary.email, Some(&subject));
     Ok(Html(
         DetailTemplate {
             layout: AdminLayout::new(
@@ -216,17 +219,22 @@ pub async fn resend(
     body: Bytes,
 ) -> Result<Redirect, AppError> {
     StaffForm::verify(&session, &headers, &body)?;
-    if !inbox::resend(&state.pool, id).await? {
-        return Err(AppError::NotFound);
-    }
-    state.intake.mail_wake.notify_one();
-    tracing::info!(
-        id,
-        account = session.account_id,
-        "queued an office email again"
-    );
+    let notice = match inbox::resend(&state.pool, id).await? {
+        Resend::NotFound => return Err(AppError::NotFound),
+        Resend::AlreadyPending => "wartet",
+        Resend::IsSpam => "spam",
+        Resend::Queued => {
+            state.intake.mail_wake.notify_one();
+            tracing::info!(
+                id,
+                account = session.account_id,
+                "queued an office email again"
+            );
+            "erneut"
+        }
+    };
     Ok(Redirect::to(&format!(
-        "/admin/anfragen/{id}?meldung=erneut"
+        "/admin/anfragen/{id}?meldung={notice}"
     )))
 }
 

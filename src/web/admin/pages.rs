@@ -6,13 +6,15 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use crate::content::history::{self, PageText, PageTextField, PageVersion};
+use crate::content::history::{self, PageText, PageTextField, PageVersion, Saved};
 use crate::content::{Page, PageKey, markdown, page};
 use crate::error::AppError;
 use crate::i18n::{Locale, berlin_date_time};
-use crate::inquiry::fields::FieldError;
+use crate::input::FieldError;
+use crate::staff::session::StaffSession;
 use crate::state::AppState;
 use crate::web::admin::auth::{SignedIn, StaffForm};
 use crate::web::admin::field::{AdminField, AdminForm, Control};
@@ -97,6 +99,8 @@ struct EditTemplate<'a> {
     preview_html: Option<String>,
     csrf_token: &'a str,
     confirmation: Option<&'static str>,
+    warning: Option<&'static str>,
+    opened_at: i64,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -132,22 +136,42 @@ fn page_form(
     }
 }
 
-fn render_edit(
-    session: &crate::staff::session::StaffSession,
-    key: PageKey,
-    locale: Locale,
+/// What the edit page shows besides the form.
+struct EditState {
     form: AdminForm,
     preview_html: Option<String>,
-    confirmation: Option<&'static str>,
+    /// A success message, or a warning about someone else's change.
+    notice: Option<Notice>,
+    /// The `updated_at` of the text the form started from, in microseconds, sent back with
+    /// the form so that a save can tell whether someone else saved in between.
+    opened_at: i64,
+}
+
+enum Notice {
+    Done(&'static str),
+    Warning(&'static str),
+}
+
+const CHANGED_MEANWHILE: &str = "Jemand anderes hat diese Seite gespeichert, während Sie sie \
+bearbeitet haben. Ihr Text ist unten erhalten, aber noch nicht gespeichert. Wenn Sie jetzt \
+speichern, ersetzt er den anderen; der andere bleibt unter „Frühere Fassungen“ erhalten.";
+
+fn render_edit(
+    session: &StaffSession,
+    key: PageKey,
+    locale: Locale,
+    state: EditState,
 ) -> Result<String, AppError> {
-    let title = if form.has_errors() {
-        format!(
-            "Fehler: {} ({}) bearbeiten",
-            page_name(key),
-            language_name(locale)
-        )
+    let heading = format!("{} ({}) bearbeiten", page_name(key), language_name(locale));
+    let title = if state.form.has_errors() {
+        format!("Fehler: {heading}")
     } else {
-        format!("{} ({}) bearbeiten", page_name(key), language_name(locale))
+        heading
+    };
+    let (confirmation, warning) = match state.notice {
+        Some(Notice::Done(text)) => (Some(text), None),
+        Some(Notice::Warning(text)) => (None, Some(text)),
+        None => (None, None),
     };
     Ok(EditTemplate {
         layout: AdminLayout::new(title, Section::Pages, session),
@@ -155,10 +179,12 @@ fn render_edit(
         language: language_name(locale),
         public_path: key.path(locale),
         action: edit_path(key, locale),
-        form,
-        preview_html,
+        form: state.form,
+        preview_html: state.preview_html,
         csrf_token: &session.csrf_token,
         confirmation,
+        warning,
+        opened_at: state.opened_at,
     }
     .render()?)
 }
@@ -177,25 +203,24 @@ pub async fn edit(
 ) -> Result<Html<String>, AppError> {
     let (key, locale) = page_in_path(&key, &locale)?;
     let page = current(&state, key, locale).await?;
-    let confirmation = match query.meldung.as_deref() {
+    let notice = match query.meldung.as_deref() {
         Some("gespeichert") => Some("Gespeichert. Die Seite zeigt den neuen Text ab sofort."),
         Some("wiederhergestellt") => Some("Die frühere Fassung ist wiederhergestellt."),
+        Some("unveraendert") => Some("Der Text war unverändert; es wurde nichts gespeichert."),
         _ => None,
     };
-    let form = page_form(
-        &page.title,
-        &page.meta_description,
-        &page.body_markdown,
-        &[],
-    );
-    Ok(Html(render_edit(
-        &session,
-        key,
-        locale,
-        form,
-        None,
-        confirmation,
-    )?))
+    let edit_state = EditState {
+        form: page_form(
+            &page.title,
+            &page.meta_description,
+            &page.body_markdown,
+            &[],
+        ),
+        preview_html: None,
+        notice: notice.map(Notice::Done),
+        opened_at: page.updated_at.timestamp_micros(),
+    };
+    Ok(Html(render_edit(&session, key, locale, edit_state)?))
 }
 
 /// Shows a preview (button "Vorschau") or saves (button "Speichern").
@@ -213,6 +238,17 @@ pub async fn save(
         form.get("meta_description"),
         form.get("body_markdown"),
     );
+    let opened_micros = form.get("stand").parse::<i64>().ok();
+    let opened_at = opened_micros.and_then(DateTime::<Utc>::from_timestamp_micros);
+    let show_again = |problems: &[(PageTextField, FieldError)],
+                      preview_html,
+                      notice,
+                      opened_at: i64| EditState {
+        form: page_form(title, description, text, problems),
+        preview_html,
+        notice,
+        opened_at,
+    };
     let parsed = PageText::parse(title, description, text);
     if form.get("action") == "preview" || parsed.is_err() {
         let problems = parsed.as_ref().err().cloned().unwrap_or_default();
@@ -222,29 +258,54 @@ pub async fn save(
             StatusCode::UNPROCESSABLE_ENTITY
         };
         let preview = problems.is_empty().then(|| markdown::to_safe_html(text));
-        let html = render_edit(
-            &session,
-            key,
-            locale,
-            page_form(title, description, text, &problems),
-            preview,
-            None,
-        )?;
+        let edit_state = show_again(&problems, preview, None, opened_micros.unwrap_or_default());
+        let html = render_edit(&session, key, locale, edit_state)?;
         return Ok((status, Html(html)).into_response());
     }
     let Ok(text) = parsed else {
         return Err(AppError::Internal("validated text went missing".into()));
     };
-    if !history::save(&state.pool, key, locale, &text, session.account_id).await? {
-        return Err(AppError::NotFound);
+    let outcome = history::save(
+        &state.pool,
+        key,
+        locale,
+        &text,
+        session.account_id,
+        opened_at,
+    )
+    .await?;
+    let done = |notice: &str| {
+        Redirect::to(&format!("{}?meldung={notice}", edit_path(key, locale))).into_response()
+    };
+    match outcome {
+        Saved::Saved => {
+            tracing::info!(
+                page = key.key(),
+                locale = locale.code(),
+                account = session.account_id,
+                "saved a page text"
+            );
+            Ok(done("gespeichert"))
+        }
+        Saved::Unchanged => Ok(done("unveraendert")),
+        Saved::Missing => Err(AppError::NotFound),
+        Saved::Conflict => {
+            // Shown again against the text that is current now, so that saving once more is a
+            // conscious decision to replace it.
+            let now_current = current(&state, key, locale)
+                .await?
+                .updated_at
+                .timestamp_micros();
+            let edit_state = show_again(
+                &[],
+                None,
+                Some(Notice::Warning(CHANGED_MEANWHILE)),
+                now_current,
+            );
+            let html = render_edit(&session, key, locale, edit_state)?;
+            Ok((StatusCode::CONFLICT, Html(html)).into_response())
+        }
     }
-    tracing::info!(
-        page = key.key(),
-        locale = locale.code(),
-        account = session.account_id,
-        "saved a page text"
-    );
-    Ok(Redirect::to(&format!("{}?meldung=gespeichert", edit_path(key, locale))).into_response())
 }
 
 #[derive(Template)]
@@ -255,12 +316,6 @@ struct VersionsTemplate<'a> {
     language: &'static str,
     edit_path: String,
     versions: Vec<PageVersion>,
-}
-
-impl PageVersion {
-    pub fn replaced_in_hannover(&self) -> String {
-        berlin_date_time(self.replaced_at)
-    }
 }
 
 pub async fn versions(
@@ -338,7 +393,7 @@ pub async fn restore(
 ) -> Result<Redirect, AppError> {
     let (key, locale) = page_in_path(&key, &locale)?;
     StaffForm::verify(&session, &headers, &body)?;
-    if !history::restore(&state.pool, key, locale, id, session.account_id).await? {
+    if history::restore(&state.pool, key, locale, id, session.account_id).await? == Saved::Missing {
         return Err(AppError::NotFound);
     }
     tracing::info!(

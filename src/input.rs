@@ -1,7 +1,7 @@
-//! The values of the inquiry form, each parsed once into a type that can only hold valid input.
-//! Storage and mail see only these types, so nothing unchecked reaches an email header.
+//! Text typed by people (visitors and staff), each kind parsed once into a type that can only
+//! hold valid input. Storage and mail see only these types, so nothing unchecked reaches an email
+//! header or a page.
 
-use std::fmt;
 use std::str::FromStr;
 
 use lettre::Address;
@@ -119,6 +119,30 @@ impl EmailAddress {
     }
 }
 
+/// A `mailto:` link to `address`, optionally with a subject. The address is percent-encoded:
+/// an address may legally contain `?` or `&`, which would otherwise smuggle `bcc=` or `body=`
+/// into the link.
+pub fn mailto_uri(address: &str, subject: Option<&str>) -> String {
+    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'@')
+        .remove(b'.')
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'+');
+    let mut uri = format!(
+        "mailto:{}",
+        percent_encoding::utf8_percent_encode(address, KEEP)
+    );
+    if let Some(subject) = subject {
+        uri.push_str("?subject=");
+        uri.extend(percent_encoding::utf8_percent_encode(
+            subject,
+            percent_encoding::NON_ALPHANUMERIC,
+        ));
+    }
+    uri
+}
+
 /// A phone number as people write it: digits, spaces and `+ ( ) / -`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhoneNumber(String);
@@ -146,61 +170,6 @@ impl PhoneNumber {
 
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-/// The answer to "Is your municipality a member of EFUS?".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EfusMembership {
-    Yes,
-    No,
-    Pending,
-    Unknown,
-}
-
-impl EfusMembership {
-    pub const ALL: [EfusMembership; 4] = [
-        EfusMembership::Yes,
-        EfusMembership::No,
-        EfusMembership::Pending,
-        EfusMembership::Unknown,
-    ];
-
-    /// The value in the form and in the database.
-    pub fn code(self) -> &'static str {
-        match self {
-            EfusMembership::Yes => "yes",
-            EfusMembership::No => "no",
-            EfusMembership::Pending => "pending",
-            EfusMembership::Unknown => "unknown",
-        }
-    }
-
-    pub fn parse(input: &str) -> Result<Self, FieldError> {
-        if input.trim().is_empty() {
-            return Err(FieldError::Required);
-        }
-        Self::from_code(input.trim()).ok_or(FieldError::InvalidChoice)
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|choice| choice.code() == code)
-    }
-
-    /// As the office reads it (office email, staff area, CSV export).
-    pub fn in_german(self) -> &'static str {
-        match self {
-            EfusMembership::Yes => "ja",
-            EfusMembership::No => "nein",
-            EfusMembership::Pending => "Beitritt beantragt",
-            EfusMembership::Unknown => "weiß nicht",
-        }
-    }
-}
-
-impl fmt::Display for EfusMembership {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
     }
 }
 
@@ -310,6 +279,19 @@ mod tests {
     }
 
     #[test]
+    fn mailto_links_cannot_carry_extra_headers() {
+        assert_eq!(
+            mailto_uri("j.weiss@stadt.de", None),
+            "mailto:j.weiss@stadt.de"
+        );
+        let hostile = mailto_uri("x?bcc=spy%40evil.example&z@stadt.de", Some("Re: Anfrage"));
+        assert_eq!(
+            hostile,
+            "mailto:x%3Fbcc%3Dspy%2540evil.example%26z@stadt.de?subject=Re%3A%20Anfrage"
+        );
+    }
+
+    #[test]
     fn phone_numbers_allow_the_usual_notation_only() {
         assert!(
             PhoneNumber::parse_optional("+49 (0)511 120-5262 / 12")
@@ -324,17 +306,5 @@ mod tests {
                 "{invalid:?}"
             );
         }
-    }
-
-    #[test]
-    fn efus_membership_accepts_the_four_answers_only() {
-        for choice in EfusMembership::ALL {
-            assert_eq!(EfusMembership::parse(choice.code()), Ok(choice));
-        }
-        assert_eq!(EfusMembership::parse(""), Err(FieldError::Required));
-        assert_eq!(
-            EfusMembership::parse("maybe"),
-            Err(FieldError::InvalidChoice)
-        );
     }
 }
