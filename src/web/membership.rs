@@ -68,7 +68,7 @@ pub async fn submit(
                 FormAgain::new(&state, locale, submission.values, None).notice(text.notice_expired);
             return again.render(&state, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
-        // No token of ours: a forged cross-site post, or a form from before a key change.
+        // Not a token this site issued: made up, altered, or missing.
         TokenCheck::Invalid => {
             let again =
                 FormAgain::new(&state, locale, submission.values, None).notice(text.notice_invalid);
