@@ -107,6 +107,33 @@ impl Browser {
         }
     }
 
+    /// Types `text` into the element `target` (e.g. `#field-email`).
+    pub async fn type_into(&self, target: &str, text: &str) {
+        self.client
+            .find(fantoccini::Locator::Css(target))
+            .await
+            .unwrap_or_else(|error| panic!("{target}: {error}"))
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|error| panic!("typing into {target}: {error}"));
+    }
+
+    /// Clicks `target` and waits for `expected` to appear on the page that follows.
+    pub async fn click_and_wait_for(&self, target: &str, expected: &str) {
+        self.client
+            .find(fantoccini::Locator::Css(target))
+            .await
+            .unwrap_or_else(|error| panic!("{target}: {error}"))
+            .click()
+            .await
+            .unwrap_or_else(|error| panic!("clicking {target}: {error}"));
+        self.client
+            .wait()
+            .for_element(fantoccini::Locator::Css(expected))
+            .await
+            .unwrap_or_else(|error| panic!("waiting for {expected}: {error}"));
+    }
+
     /// Adds the current page's accessibility violations to `problems`, each labelled.
     pub async fn audit(&self, label: &str, problems: &mut Vec<String>) {
         for violation in self.accessibility_violations().await {

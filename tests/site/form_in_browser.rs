@@ -25,13 +25,7 @@ async fn a_person_sends_the_form_without_javascript_and_the_office_gets_the_emai
             "Guten Tag,\nwir interessieren uns für eine Mitgliedschaft.",
         ),
     ] {
-        client
-            .find(Locator::Id(id))
-            .await
-            .unwrap()
-            .send_keys(text)
-            .await
-            .unwrap();
+        browser.type_into(&format!("#{id}"), text).await;
     }
     client
         .find(Locator::Css("label[for=inquiry-efus-member-pending]"))
@@ -107,13 +101,7 @@ async fn mistakes_are_summarised_at_the_form_and_each_links_to_its_field() {
     let browser = Browser::start(JavaScript::Off).await;
     let client = &browser.client;
     client.goto(&app.url("/en/membership")).await.unwrap();
-    client
-        .find(Locator::Id("inquiry-email"))
-        .await
-        .unwrap()
-        .send_keys("not-an-address")
-        .await
-        .unwrap();
+    browser.type_into("#inquiry-email", "not-an-address").await;
     client
         .find(Locator::Css("form button[type=submit]"))
         .await

@@ -219,18 +219,9 @@ async fn every_page_passes_the_wcag_2_1_aa_rules_of_axe() {
     // The form with messages, as the browser gets it after sending it.
     for path in ["/mitgliedschaft", "/en/membership"] {
         browser.client.goto(&app.url(path)).await.unwrap();
-        let submit = browser
-            .client
-            .find(fantoccini::Locator::Css("form button[type=submit]"))
-            .await
-            .unwrap();
-        submit.click().await.unwrap();
         browser
-            .client
-            .wait()
-            .for_element(fantoccini::Locator::Css(".error-summary"))
-            .await
-            .unwrap();
+            .click_and_wait_for("form button[type=submit]", ".error-summary")
+            .await;
         browser
             .audit(&format!("{path} with errors"), &mut problems)
             .await;
@@ -244,18 +235,9 @@ async fn every_page_passes_the_wcag_2_1_aa_rules_of_axe() {
     browser
         .evaluate("document.querySelector('input[name=form_token]').value = 'verdorben'")
         .await;
-    let submit = browser
-        .client
-        .find(fantoccini::Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap();
-    submit.click().await.unwrap();
     browser
-        .client
-        .wait()
-        .for_element(fantoccini::Locator::Css(".form-notice"))
-        .await
-        .unwrap();
+        .click_and_wait_for("form button[type=submit]", ".form-notice")
+        .await;
     browser
         .audit("/mitgliedschaft with a notice", &mut problems)
         .await;
@@ -332,57 +314,23 @@ async fn every_staff_page_passes_the_wcag_2_1_aa_rules_of_axe() {
 
     client.goto(&app.url("/admin/anmelden")).await.unwrap();
     browser.audit("sign-in", &mut problems).await;
-    client
-        .find(fantoccini::Locator::Id("field-email"))
-        .await
-        .unwrap()
-        .send_keys("buero@defus.org")
-        .await
-        .unwrap();
-    client
-        .find(fantoccini::Locator::Id("field-password"))
-        .await
-        .unwrap()
-        .send_keys(crate::helpers::STAFF_PASSWORD)
-        .await
-        .unwrap();
-    client
-        .find(fantoccini::Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .wait()
-        .for_element(fantoccini::Locator::Css(".sign-out__who"))
-        .await
-        .unwrap();
+    browser.type_into("#field-email", "buero@defus.org").await;
+    browser
+        .type_into("#field-password", crate::helpers::STAFF_PASSWORD)
+        .await;
+    browser
+        .click_and_wait_for("form button[type=submit]", ".sign-out__who")
+        .await;
 
     // Save a change once, so that a version exists.
     client
         .goto(&app.url("/admin/seiten/goals/de"))
         .await
         .unwrap();
-    client
-        .find(fantoccini::Locator::Id("field-title"))
-        .await
-        .unwrap()
-        .send_keys(" (neu)")
-        .await
-        .unwrap();
-    client
-        .find(fantoccini::Locator::Css("button[value=save]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .wait()
-        .for_element(fantoccini::Locator::Css(".form-notice--ok"))
-        .await
-        .unwrap();
+    browser.type_into("#field-title", " (neu)").await;
+    browser
+        .click_and_wait_for("button[value=save]", ".form-notice--ok")
+        .await;
     let version: i64 = sqlx::query_scalar("select id from page_version")
         .fetch_one(&app.pool)
         .await
@@ -401,18 +349,9 @@ async fn every_staff_page_passes_the_wcag_2_1_aa_rules_of_axe() {
         .clear()
         .await
         .unwrap();
-    client
-        .find(fantoccini::Locator::Css("form.form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .wait()
-        .for_element(fantoccini::Locator::Css(".error-summary"))
-        .await
-        .unwrap();
+    browser
+        .click_and_wait_for("form.form button[type=submit]", ".error-summary")
+        .await;
     browser.audit("facts with errors", &mut problems).await;
     browser.close().await;
     assert!(problems.is_empty(), "{}", problems.join("\n"));
