@@ -208,13 +208,7 @@ impl TestApp {
 
     /// Fetches `path`, asserts the status, and parses the page.
     pub async fn page(&self, path: &str, expected_status: u16) -> Page {
-        let response = self.get(path).await;
-        assert_eq!(
-            response.status().as_u16(),
-            expected_status,
-            "status of {path}"
-        );
-        Page::parse(&response.text().await.expect("body"))
+        expect_page(self.get(path).await, path, expected_status).await
     }
 
     /// Stops the server and hands back its database, e.g. to start the app on it again.
@@ -386,6 +380,16 @@ pub async fn wait_for_log(child: &mut Child, needle: &str) -> String {
     log
 }
 
+/// Asserts the status of the answer to `path` and parses its page.
+async fn expect_page(response: reqwest::Response, path: &str, expected_status: u16) -> Page {
+    assert_eq!(
+        response.status().as_u16(),
+        expected_status,
+        "status of {path}"
+    );
+    Page::parse(&response.text().await.expect("body"))
+}
+
 /// A parsed HTML page, queried with CSS selectors.
 pub struct Page {
     pub html: Html,
@@ -497,13 +501,7 @@ impl Staff<'_> {
     }
 
     pub async fn page(&self, path: &str, expected_status: u16) -> Page {
-        let response = self.get(path).await;
-        assert_eq!(
-            response.status().as_u16(),
-            expected_status,
-            "status of {path}"
-        );
-        Page::parse(&response.text().await.expect("body"))
+        expect_page(self.get(path).await, path, expected_status).await
     }
 
     /// Signs in through the sign-in form.

@@ -17,6 +17,7 @@ use crate::inquiry::csv_export;
 use crate::inquiry::inbox::{
     self, InboxFilter, InquiryDetail, InquiryStatus, InquirySummary, Resend, StoredForEmail,
 };
+use crate::staff::session::StaffSession;
 use crate::state::AppState;
 use crate::web::admin::auth::{SignedIn, StaffForm};
 use crate::web::admin::layout::{AdminLayout, Section};
@@ -307,16 +308,7 @@ pub async fn erase_page(
     } else {
         Some(inbox::stored_for_email(&state.pool, &email).await?)
     };
-    Ok(Html(
-        EraseTemplate {
-            layout: AdminLayout::new("Löschen nach E-Mail-Adresse", Section::Erasure, &session),
-            email,
-            found,
-            erased: None,
-            csrf_token: &session.csrf_token,
-        }
-        .render()?,
-    ))
+    render_erasure(&session, email, found, None)
 }
 
 /// Erases everything stored for the address (GDPR Art. 17) and says how much that was.
@@ -337,12 +329,21 @@ pub async fn erase(
         account = session.account_id,
         "erased the data of one email address"
     );
+    render_erasure(&session, email, None, Some(erased))
+}
+
+fn render_erasure(
+    session: &StaffSession,
+    email: String,
+    found: Option<StoredForEmail>,
+    erased: Option<StoredForEmail>,
+) -> Result<Html<String>, AppError> {
     Ok(Html(
         EraseTemplate {
-            layout: AdminLayout::new("Löschen nach E-Mail-Adresse", Section::Erasure, &session),
+            layout: AdminLayout::new("Löschen nach E-Mail-Adresse", Section::Erasure, session),
             email,
-            found: None,
-            erased: Some(erased),
+            found,
+            erased,
             csrf_token: &session.csrf_token,
         }
         .render()?,
