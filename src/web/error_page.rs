@@ -15,6 +15,7 @@ use crate::content::{OrganisationFacts, PageKey, facts};
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::web::admin::paths;
 use crate::web::layout::Layout;
 
 #[derive(Template)]
@@ -48,7 +49,7 @@ pub async fn render_error_pages(
     next: Next,
 ) -> Response {
     let locale = Locale::of_path(request.uri().path());
-    let in_staff_area = request.uri().path().starts_with("/admin");
+    let in_staff_area = request.uri().path().starts_with(paths::DASHBOARD);
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) || is_html(&response) {
@@ -101,7 +102,7 @@ fn render(
             layout: layout(STAFF_SESSION_ENDED_TITLE),
             title: STAFF_SESSION_ENDED_TITLE,
             explanation: STAFF_SESSION_ENDED_TEXT,
-            way_on: ("/admin/anmelden", "Zur Anmeldung"),
+            way_on: (paths::SIGN_IN, "Zur Anmeldung"),
         }
         .render();
     }

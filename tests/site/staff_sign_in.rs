@@ -194,7 +194,7 @@ async fn signing_out_ends_the_session() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         response.headers()["location"],
-        "/admin/anmelden?abgemeldet=1"
+        "/admin/anmelden?meldung=abgemeldet"
     );
     assert!(
         response.headers()["set-cookie"]
@@ -202,7 +202,7 @@ async fn signing_out_ends_the_session() {
             .unwrap()
             .contains("Max-Age=0")
     );
-    let page = staff.page("/admin/anmelden?abgemeldet=1", 200).await;
+    let page = staff.page("/admin/anmelden?meldung=abgemeldet", 200).await;
     assert_eq!(page.text(".form-notice--ok"), "Sie sind abgemeldet.");
     let response = app
         .client
@@ -270,7 +270,7 @@ async fn without_a_session_pages_redirect_to_sign_in_and_actions_are_forbidden()
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         response.headers()["location"],
-        "/admin/anmelden?abgemeldet=1"
+        "/admin/anmelden?meldung=abgemeldet"
     );
 }
 

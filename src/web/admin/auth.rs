@@ -21,6 +21,8 @@ use crate::staff::session::{self, StaffSession};
 use crate::staff::sign_in;
 use crate::state::{AppState, StaffArea};
 use crate::web::admin::layout::AdminLayout;
+use crate::web::admin::notice::{Notice, NoticeQuery};
+use crate::web::admin::paths;
 use crate::web::client_address::client_address;
 use crate::web::form_body::{self, FormFields};
 
@@ -53,9 +55,14 @@ impl FromRequestParts<AppState> for SignedIn {
                 let back = parts
                     .uri
                     .path_and_query()
-                    .map_or("/admin", |path| path.as_str());
+                    .map_or(paths::DASHBOARD, |path| path.as_str());
                 let back = utf8_percent_encode(back, NON_ALPHANUMERIC);
-                Redirect::to(&format!("/admin/anmelden?weiter={back}")).into_response()
+                Redirect::to(&format!(
+                    "{}?{}={back}",
+                    paths::SIGN_IN,
+                    paths::RETURN_PARAMETER
+                ))
+                .into_response()
             } else {
                 AppError::Forbidden.into_response()
             }
@@ -80,7 +87,7 @@ fn session_cookie(
     staff: &StaffArea,
 ) -> Result<HeaderValue, AppError> {
     let cookie = Cookie::build((SESSION_COOKIE, value))
-        .path("/admin")
+        .path(paths::DASHBOARD)
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(staff.secure_cookie)
@@ -127,13 +134,13 @@ fn constant_time_equal(given: &str, expected: &str) -> bool {
 
 /// Only paths of the staff area may be returned to after signing in (no open redirect).
 fn safe_return_path(requested: &str) -> &str {
-    let inside = requested == "/admin"
-        || requested.starts_with("/admin/")
-        || requested.starts_with("/admin?");
+    let inside = requested
+        .strip_prefix(paths::DASHBOARD)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?']));
     if inside && !requested.contains("//") && !requested.contains('\\') {
         requested
     } else {
-        "/admin"
+        paths::DASHBOARD
     }
 }
 
@@ -151,14 +158,14 @@ struct SignInTemplate<'a> {
 #[derive(Debug, Deserialize)]
 pub struct SignInQuery {
     weiter: Option<String>,
-    abgemeldet: Option<String>,
+    #[serde(flatten)]
+    notice: NoticeQuery,
 }
 
 const REFUSED: &str = "Die Anmeldung ist fehlgeschlagen. Bitte prüfen Sie E-Mail-Adresse und Passwort. \
 Nach mehreren Fehlversuchen ist die Anmeldung für einige Minuten gesperrt.";
 const FORM_EXPIRED: &str =
     "Das Anmeldeformular war zu lange geöffnet. Bitte melden Sie sich noch einmal an.";
-const SIGNED_OUT: &str = "Sie sind abgemeldet.";
 
 fn sign_in_form(
     state: &AppState,
@@ -186,8 +193,8 @@ pub async fn sign_in_page(
     State(state): State<AppState>,
     Query(query): Query<SignInQuery>,
 ) -> Result<Html<String>, AppError> {
-    let notice = query.abgemeldet.is_some().then_some(SIGNED_OUT);
-    let return_to = query.weiter.as_deref().unwrap_or("/admin");
+    let notice = query.notice.notice().map(Notice::text);
+    let return_to = query.weiter.as_deref().unwrap_or(paths::DASHBOARD);
     Ok(Html(sign_in_form(&state, return_to, "", None, notice)?))
 }
 
@@ -263,7 +270,7 @@ pub async fn sign_out(
     let expired = session_cookie(String::new(), Duration::ZERO, &state.staff)?;
     Ok((
         [(header::SET_COOKIE, expired)],
-        Redirect::to("/admin/anmelden?abgemeldet=1"),
+        Redirect::to(&paths::with_notice(paths::SIGN_IN, Notice::SignedOut)),
     )
         .into_response())
 }

@@ -9,6 +9,7 @@ use crate::inquiry::inbox::{self, DeliveryAlerts, InboxFilter, InquiryStatus, In
 use crate::state::AppState;
 use crate::web::admin::auth::SignedIn;
 use crate::web::admin::layout::{AdminLayout, Section};
+use crate::web::admin::paths;
 
 #[derive(Template)]
 #[template(path = "admin/dashboard.html")]

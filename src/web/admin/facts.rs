@@ -6,7 +6,6 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use serde::Deserialize;
 
 use crate::content::facts::{self, Fact, FactsInput};
 use crate::error::AppError;
@@ -16,6 +15,8 @@ use crate::state::AppState;
 use crate::web::admin::auth::{SignedIn, StaffForm};
 use crate::web::admin::field::{AdminField, AdminForm, Control};
 use crate::web::admin::layout::{AdminLayout, Section};
+use crate::web::admin::notice::{Notice, NoticeQuery};
+use crate::web::admin::paths;
 
 /// The facts are the association's, not the staff member's own, so browsers are not invited to
 /// fill them in from the staff member's personal details (autocomplete stays off).
@@ -124,15 +125,10 @@ struct FactsTemplate<'a> {
     saved: bool,
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct FactsQuery {
-    meldung: Option<String>,
-}
-
 pub async fn edit(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
-    Query(query): Query<FactsQuery>,
+    Query(query): Query<NoticeQuery>,
 ) -> Result<Html<String>, AppError> {
     let facts = facts::load(&state.pool)
         .await?
@@ -146,7 +142,7 @@ pub async fn edit(
                 state.staff.office_email_from_facts,
             ),
             csrf_token: &session.csrf_token,
-            saved: query.meldung.as_deref() == Some("gespeichert"),
+            saved: query.notice() == Some(Notice::Saved),
         }
         .render()?,
     ))
@@ -169,7 +165,7 @@ pub async fn save(
         Ok(facts) => {
             facts::update(&state.pool, &facts).await?;
             tracing::info!(account = session.account_id, "saved the organisation facts");
-            Ok(Redirect::to("/admin/fakten?meldung=gespeichert").into_response())
+            Ok(Redirect::to(&paths::with_notice(paths::FACTS, Notice::Saved)).into_response())
         }
         Err(problems) => {
             let html = FactsTemplate {

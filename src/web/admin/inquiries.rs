@@ -21,6 +21,8 @@ use crate::staff::session::StaffSession;
 use crate::state::AppState;
 use crate::web::admin::auth::{SignedIn, StaffForm};
 use crate::web::admin::layout::{AdminLayout, Section};
+use crate::web::admin::notice::Notice;
+use crate::web::admin::paths;
 
 /// The most inquiries one list shows; the CSV export has no limit.
 const LIST_LIMIT: i64 = 500;
@@ -30,6 +32,12 @@ pub struct InboxQuery {
     status: Option<String>,
     suche: Option<String>,
     meldung: Option<String>,
+}
+
+impl InboxQuery {
+    fn notice(&self) -> Option<Notice> {
+        self.meldung.as_deref().and_then(Notice::from_code)
+    }
 }
 
 impl InboxQuery {
@@ -64,22 +72,6 @@ impl InboxQuery {
     }
 }
 
-/// Confirmations shown after an action, chosen by the `meldung` parameter of the redirect.
-fn confirmation(code: Option<&str>) -> Option<&'static str> {
-    match code? {
-        "status" => Some("Der Status ist geändert."),
-        "erneut" => Some("Die E-Mail an die Geschäftsstelle wird erneut gesendet."),
-        "geloescht" => Some("Die Anfrage ist gelöscht."),
-        "wartet" => {
-            Some("Die E-Mail wartet bereits auf die Zustellung; es wurde keine zweite geschickt.")
-        }
-        "spam" => Some(
-            "Spam wird nicht an die Geschäftsstelle geschickt. Markieren Sie die Anfrage zuerst als „Kein Spam“.",
-        ),
-        _ => None,
-    }
-}
-
 #[derive(Template)]
 #[template(path = "admin/inquiries.html")]
 struct ListTemplate<'a> {
@@ -90,7 +82,7 @@ struct ListTemplate<'a> {
     search: String,
     export_link: String,
     truncated: bool,
-    confirmation: Option<&'static str>,
+    confirmation: Option<Notice>,
 }
 
 pub async fn list(
@@ -108,8 +100,8 @@ pub async fn list(
             statuses: InquiryStatus::ALL,
             selected_status: filter.status,
             search: filter.search.unwrap_or_default(),
-            export_link: format!("/admin/anfragen/export.csv{}", query.query_string()),
-            confirmation: confirmation(query.meldung.as_deref()),
+            export_link: format!("{}{}", paths::INQUIRIES_EXPORT, query.query_string()),
+            confirmation: query.notice(),
         }
         .render()?,
     ))
@@ -149,7 +141,7 @@ struct DetailTemplate<'a> {
     reply_link: String,
     statuses: [InquiryStatus; 4],
     csrf_token: &'a str,
-    confirmation: Option<&'static str>,
+    confirmation: Option<Notice>,
 }
 
 async fn find(state: &AppState, id: i64) -> Result<InquiryDetail, AppError> {
@@ -181,7 +173,7 @@ pub async fn show(
             reply_link,
             statuses: InquiryStatus::ALL,
             csrf_token: &session.csrf_token,
-            confirmation: confirmation(query.meldung.as_deref()),
+            confirmation: query.notice(),
         }
         .render()?,
     ))
@@ -207,8 +199,9 @@ pub async fn change_status(
         account = session.account_id,
         "changed an inquiry's status"
     );
-    Ok(Redirect::to(&format!(
-        "/admin/anfragen/{id}?meldung=status"
+    Ok(Redirect::to(&paths::with_notice(
+        &paths::inquiry(id),
+        Notice::StatusChanged,
     )))
 }
 
@@ -222,8 +215,8 @@ pub async fn resend(
     StaffForm::verify(&session, &headers, &body)?;
     let notice = match inbox::resend(&state.pool, id).await? {
         Resend::NotFound => return Err(AppError::NotFound),
-        Resend::AlreadyPending => "wartet",
-        Resend::IsSpam => "spam",
+        Resend::AlreadyPending => Notice::EmailAlreadyWaiting,
+        Resend::IsSpam => Notice::SpamNotSent,
         Resend::Queued => {
             state.intake.mail_wake.notify_one();
             tracing::info!(
@@ -231,11 +224,12 @@ pub async fn resend(
                 account = session.account_id,
                 "queued an office email again"
             );
-            "erneut"
+            Notice::EmailQueuedAgain
         }
     };
-    Ok(Redirect::to(&format!(
-        "/admin/anfragen/{id}?meldung={notice}"
+    Ok(Redirect::to(&paths::with_notice(
+        &paths::inquiry(id),
+        notice,
     )))
 }
 
@@ -276,7 +270,10 @@ pub async fn delete(
         return Err(AppError::NotFound);
     }
     tracing::info!(id, account = session.account_id, "deleted an inquiry");
-    Ok(Redirect::to("/admin/anfragen?meldung=geloescht"))
+    Ok(Redirect::to(&paths::with_notice(
+        paths::INQUIRIES,
+        Notice::InquiryDeleted,
+    )))
 }
 
 #[derive(Template)]

@@ -2,6 +2,7 @@
 
 use crate::assets::Asset;
 use crate::staff::session::StaffSession;
+use crate::web::admin::paths;
 
 /// The parts of the staff area, for the navigation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,15 +47,11 @@ impl<'a> AdminLayout<'a> {
 
     pub fn navigation(&self) -> Vec<NavLink> {
         [
-            ("/admin", "Übersicht", Section::Dashboard),
-            ("/admin/anfragen", "Anfragen", Section::Inquiries),
-            ("/admin/seiten", "Seiten", Section::Pages),
-            ("/admin/fakten", "Vereinsdaten", Section::Facts),
-            (
-                "/admin/loeschen-nach-email",
-                "Löschen nach E-Mail",
-                Section::Erasure,
-            ),
+            (paths::DASHBOARD, "Übersicht", Section::Dashboard),
+            (paths::INQUIRIES, "Anfragen", Section::Inquiries),
+            (paths::PAGES, "Seiten", Section::Pages),
+            (paths::FACTS, "Vereinsdaten", Section::Facts),
+            (paths::ERASURE, "Löschen nach E-Mail", Section::Erasure),
         ]
         .into_iter()
         .map(|(href, label, section)| NavLink {

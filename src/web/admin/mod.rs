@@ -8,7 +8,9 @@ pub mod facts;
 mod field;
 pub mod inquiries;
 mod layout;
+pub mod notice;
 pub mod pages;
+pub mod paths;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -22,49 +24,28 @@ pub use layout::AdminLayout;
 /// Every route of the staff area.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/admin", get(dashboard::show))
+        .route(paths::DASHBOARD, get(dashboard::show))
+        .route(paths::SIGN_IN, get(auth::sign_in_page).post(auth::sign_in))
+        .route(paths::SIGN_OUT, post(auth::sign_out))
+        .route(paths::INQUIRIES, get(inquiries::list))
+        .route(paths::INQUIRIES_EXPORT, get(inquiries::export))
+        .route(paths::INQUIRY, get(inquiries::show))
+        .route(paths::INQUIRY_STATUS, post(inquiries::change_status))
+        .route(paths::INQUIRY_RESEND, post(inquiries::resend))
         .route(
-            "/admin/anmelden",
-            get(auth::sign_in_page).post(auth::sign_in),
-        )
-        .route("/admin/abmelden", post(auth::sign_out))
-        .route("/admin/anfragen", get(inquiries::list))
-        .route("/admin/anfragen/export.csv", get(inquiries::export))
-        .route("/admin/anfragen/{id}", get(inquiries::show))
-        .route(
-            "/admin/anfragen/{id}/status",
-            post(inquiries::change_status),
-        )
-        .route(
-            "/admin/anfragen/{id}/erneut-senden",
-            post(inquiries::resend),
-        )
-        .route(
-            "/admin/anfragen/{id}/loeschen",
+            paths::INQUIRY_DELETE,
             get(inquiries::confirm_delete).post(inquiries::delete),
         )
         .route(
-            "/admin/loeschen-nach-email",
+            paths::ERASURE,
             get(inquiries::erase_page).post(inquiries::erase),
         )
-        .route("/admin/seiten", get(pages::list))
-        .route(
-            "/admin/seiten/{key}/{locale}",
-            get(pages::edit).post(pages::save),
-        )
-        .route(
-            "/admin/seiten/{key}/{locale}/versionen",
-            get(pages::versions),
-        )
-        .route(
-            "/admin/seiten/{key}/{locale}/versionen/{id}",
-            get(pages::version),
-        )
-        .route(
-            "/admin/seiten/{key}/{locale}/versionen/{id}/wiederherstellen",
-            post(pages::restore),
-        )
-        .route("/admin/fakten", get(facts::edit).post(facts::save))
+        .route(paths::PAGES, get(pages::list))
+        .route(paths::PAGE, get(pages::edit).post(pages::save))
+        .route(paths::PAGE_VERSIONS, get(pages::versions))
+        .route(paths::PAGE_VERSION, get(pages::version))
+        .route(paths::PAGE_RESTORE, post(pages::restore))
+        .route(paths::FACTS, get(facts::edit).post(facts::save))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),

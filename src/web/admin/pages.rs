@@ -7,7 +7,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 
 use crate::content::history::{self, PageText, PageTextField, PageVersion, Saved};
 use crate::content::{Page, PageKey, markdown, page};
@@ -19,6 +18,8 @@ use crate::state::AppState;
 use crate::web::admin::auth::{SignedIn, StaffForm};
 use crate::web::admin::field::{AdminField, AdminForm, Control};
 use crate::web::admin::layout::{AdminLayout, Section};
+use crate::web::admin::notice::{Notice, NoticeQuery};
+use crate::web::admin::paths;
 
 fn page_name(key: PageKey) -> &'static str {
     key.link_label(Locale::De)
@@ -29,10 +30,6 @@ fn language_name(locale: Locale) -> &'static str {
         Locale::De => "Deutsch",
         Locale::En => "Englisch",
     }
-}
-
-fn edit_path(key: PageKey, locale: Locale) -> String {
-    format!("/admin/seiten/{}/{}", key.key(), locale.code())
 }
 
 /// The page and language named in the path, or 404.
@@ -72,7 +69,7 @@ pub async fn list(
                         language_name(page.locale),
                         page.title.clone(),
                         berlin_date_time(page.updated_at),
-                        edit_path(page.key, page.locale),
+                        paths::page(page.key, page.locale),
                     )
                 })
                 .collect(),
@@ -101,11 +98,6 @@ struct EditTemplate<'a> {
     confirmation: Option<&'static str>,
     warning: Option<&'static str>,
     opened_at: i64,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct EditQuery {
-    meldung: Option<String>,
 }
 
 fn page_form(
@@ -141,14 +133,14 @@ struct EditState {
     form: AdminForm,
     preview_html: Option<String>,
     /// A success message, or a warning about someone else's change.
-    notice: Option<Notice>,
+    notice: Option<Message>,
     /// The `updated_at` of the text the form started from, in microseconds, sent back with
     /// the form so that a save can tell whether someone else saved in between.
     opened_at: i64,
 }
 
-enum Notice {
-    Done(&'static str),
+enum Message {
+    Done(Notice),
     Warning(&'static str),
 }
 
@@ -169,8 +161,8 @@ fn render_edit(
         heading
     };
     let (confirmation, warning) = match state.notice {
-        Some(Notice::Done(text)) => (Some(text), None),
-        Some(Notice::Warning(text)) => (None, Some(text)),
+        Some(Message::Done(notice)) => (Some(notice.text()), None),
+        Some(Message::Warning(text)) => (None, Some(text)),
         None => (None, None),
     };
     Ok(EditTemplate {
@@ -178,7 +170,7 @@ fn render_edit(
         page_name: page_name(key),
         language: language_name(locale),
         public_path: key.path(locale),
-        action: edit_path(key, locale),
+        action: paths::page(key, locale),
         form: state.form,
         preview_html: state.preview_html,
         csrf_token: &session.csrf_token,
@@ -199,16 +191,10 @@ pub async fn edit(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
     Path((key, locale)): Path<(String, String)>,
-    Query(query): Query<EditQuery>,
+    Query(query): Query<NoticeQuery>,
 ) -> Result<Html<String>, AppError> {
     let (key, locale) = page_in_path(&key, &locale)?;
     let page = current(&state, key, locale).await?;
-    let notice = match query.meldung.as_deref() {
-        Some("gespeichert") => Some("Gespeichert. Die Seite zeigt den neuen Text ab sofort."),
-        Some("wiederhergestellt") => Some("Die frühere Fassung ist wiederhergestellt."),
-        Some("unveraendert") => Some("Der Text war unverändert; es wurde nichts gespeichert."),
-        _ => None,
-    };
     let edit_state = EditState {
         form: page_form(
             &page.title,
@@ -217,7 +203,7 @@ pub async fn edit(
             &[],
         ),
         preview_html: None,
-        notice: notice.map(Notice::Done),
+        notice: query.notice().map(Message::Done),
         opened_at: page.updated_at.timestamp_micros(),
     };
     Ok(Html(render_edit(&session, key, locale, edit_state)?))
@@ -274,8 +260,8 @@ pub async fn save(
         opened_at,
     )
     .await?;
-    let done = |notice: &str| {
-        Redirect::to(&format!("{}?meldung={notice}", edit_path(key, locale))).into_response()
+    let done = |notice| {
+        Redirect::to(&paths::with_notice(&paths::page(key, locale), notice)).into_response()
     };
     match outcome {
         Saved::Saved => {
@@ -285,9 +271,9 @@ pub async fn save(
                 account = session.account_id,
                 "saved a page text"
             );
-            Ok(done("gespeichert"))
+            Ok(done(Notice::Saved))
         }
-        Saved::Unchanged => Ok(done("unveraendert")),
+        Saved::Unchanged => Ok(done(Notice::Unchanged)),
         Saved::Missing => Err(AppError::NotFound),
         Saved::Conflict => {
             // Shown again against the text that is current now, so that saving once more is a
@@ -299,7 +285,7 @@ pub async fn save(
             let edit_state = show_again(
                 &[],
                 None,
-                Some(Notice::Warning(CHANGED_MEANWHILE)),
+                Some(Message::Warning(CHANGED_MEANWHILE)),
                 now_current,
             );
             let html = render_edit(&session, key, locale, edit_state)?;
@@ -338,7 +324,7 @@ pub async fn versions(
             ),
             page_name: page_name(key),
             language: language_name(locale),
-            edit_path: edit_path(key, locale),
+            edit_path: paths::page(key, locale),
             versions,
         }
         .render()?,
@@ -375,7 +361,7 @@ pub async fn version(
             ),
             page_name: page_name(key),
             language: language_name(locale),
-            edit_path: edit_path(key, locale),
+            edit_path: paths::page(key, locale),
             body_html: markdown::to_safe_html(&version.body_markdown),
             version,
             csrf_token: &session.csrf_token,
@@ -403,8 +389,8 @@ pub async fn restore(
         account = session.account_id,
         "restored a page text"
     );
-    Ok(Redirect::to(&format!(
-        "{}?meldung=wiederhergestellt",
-        edit_path(key, locale)
+    Ok(Redirect::to(&paths::with_notice(
+        &paths::page(key, locale),
+        Notice::Restored,
     )))
 }

@@ -1,0 +1,94 @@
+//! The messages a staff page shows after an action redirected to it ("Gespeichert.", …). The
+//! redirect names one by its code in the `meldung` parameter (see `paths::with_notice`); a code
+//! that is not one of these shows nothing.
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    SignedOut,
+    Saved,
+    Unchanged,
+    Restored,
+    StatusChanged,
+    EmailQueuedAgain,
+    EmailAlreadyWaiting,
+    SpamNotSent,
+    InquiryDeleted,
+}
+
+impl Notice {
+    const ALL: [Notice; 9] = [
+        Notice::SignedOut,
+        Notice::Saved,
+        Notice::Unchanged,
+        Notice::Restored,
+        Notice::StatusChanged,
+        Notice::EmailQueuedAgain,
+        Notice::EmailAlreadyWaiting,
+        Notice::SpamNotSent,
+        Notice::InquiryDeleted,
+    ];
+
+    /// The value of the `meldung` parameter.
+    pub fn code(self) -> &'static str {
+        match self {
+            Notice::SignedOut => "abgemeldet",
+            Notice::Saved => "gespeichert",
+            Notice::Unchanged => "unveraendert",
+            Notice::Restored => "wiederhergestellt",
+            Notice::StatusChanged => "status",
+            Notice::EmailQueuedAgain => "erneut",
+            Notice::EmailAlreadyWaiting => "wartet",
+            Notice::SpamNotSent => "spam",
+            Notice::InquiryDeleted => "geloescht",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|notice| notice.code() == code)
+    }
+
+    pub fn text(self) -> &'static str {
+        match self {
+            Notice::SignedOut => "Sie sind abgemeldet.",
+            Notice::Saved => "Gespeichert. Die Website zeigt die Änderung ab sofort.",
+            Notice::Unchanged => "Der Text war unverändert; es wurde nichts gespeichert.",
+            Notice::Restored => "Die frühere Fassung ist wiederhergestellt.",
+            Notice::StatusChanged => "Der Status ist geändert.",
+            Notice::EmailQueuedAgain => "Die E-Mail an die Geschäftsstelle wird erneut gesendet.",
+            Notice::EmailAlreadyWaiting => {
+                "Die E-Mail wartet bereits auf die Zustellung; es wurde keine zweite geschickt."
+            }
+            Notice::SpamNotSent => {
+                "Spam wird nicht an die Geschäftsstelle geschickt. Markieren Sie die Anfrage zuerst als „Kein Spam“."
+            }
+            Notice::InquiryDeleted => "Die Anfrage ist gelöscht.",
+        }
+    }
+}
+
+/// The `meldung` parameter of a staff page's query string.
+#[derive(Debug, Default, Deserialize)]
+pub struct NoticeQuery {
+    meldung: Option<String>,
+}
+
+impl NoticeQuery {
+    pub fn notice(&self) -> Option<Notice> {
+        self.meldung.as_deref().and_then(Notice::from_code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_round_trip() {
+        for notice in Notice::ALL {
+            assert_eq!(Notice::from_code(notice.code()), Some(notice));
+        }
+        assert_eq!(Notice::from_code("erfunden"), None);
+    }
+}
