@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use sqlx::PgPool;
 use tokio::net::TcpListener;
-use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::app;
@@ -67,13 +66,7 @@ impl Application {
         let transport = MailTransport::from_config(&config.mail).await?;
         tracing::info!("office emails go to {transport}");
         report_missing_office_address(&pool, config).await;
-        let mail_wake = Arc::new(Notify::new());
-        let delivery = DeliveryWorker::new(
-            pool.clone(),
-            Arc::new(transport),
-            &config.mail,
-            Arc::clone(&mail_wake),
-        );
+        let delivery = DeliveryWorker::new(pool.clone(), Arc::new(transport), &config.mail);
         let token_key = secrets::load_or_create::<KEY_LENGTH>(&pool, "form-token")
             .await
             .map_err(StartupError::FormTokenKey)?;
@@ -84,7 +77,7 @@ impl Application {
             ),
             min_fill_time: config.form.min_fill_time,
             message_id_domain: config.mail.mail_from.email.domain().to_owned(),
-            mail_wake,
+            mail_wake: delivery.waker(),
         };
 
         let listener =

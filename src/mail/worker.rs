@@ -62,12 +62,7 @@ pub enum Delivery {
 }
 
 impl DeliveryWorker {
-    pub fn new(
-        pool: PgPool,
-        transport: Arc<MailTransport>,
-        config: &MailConfig,
-        wake: Arc<Notify>,
-    ) -> Self {
+    pub fn new(pool: PgPool, transport: Arc<MailTransport>, config: &MailConfig) -> Self {
         Self {
             pool,
             transport,
@@ -82,8 +77,13 @@ impl DeliveryWorker {
             },
             send_timeout: config.send_timeout,
             poll_interval: config.poll_interval,
-            wake,
+            wake: Arc::new(Notify::new()),
         }
+    }
+
+    /// Wakes the worker when an email has just been queued.
+    pub fn waker(&self) -> Arc<Notify> {
+        Arc::clone(&self.wake)
     }
 
     /// Delivers due emails until `shutdown`; an email being sent when it comes is finished first.
