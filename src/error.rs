@@ -3,6 +3,7 @@
 //! Internal causes are logged here, once, and never shown.
 
 use axum::http::StatusCode;
+use axum::http::header::InvalidHeaderValue;
 use axum::response::{IntoResponse, Response};
 
 #[derive(Debug, thiserror::Error)]
@@ -19,16 +20,15 @@ pub enum AppError {
     /// Not signed in for an action of the staff area, or its CSRF token is missing or wrong.
     #[error("forbidden")]
     Forbidden,
-    #[error("database error: {0}")]
+    #[error("database error")]
     Database(#[from] sqlx::Error),
-    #[error("template error: {0}")]
+    #[error("cannot render the page")]
     Render(#[from] askama::Error),
+    #[error("cannot build a response header")]
+    Header(#[from] InvalidHeaderValue),
     /// Content that the site relies on is missing from the database (e.g. a deleted page row).
     #[error("content missing: {0}")]
     MissingContent(String),
-    /// Something that should not happen; the text is for the log only.
-    #[error("internal error: {0}")]
-    Internal(String),
 }
 
 impl AppError {
@@ -40,7 +40,7 @@ impl AppError {
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Database(error) => database_status(error),
-            AppError::Render(_) | AppError::MissingContent(_) | AppError::Internal(_) => {
+            AppError::Render(_) | AppError::Header(_) | AppError::MissingContent(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         }
@@ -74,7 +74,8 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
         if status.is_server_error() {
-            tracing::error!(error = %self, "request failed");
+            // As an error value, so that the log shows its whole chain of causes.
+            tracing::error!(error = &self as &dyn std::error::Error, "request failed");
         }
         status.into_response()
     }

@@ -5,17 +5,18 @@ use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Europe::Berlin;
 
 use crate::input::FieldError;
-use crate::inquiry::form::Field;
+use crate::text_enum;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Locale {
-    De,
-    En,
+text_enum! {
+    /// A language of the site. Its code is the BCP 47 tag, as used in `lang` and `hreflang`
+    /// attributes and in the database.
+    pub enum Locale {
+        De = "de",
+        En = "en",
+    }
 }
 
 impl Locale {
-    pub const ALL: [Locale; 2] = [Locale::De, Locale::En];
-
     /// The language a URL path belongs to: English under `/en/`, German everywhere else.
     pub fn of_path(path: &str) -> Self {
         if path == "/en" || path.starts_with("/en/") {
@@ -25,16 +26,12 @@ impl Locale {
         }
     }
 
-    /// The BCP 47 code, as used in `lang` and `hreflang` attributes and in the database.
-    pub fn code(self) -> &'static str {
+    /// The language's German name, for the staff area and the office's emails.
+    pub fn name_in_german(self) -> &'static str {
         match self {
-            Locale::De => "de",
-            Locale::En => "en",
+            Locale::De => "Deutsch",
+            Locale::En => "Englisch",
         }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|locale| locale.code() == code)
     }
 
     pub fn other(self) -> Self {
@@ -251,8 +248,6 @@ pub static ENGLISH: Ui = Ui {
 pub struct FormText {
     pub heading: &'static str,
     pub intro: &'static str,
-    pub required: &'static str,
-    pub optional: &'static str,
     pub organisation: &'static str,
     pub contact_name: &'static str,
     pub role: &'static str,
@@ -263,6 +258,8 @@ pub struct FormText {
     pub phone_hint: &'static str,
     pub efus_member: &'static str,
     pub efus_hint_before_link: &'static str,
+    /// The text of the link at the end of the EFUS hint.
+    pub efus_link: &'static str,
     pub efus_hint_after_link: &'static str,
     pub efus_yes: &'static str,
     pub efus_no: &'static str,
@@ -275,8 +272,6 @@ pub struct FormText {
     pub privacy_link: &'static str,
     pub privacy_after_link: &'static str,
     pub submit: &'static str,
-    pub error_summary: &'static str,
-    pub error_prefix: &'static str,
     pub title_error_prefix: &'static str,
     pub notice_expired: &'static str,
     pub notice_invalid: &'static str,
@@ -294,8 +289,6 @@ pub struct FormText {
 pub static GERMAN_FORM: FormText = FormText {
     heading: "Mitgliedschaft anfragen",
     intro: "Mit diesem Formular bitten Sie die Geschäftsstelle um Aufnahme Ihrer Kommune oder um Auskunft zur Mitgliedschaft. Wir melden uns bei Ihnen.",
-    required: "Pflichtfeld",
-    optional: "optional",
     organisation: "Kommune / Organisation",
     contact_name: "Ansprechperson",
     role: "Funktion / Dienststelle",
@@ -306,6 +299,7 @@ pub static GERMAN_FORM: FormText = FormText {
     phone_hint: "Ziffern, Leerzeichen und + ( ) / -",
     efus_member: "Ist Ihre Kommune Mitglied bei EFUS?",
     efus_hint_before_link: "Mitglied bei DEFUS können Kommunen werden, die dem Europäischen Forum für Urbane Sicherheit angehören. Wie Ihre Kommune EFUS beitritt, erfahren Sie auf ",
+    efus_link: "efus.eu",
     efus_hint_after_link: ".",
     efus_yes: "Ja",
     efus_no: "Nein",
@@ -318,8 +312,6 @@ pub static GERMAN_FORM: FormText = FormText {
     privacy_link: "Datenschutzerklärung",
     privacy_after_link: ".",
     submit: "Anfrage senden",
-    error_summary: "Bitte prüfen Sie Ihre Angaben",
-    error_prefix: "Fehler:",
     title_error_prefix: "Fehler: ",
     notice_expired: "Das Formular war sehr lange geöffnet. Ihre Angaben sind erhalten – bitte senden Sie es noch einmal ab.",
     notice_invalid: "Das Formular konnte nicht zugeordnet werden. Ihre Angaben sind erhalten – bitte senden Sie es noch einmal ab.",
@@ -337,8 +329,6 @@ pub static GERMAN_FORM: FormText = FormText {
 pub static ENGLISH_FORM: FormText = FormText {
     heading: "Ask about membership",
     intro: "Use this form to ask the office to admit your municipality, or to ask about membership. We will get back to you.",
-    required: "required",
-    optional: "optional",
     organisation: "Municipality / organisation",
     contact_name: "Contact person",
     role: "Role / department",
@@ -349,6 +339,7 @@ pub static ENGLISH_FORM: FormText = FormText {
     phone_hint: "Digits, spaces and + ( ) / -",
     efus_member: "Is your municipality a member of EFUS?",
     efus_hint_before_link: "Municipalities that belong to the European Forum for Urban Security can become members of DEFUS. You can find out how your municipality can join EFUS at ",
+    efus_link: "efus.eu",
     efus_hint_after_link: ".",
     efus_yes: "Yes",
     efus_no: "No",
@@ -361,8 +352,6 @@ pub static ENGLISH_FORM: FormText = FormText {
     privacy_link: "privacy policy",
     privacy_after_link: ".",
     submit: "Send inquiry",
-    error_summary: "Please check your entries",
-    error_prefix: "Error:",
     title_error_prefix: "Error: ",
     notice_expired: "The form was open for a very long time. Your entries have been kept – please send it again.",
     notice_invalid: "We could not match this form. Your entries have been kept – please send it again.",
@@ -377,42 +366,43 @@ pub static ENGLISH_FORM: FormText = FormText {
     receipt_back: "Go to the home page",
 };
 
+/// The words every form uses around its fields.
+pub struct FormWords {
+    pub required: &'static str,
+    pub optional: &'static str,
+    /// Read out before an error message (visually hidden).
+    pub error_prefix: &'static str,
+    /// The heading of the list of problems above a form.
+    pub error_summary: &'static str,
+}
+
+pub static GERMAN_FORM_WORDS: FormWords = FormWords {
+    required: "Pflichtfeld",
+    optional: "optional",
+    error_prefix: "Fehler:",
+    error_summary: "Bitte prüfen Sie Ihre Angaben",
+};
+
+pub static ENGLISH_FORM_WORDS: FormWords = FormWords {
+    required: "required",
+    optional: "optional",
+    error_prefix: "Error:",
+    error_summary: "Please check your entries",
+};
+
 impl Locale {
+    pub fn form_words(self) -> &'static FormWords {
+        match self {
+            Locale::De => &GERMAN_FORM_WORDS,
+            Locale::En => &ENGLISH_FORM_WORDS,
+        }
+    }
+
     pub fn form_text(self) -> &'static FormText {
         match self {
             Locale::De => &GERMAN_FORM,
             Locale::En => &ENGLISH_FORM,
         }
-    }
-
-    /// The message shown at `field` for `error`.
-    pub fn field_error(self, field: Field, error: FieldError) -> String {
-        let specific = match (self, error, field) {
-            (Locale::De, FieldError::Required, Field::Organisation) => {
-                "Bitte geben Sie Ihre Kommune oder Organisation an."
-            }
-            (Locale::De, FieldError::Required, Field::ContactName) => {
-                "Bitte geben Sie Ihren Namen an."
-            }
-            (Locale::De, FieldError::Required, Field::Email) => {
-                "Bitte geben Sie Ihre dienstliche E-Mail-Adresse an."
-            }
-            (Locale::De, FieldError::Required, Field::EfusMember) => {
-                "Bitte wählen Sie aus, ob Ihre Kommune Mitglied bei EFUS ist."
-            }
-            (Locale::En, FieldError::Required, Field::Organisation) => {
-                "Please enter your municipality or organisation."
-            }
-            (Locale::En, FieldError::Required, Field::ContactName) => "Please enter your name.",
-            (Locale::En, FieldError::Required, Field::Email) => {
-                "Please enter your work email address."
-            }
-            (Locale::En, FieldError::Required, Field::EfusMember) => {
-                "Please choose whether your municipality is a member of EFUS."
-            }
-            _ => return self.value_error(error),
-        };
-        specific.to_owned()
     }
 
     /// The message for `error` in any field.

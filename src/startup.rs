@@ -13,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 use crate::app;
 use crate::config::Config;
 use crate::content::{defaults, facts};
+use crate::database::notifications::DatabaseEvents;
 use crate::database::{self, DatabaseError};
 use crate::input::EmailAddress;
 use crate::inquiry::retention;
@@ -77,7 +78,6 @@ impl Application {
             ),
             min_fill_time: config.form.min_fill_time,
             message_id_domain: config.mail.mail_from.email.domain().to_owned(),
-            mail_wake: delivery.waker(),
         };
 
         let listener =
@@ -132,7 +132,9 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
         let stop = CancellationToken::new();
-        let delivery = tokio::spawn(self.delivery.run(stop.clone()));
+        let events = DatabaseEvents::default();
+        let delivery = tokio::spawn(self.delivery.run(events.subscribe(), stop.clone()));
+        let notifications = tokio::spawn(events.run(self.state.pool.clone(), stop.clone()));
         let retention = tokio::spawn(retention::run(
             self.state.pool.clone(),
             self.retention_days,
@@ -153,7 +155,11 @@ impl Application {
         .with_graceful_shutdown(stop_everything)
         .await;
         stop.cancel();
-        for (task, name) in [(delivery, "mail delivery"), (retention, "retention")] {
+        for (task, name) in [
+            (delivery, "mail delivery"),
+            (retention, "retention"),
+            (notifications, "database notifications"),
+        ] {
             if let Err(error) = task.await {
                 tracing::error!(%error, "the {name} task ended abnormally");
             }

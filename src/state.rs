@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use axum::http::HeaderName;
 use sqlx::PgPool;
-use tokio::sync::Notify;
 
 use crate::config::{BaseUrl, Config};
 use crate::inquiry::token::FormTokenKey;
@@ -51,8 +50,6 @@ pub struct InquiryIntake {
     pub min_fill_time: Duration,
     /// The domain of MAIL_FROM, for the office emails' Message-IDs.
     pub message_id_domain: String,
-    /// Wakes the delivery worker when an inquiry has queued an email.
-    pub mail_wake: Arc<Notify>,
 }
 
 /// What the staff area needs beyond the database.

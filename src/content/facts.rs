@@ -1,6 +1,7 @@
 //! The organisation facts: the association's details that change over the years (address,
 //! phone, contact person, chairs, legal notice details). Stored as data, shown everywhere.
 
+use serde::Deserialize;
 use sqlx::PgExecutor;
 
 use crate::input::{EmailAddress, FieldError, PhoneNumber, SingleLine, mailto_uri};
@@ -125,44 +126,66 @@ impl Fact {
     }
 }
 
-/// The facts as typed into the staff area's form; the chairs one per line.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FactsInput(pub Vec<(Fact, String)>);
+/// The facts as typed into the staff area's form (one field per [`Fact`], named by
+/// `Fact::name`); the chairs one per line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct FactsForm {
+    pub legal_name: String,
+    pub short_name: String,
+    pub care_of: String,
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+    pub phone: String,
+    pub email: String,
+    pub contact_person: String,
+    pub chairs: String,
+    pub represented_by: String,
+    pub register_court: String,
+    pub register_number: String,
+    pub content_responsible: String,
+}
 
-impl FactsInput {
+impl FactsForm {
+    /// The form filled with the stored facts.
     pub fn of(facts: &OrganisationFacts) -> Self {
         let text = |value: &Option<String>| value.clone().unwrap_or_default();
-        Self(
-            Fact::ALL
-                .into_iter()
-                .map(|fact| {
-                    let value = match fact {
-                        Fact::LegalName => facts.legal_name.clone(),
-                        Fact::ShortName => facts.short_name.clone(),
-                        Fact::CareOf => text(&facts.care_of),
-                        Fact::Street => facts.street.clone(),
-                        Fact::PostalCode => facts.postal_code.clone(),
-                        Fact::City => facts.city.clone(),
-                        Fact::Phone => text(&facts.phone),
-                        Fact::Email => text(&facts.email),
-                        Fact::ContactPerson => text(&facts.contact_person),
-                        Fact::Chairs => facts.chairs.join("\n"),
-                        Fact::RepresentedBy => text(&facts.represented_by),
-                        Fact::RegisterCourt => text(&facts.register_court),
-                        Fact::RegisterNumber => text(&facts.register_number),
-                        Fact::ContentResponsible => text(&facts.content_responsible),
-                    };
-                    (fact, value)
-                })
-                .collect(),
-        )
+        Self {
+            legal_name: facts.legal_name.clone(),
+            short_name: facts.short_name.clone(),
+            care_of: text(&facts.care_of),
+            street: facts.street.clone(),
+            postal_code: facts.postal_code.clone(),
+            city: facts.city.clone(),
+            phone: text(&facts.phone),
+            email: text(&facts.email),
+            contact_person: text(&facts.contact_person),
+            chairs: facts.chairs.join("\n"),
+            represented_by: text(&facts.represented_by),
+            register_court: text(&facts.register_court),
+            register_number: text(&facts.register_number),
+            content_responsible: text(&facts.content_responsible),
+        }
     }
 
     pub fn value(&self, fact: Fact) -> &str {
-        self.0
-            .iter()
-            .find(|(candidate, _)| *candidate == fact)
-            .map_or("", |(_, value)| value.as_str())
+        match fact {
+            Fact::LegalName => &self.legal_name,
+            Fact::ShortName => &self.short_name,
+            Fact::CareOf => &self.care_of,
+            Fact::Street => &self.street,
+            Fact::PostalCode => &self.postal_code,
+            Fact::City => &self.city,
+            Fact::Phone => &self.phone,
+            Fact::Email => &self.email,
+            Fact::ContactPerson => &self.contact_person,
+            Fact::Chairs => &self.chairs,
+            Fact::RepresentedBy => &self.represented_by,
+            Fact::RegisterCourt => &self.register_court,
+            Fact::RegisterNumber => &self.register_number,
+            Fact::ContentResponsible => &self.content_responsible,
+        }
     }
 
     /// `email_required`: the office emails have no other address to go to (no OFFICE_EMAIL).
@@ -359,17 +382,25 @@ mod tests {
 
     #[test]
     fn facts_survive_the_form_unchanged() {
-        assert_eq!(FactsInput::of(&facts()).validate(true), Ok(facts()));
+        assert_eq!(FactsForm::of(&facts()).validate(true), Ok(facts()));
+    }
+
+    #[test]
+    fn every_fact_is_sent_under_its_name() {
+        let query: Vec<String> = Fact::ALL
+            .iter()
+            .map(|fact| format!("{}={}", fact.name(), fact.name()))
+            .collect();
+        let form: FactsForm = serde_urlencoded::from_str(&query.join("&")).unwrap();
+        for fact in Fact::ALL {
+            assert_eq!(form.value(fact), fact.name());
+        }
     }
 
     #[test]
     fn the_email_is_required_when_the_office_emails_go_to_it() {
-        let mut input = FactsInput::of(&facts());
-        for (fact, value) in &mut input.0 {
-            if *fact == Fact::Email {
-                value.clear();
-            }
-        }
+        let mut input = FactsForm::of(&facts());
+        input.email.clear();
         assert_eq!(
             input.validate(true).unwrap_err(),
             vec![(Fact::Email, FieldError::Required)]
@@ -379,15 +410,12 @@ mod tests {
 
     #[test]
     fn the_form_reports_each_bad_fact() {
-        let mut input = FactsInput::of(&facts());
-        for (fact, value) in &mut input.0 {
-            match fact {
-                Fact::City => *value = String::new(),
-                Fact::Email => *value = "kaputt".into(),
-                Fact::Chairs => *value = "Stadt A\n\n  \nStadt\u{0}B".into(),
-                _ => {}
-            }
-        }
+        let input = FactsForm {
+            city: String::new(),
+            email: "kaputt".into(),
+            chairs: "Stadt A\n\n  \nStadt\u{0}B".into(),
+            ..FactsForm::of(&facts())
+        };
         assert_eq!(
             input.validate(false).unwrap_err(),
             vec![

@@ -91,8 +91,8 @@ pub async fn save(
     let Some(current) = sqlx::query!(
         r#"select title, meta_description, body_markdown, updated_at from page
            where page_key = $1 and locale = $2 for update"#,
-        key.key(),
-        locale.code()
+        key as PageKey,
+        locale as Locale
     )
     .fetch_optional(&mut *transaction)
     .await?
@@ -111,8 +111,8 @@ pub async fn save(
     sqlx::query!(
         r#"insert into page_version (page_key, locale, title, meta_description, body_markdown, replaced_by)
            values ($1, $2, $3, $4, $5, $6)"#,
-        key.key(),
-        locale.code(),
+        key as PageKey,
+        locale as Locale,
         current.title,
         current.meta_description,
         current.body_markdown,
@@ -123,8 +123,8 @@ pub async fn save(
     sqlx::query!(
         r#"update page set title = $3, meta_description = $4, body_markdown = $5
            where page_key = $1 and locale = $2"#,
-        key.key(),
-        locale.code(),
+        key as PageKey,
+        locale as Locale,
         text.title,
         text.meta_description,
         text.body_markdown
@@ -158,8 +158,8 @@ pub async fn versions(
            from page_version v left join staff_account a on a.id = v.replaced_by
            where v.page_key = $1 and v.locale = $2
            order by v.replaced_at desc, v.id desc"#,
-        key.key(),
-        locale.code()
+        key as PageKey,
+        locale as Locale
     )
     .fetch_all(pool)
     .await
@@ -177,8 +177,8 @@ pub async fn version(
                   a.email as "replaced_by?"
            from page_version v left join staff_account a on a.id = v.replaced_by
            where v.id = $3 and v.page_key = $1 and v.locale = $2"#,
-        key.key(),
-        locale.code(),
+        key as PageKey,
+        locale as Locale,
         id
     )
     .fetch_optional(pool)

@@ -4,34 +4,25 @@ use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
 use crate::i18n::Locale;
+use crate::text_enum;
 
-/// Every page of the public site. Paths are fixed here; the texts are rows in the `page` table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PageKey {
-    Start,
-    Goals,
-    History,
-    Efus,
-    Membership,
-    Contact,
-    LegalNotice,
-    Privacy,
-    Accessibility,
+text_enum! {
+    /// Every page of the public site. Paths are fixed here; the texts are rows in the `page`
+    /// table, under the page's code (`page.page_key`).
+    pub enum PageKey {
+        Start = "start",
+        Goals = "goals",
+        History = "history",
+        Efus = "efus",
+        Membership = "membership",
+        Contact = "contact",
+        LegalNotice = "legal-notice",
+        Privacy = "privacy",
+        Accessibility = "accessibility",
+    }
 }
 
 impl PageKey {
-    pub const ALL: [PageKey; 9] = [
-        PageKey::Start,
-        PageKey::Goals,
-        PageKey::History,
-        PageKey::Efus,
-        PageKey::Membership,
-        PageKey::Contact,
-        PageKey::LegalNotice,
-        PageKey::Privacy,
-        PageKey::Accessibility,
-    ];
-
     /// The pages of the main navigation, in their order.
     pub const MAIN_NAVIGATION: [PageKey; 6] = [
         PageKey::Start,
@@ -48,25 +39,6 @@ impl PageKey {
         PageKey::Privacy,
         PageKey::Accessibility,
     ];
-
-    /// The key under which the page's texts are stored (`page.page_key`).
-    pub fn key(self) -> &'static str {
-        match self {
-            PageKey::Start => "start",
-            PageKey::Goals => "goals",
-            PageKey::History => "history",
-            PageKey::Efus => "efus",
-            PageKey::Membership => "membership",
-            PageKey::Contact => "contact",
-            PageKey::LegalNotice => "legal-notice",
-            PageKey::Privacy => "privacy",
-            PageKey::Accessibility => "accessibility",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|page| page.key() == key)
-    }
 
     pub fn path(self, locale: Locale) -> &'static str {
         match (self, locale) {
@@ -132,45 +104,28 @@ pub async fn find(
     key: PageKey,
     locale: Locale,
 ) -> Result<Option<Page>, sqlx::Error> {
-    let row = sqlx::query!(
-        r#"select title, meta_description, body_markdown, updated_at
+    sqlx::query_as!(
+        Page,
+        r#"select page_key as "key: PageKey", locale as "locale: Locale", title,
+                  meta_description, body_markdown, updated_at
            from page where page_key = $1 and locale = $2"#,
-        key.key(),
-        locale.code(),
+        key as PageKey,
+        locale as Locale,
     )
     .fetch_optional(db)
-    .await?;
-    Ok(row.map(|row| Page {
-        key,
-        locale,
-        title: row.title,
-        meta_description: row.meta_description,
-        body_markdown: row.body_markdown,
-        updated_at: row.updated_at,
-    }))
+    .await
 }
 
 /// Every stored page text, for the staff area's list.
 pub async fn list_all(db: impl PgExecutor<'_>) -> Result<Vec<Page>, sqlx::Error> {
-    let rows = sqlx::query!(
-        r#"select page_key, locale, title, meta_description, body_markdown, updated_at
+    sqlx::query_as!(
+        Page,
+        r#"select page_key as "key: PageKey", locale as "locale: Locale", title,
+                  meta_description, body_markdown, updated_at
            from page order by page_key, locale"#
     )
     .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|row| {
-            Some(Page {
-                key: PageKey::from_key(&row.page_key)?,
-                locale: Locale::from_code(&row.locale)?,
-                title: row.title,
-                meta_description: row.meta_description,
-                body_markdown: row.body_markdown,
-                updated_at: row.updated_at,
-            })
-        })
-        .collect())
+    .await
 }
 
 /// Stores a page's texts unless the page already has texts in that language, so that an edit
@@ -187,8 +142,8 @@ pub async fn insert_if_missing(
         r#"insert into page (page_key, locale, title, meta_description, body_markdown)
            values ($1, $2, $3, $4, $5)
            on conflict (page_key, locale) do nothing"#,
-        key.key(),
-        locale.code(),
+        key as PageKey,
+        locale as Locale,
         title,
         meta_description,
         body_markdown,
@@ -217,13 +172,6 @@ mod tests {
         for page in PageKey::ALL {
             assert_eq!(Locale::of_path(page.path(Locale::En)), Locale::En);
             assert_eq!(Locale::of_path(page.path(Locale::De)), Locale::De);
-        }
-    }
-
-    #[test]
-    fn keys_round_trip() {
-        for page in PageKey::ALL {
-            assert_eq!(PageKey::from_key(page.key()), Some(page));
         }
     }
 }

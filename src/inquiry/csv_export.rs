@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Berlin;
 
-use crate::inquiry::inbox::InquirySummary;
+use crate::inquiry::inbox::InboxEntry;
 
 const BYTE_ORDER_MARK: &str = "\u{feff}";
 const HEADER: [&str; 11] = [
@@ -22,10 +22,10 @@ const HEADER: [&str; 11] = [
     "Zustellung",
 ];
 
-pub fn write(inquiries: &[InquirySummary]) -> String {
+pub fn write(entries: &[InboxEntry]) -> String {
     let mut csv = String::from(BYTE_ORDER_MARK);
     push_row(&mut csv, HEADER.iter().map(|title| (*title).to_owned()));
-    for inquiry in inquiries {
+    for InboxEntry { inquiry, delivery } in entries {
         push_row(
             &mut csv,
             [
@@ -37,9 +37,9 @@ pub fn write(inquiries: &[InquirySummary]) -> String {
                 inquiry.role.clone().unwrap_or_default(),
                 inquiry.email.clone(),
                 inquiry.phone.as_deref().map(as_text).unwrap_or_default(),
-                inquiry.efus_member_in_german().to_owned(),
+                inquiry.efus_member.in_german().to_owned(),
                 inquiry.message.clone().unwrap_or_default(),
-                inquiry.delivery.describe(),
+                delivery.describe(),
             ],
         );
     }

@@ -1,10 +1,12 @@
 //! The inquiry form as sent: raw values to show again, and their validation into an [`Inquiry`].
 
+use serde::Deserialize;
+
 use crate::input::{EmailAddress, FieldError, MultiLine, PhoneNumber, SingleLine};
 use crate::inquiry::efus::EfusMembership;
-use crate::web::form_body::FormFields;
 
-/// The fields of the form, by their `name` attribute.
+/// The visible fields of the form; `name()` is their `name` attribute (and the field of
+/// [`InquiryFormValues`] it fills).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     Organisation,
@@ -66,7 +68,9 @@ pub const HONEYPOT_FIELD: &str = "website";
 pub const TOKEN_FIELD: &str = "form_token";
 
 /// What the visitor typed, exactly, so that the form can be shown again with every value kept.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A field the browser did not send is empty, as if sent empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
 pub struct InquiryFormValues {
     pub organisation: String,
     pub contact_name: String,
@@ -77,32 +81,16 @@ pub struct InquiryFormValues {
     pub message: String,
 }
 
-/// A sent form: the visible values plus the two hidden fields.
-#[derive(Debug, Clone, Default)]
+/// A sent form: the visible values plus the two hidden fields ([`HONEYPOT_FIELD`] and
+/// [`TOKEN_FIELD`]). Unknown names are ignored.
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Submission {
+    #[serde(flatten)]
     pub values: InquiryFormValues,
+    #[serde(default, rename = "website")]
     pub honeypot: String,
+    #[serde(default, rename = "form_token")]
     pub token: String,
-}
-
-impl Submission {
-    /// Collects the fields from a sent form. Unknown names are ignored.
-    pub fn from_fields(fields: &FormFields) -> Self {
-        let text = |name: &str| fields.get(name).to_owned();
-        Submission {
-            values: InquiryFormValues {
-                organisation: text("organisation"),
-                contact_name: text("contact_name"),
-                role: text("role"),
-                email: text("email"),
-                phone: text("phone"),
-                efus_member: text("efus_member"),
-                message: text("message"),
-            },
-            honeypot: text(HONEYPOT_FIELD),
-            token: text(TOKEN_FIELD),
-        }
-    }
 }
 
 /// A membership inquiry whose every value has been checked.
@@ -151,27 +139,35 @@ impl InquiryFormValues {
             Field::Message => &self.message,
         }
     }
+}
 
-    pub fn validate(&self) -> Result<Inquiry, FieldErrors> {
+impl TryFrom<&InquiryFormValues> for Inquiry {
+    type Error = FieldErrors;
+
+    /// Checks every value; the problems are reported at their fields, in form order.
+    fn try_from(values: &InquiryFormValues) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::default();
         let organisation = errors.check(
             Field::Organisation,
-            SingleLine::parse(&self.organisation, 2, Field::Organisation.max_length()),
+            SingleLine::parse(&values.organisation, 2, Field::Organisation.max_length()),
         );
         let contact_name = errors.check(
             Field::ContactName,
-            SingleLine::parse(&self.contact_name, 2, Field::ContactName.max_length()),
+            SingleLine::parse(&values.contact_name, 2, Field::ContactName.max_length()),
         );
         let role = errors.check(
             Field::Role,
-            SingleLine::parse_optional(&self.role, Field::Role.max_length()),
+            SingleLine::parse_optional(&values.role, Field::Role.max_length()),
         );
-        let email = errors.check(Field::Email, EmailAddress::parse(&self.email));
-        let phone = errors.check(Field::Phone, PhoneNumber::parse_optional(&self.phone));
-        let efus_member = errors.check(Field::EfusMember, EfusMembership::parse(&self.efus_member));
+        let email = errors.check(Field::Email, EmailAddress::parse(&values.email));
+        let phone = errors.check(Field::Phone, PhoneNumber::parse_optional(&values.phone));
+        let efus_member = errors.check(
+            Field::EfusMember,
+            EfusMembership::parse(&values.efus_member),
+        );
         let message = errors.check(
             Field::Message,
-            MultiLine::parse_optional(&self.message, Field::Message.max_length()),
+            MultiLine::parse_optional(&values.message, Field::Message.max_length()),
         );
         match (
             organisation,
@@ -221,8 +217,33 @@ mod tests {
     }
 
     #[test]
+    fn every_named_field_reaches_its_value() {
+        let query: Vec<String> = Field::ALL
+            .iter()
+            .map(|field| format!("{}=x{}", field.name(), field.name()))
+            .chain([
+                format!("{HONEYPOT_FIELD}=trap"),
+                format!("{TOKEN_FIELD}=token"),
+                "unknown=ignored".to_owned(),
+            ])
+            .collect();
+        let submission: Submission = serde_urlencoded::from_str(&query.join("&")).unwrap();
+        for field in Field::ALL {
+            assert_eq!(
+                submission.values.value(field),
+                format!("x{}", field.name()),
+                "{field:?}"
+            );
+        }
+        assert_eq!(submission.honeypot, "trap");
+        assert_eq!(submission.token, "token");
+        let empty: Submission = serde_urlencoded::from_str("").unwrap();
+        assert_eq!(empty.values, InquiryFormValues::default());
+    }
+
+    #[test]
     fn a_complete_form_becomes_an_inquiry() {
-        let inquiry = complete().validate().unwrap();
+        let inquiry = Inquiry::try_from(&complete()).unwrap();
         assert_eq!(inquiry.organisation.as_str(), "Stadt Lüneburg");
         assert_eq!(inquiry.efus_member, EfusMembership::Pending);
         assert_eq!(
@@ -239,7 +260,7 @@ mod tests {
             message: String::new(),
             ..complete()
         };
-        let inquiry = values.validate().unwrap();
+        let inquiry = Inquiry::try_from(&values).unwrap();
         assert!(inquiry.role.is_none() && inquiry.phone.is_none() && inquiry.message.is_none());
     }
 
@@ -252,7 +273,7 @@ mod tests {
             efus_member: "vielleicht".into(),
             ..complete()
         };
-        let errors = values.validate().unwrap_err();
+        let errors = Inquiry::try_from(&values).unwrap_err();
         assert_eq!(
             errors.0,
             vec![

@@ -7,5 +7,7 @@ pub mod form;
 pub mod inbox;
 pub mod retention;
 pub mod spam;
+pub mod status;
 pub mod store;
+pub mod stored;
 pub mod token;

@@ -3,20 +3,27 @@
 
 use std::time::Duration;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SpamReason {
-    /// The field hidden from people was filled in.
-    HoneypotFilled,
-    /// The form came back sooner than a person can fill it in.
-    TooFast,
+use crate::text_enum;
+
+text_enum! {
+    /// Why an inquiry is taken for spam (`inquiry.spam_reason`).
+    pub enum SpamReason {
+        /// The field hidden from people was filled in.
+        HoneypotFilled = "honeypot",
+        /// The form came back sooner than a person can fill it in.
+        TooFast = "too_fast",
+        /// Staff marked it as spam.
+        MarkedByStaff = "staff",
+    }
 }
 
 impl SpamReason {
-    /// As stored in `inquiry.spam_reason`.
-    pub fn code(self) -> &'static str {
+    /// As the office says it.
+    pub fn label(self) -> &'static str {
         match self {
-            SpamReason::HoneypotFilled => "honeypot",
-            SpamReason::TooFast => "too_fast",
+            SpamReason::HoneypotFilled => "verstecktes Feld ausgefüllt",
+            SpamReason::TooFast => "zu schnell abgeschickt",
+            SpamReason::MarkedByStaff => "von Hand markiert",
         }
     }
 }

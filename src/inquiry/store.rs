@@ -9,6 +9,8 @@ use crate::i18n::Locale;
 use crate::inquiry::efus::EfusMembership;
 use crate::inquiry::form::Inquiry;
 use crate::inquiry::spam::SpamReason;
+use crate::inquiry::status::InquiryStatus;
+use crate::mail::office_email::new_message_id;
 use crate::mail::outbox;
 
 /// A new inquiry with everything known about how it arrived.
@@ -43,8 +45,13 @@ pub struct Received {
 pub async fn receive(pool: &PgPool, arrival: Arrival<'_>) -> Result<Received, sqlx::Error> {
     let mut transaction = pool.begin().await?;
     let reference = next_reference(&mut *transaction, Utc::now()).await?;
-    let message_id = message_id(&reference, arrival.message_id_domain);
+    let message_id = new_message_id(&reference, arrival.message_id_domain);
     let inquiry = arrival.inquiry;
+    let status = if arrival.spam.is_some() {
+        InquiryStatus::Spam
+    } else {
+        InquiryStatus::New
+    };
     let inserted = sqlx::query_scalar!(
         r#"insert into inquiry (reference, organisation, contact_name, role, email, phone,
                                 efus_member, message, locale, form_nonce, status, spam_reason,
@@ -58,16 +65,12 @@ pub async fn receive(pool: &PgPool, arrival: Arrival<'_>) -> Result<Received, sq
         inquiry.role.as_ref().map(|role| role.as_str()),
         inquiry.email.as_str(),
         inquiry.phone.as_ref().map(|phone| phone.as_str()),
-        inquiry.efus_member.code(),
+        inquiry.efus_member as EfusMembership,
         inquiry.message.as_ref().map(|message| message.as_str()),
-        arrival.locale.code(),
+        arrival.locale as Locale,
         arrival.form_nonce,
-        if arrival.spam.is_some() {
-            "spam"
-        } else {
-            "new"
-        },
-        arrival.spam.map(SpamReason::code),
+        status as InquiryStatus,
+        arrival.spam as Option<SpamReason>,
         message_id,
     )
     .fetch_optional(&mut *transaction)
@@ -84,7 +87,7 @@ pub async fn receive(pool: &PgPool, arrival: Arrival<'_>) -> Result<Received, sq
         });
     };
     if arrival.spam.is_none() {
-        outbox::enqueue(&mut *transaction, inquiry_id).await?;
+        outbox::enqueue(&mut transaction, inquiry_id).await?;
     }
     transaction.commit().await?;
     Ok(Received {
@@ -121,18 +124,15 @@ async fn find_receipt(
     nonce: Option<&str>,
     reference: Option<&str>,
 ) -> Result<Option<Receipt>, sqlx::Error> {
-    let row = sqlx::query!(
-        r#"select reference, efus_member from inquiry
+    sqlx::query_as!(
+        Receipt,
+        r#"select reference, efus_member as "efus_member: EfusMembership" from inquiry
            where form_nonce = $1 or reference = $2"#,
         nonce,
         reference
     )
     .fetch_optional(db)
-    .await?;
-    Ok(row.map(|row| Receipt {
-        reference: row.reference,
-        efus_member: EfusMembership::from_code(&row.efus_member).unwrap_or(EfusMembership::Unknown),
-    }))
+    .await
 }
 
 /// `DEFUS-<year>-<number>`, digits only.
@@ -171,18 +171,6 @@ fn format_reference(year: i32, number: i32) -> String {
     format!("DEFUS-{year}-{number:04}")
 }
 
-/// A Message-ID unique to this inquiry (the random part keeps two installations, or a restored
-/// backup, from ever issuing the same one).
-fn message_id(reference: &str, domain: &str) -> String {
-    let mut random = [0_u8; 6];
-    rand::fill(&mut random);
-    format!(
-        "<{}.{}@{domain}>",
-        reference.to_ascii_lowercase(),
-        hex::encode(random)
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,12 +195,5 @@ mod tests {
         ] {
             assert!(!is_reference_shaped(other), "{other:?}");
         }
-    }
-
-    #[test]
-    fn message_ids_are_angle_bracketed_and_on_the_sender_domain() {
-        let id = message_id("DEFUS-2026-0042", "defus.org");
-        assert!(id.starts_with("<defus-2026-0042."), "{id}");
-        assert!(id.ends_with("@defus.org>"), "{id}");
     }
 }

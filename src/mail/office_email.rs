@@ -7,11 +7,10 @@ use lettre::message::header::ContentType;
 use lettre::{Address, Message};
 
 use crate::content::OrganisationFacts;
-use crate::i18n::{Locale, berlin_date_time};
+use crate::i18n::berlin_date_time;
 use crate::input::{EmailAddress, FieldError, SingleLine};
-use crate::inquiry::efus::EfusMembership;
 use crate::inquiry::form::Field;
-use crate::mail::outbox::InquiryForMail;
+use crate::inquiry::stored::StoredInquiry;
 
 /// Who sends and who receives the office emails.
 #[derive(Debug, Clone)]
@@ -49,7 +48,7 @@ const MAX_MESSAGE_ID_LENGTH: usize = 320;
 #[derive(Template)]
 #[template(path = "email/office_inquiry.txt")]
 struct OfficeEmailBody<'a> {
-    inquiry: &'a InquiryForMail,
+    inquiry: &'a StoredInquiry,
     received: String,
     form_language: &'static str,
     efus_member: &'static str,
@@ -59,7 +58,7 @@ struct OfficeEmailBody<'a> {
 /// Builds the office email for `inquiry`. Every value that goes into a header is checked again
 /// with the form's own parsers, so nothing unchecked reaches a header whatever the database holds.
 pub fn compose(
-    inquiry: &InquiryForMail,
+    inquiry: &StoredInquiry,
     facts: Option<&OrganisationFacts>,
     addressing: &Addressing,
 ) -> Result<Message, ComposeError> {
@@ -80,13 +79,8 @@ pub fn compose(
     let body = OfficeEmailBody {
         inquiry,
         received: berlin_date_time(inquiry.received_at),
-        form_language: match Locale::from_code(&inquiry.locale) {
-            Some(Locale::En) => "Englisch",
-            _ => "Deutsch",
-        },
-        efus_member: EfusMembership::from_code(&inquiry.efus_member)
-            .unwrap_or(EfusMembership::Unknown)
-            .in_german(),
+        form_language: inquiry.locale.name_in_german(),
+        efus_member: inquiry.efus_member.in_german(),
         association: facts.map_or("DEFUS", |facts| facts.short_name.as_str()),
     }
     .render()?;
@@ -106,6 +100,19 @@ pub fn compose(
         .message_id(Some(message_id.as_str().to_owned()))
         .header(ContentType::TEXT_PLAIN)
         .body(body)?)
+}
+
+/// A Message-ID for the office email about the inquiry `reference`, made once when the inquiry
+/// is stored and kept for every attempt. The random part keeps two installations, or a restored
+/// backup, from ever issuing the same one.
+pub fn new_message_id(reference: &str, domain: &str) -> String {
+    let mut random = [0_u8; 6];
+    rand::fill(&mut random);
+    format!(
+        "<{}.{}@{domain}>",
+        reference.to_ascii_lowercase(),
+        hex::encode(random)
+    )
 }
 
 fn office_address(
@@ -129,17 +136,24 @@ mod tests {
     use super::*;
     use chrono::{TimeZone, Utc};
 
-    fn inquiry() -> InquiryForMail {
-        InquiryForMail {
+    use crate::i18n::Locale;
+    use crate::inquiry::efus::EfusMembership;
+    use crate::inquiry::status::InquiryStatus;
+
+    fn inquiry() -> StoredInquiry {
+        StoredInquiry {
+            id: 42,
             reference: "DEFUS-2026-0042".into(),
             organisation: "Stadt Lüneburg".into(),
             contact_name: "Jürgen Weiß".into(),
             role: None,
             email: "j.weiss@stadt.lueneburg.de".into(),
             phone: Some("04131 309-0".into()),
-            efus_member: "no".into(),
+            efus_member: EfusMembership::No,
             message: Some("Grüße\naus Lüneburg".into()),
-            locale: "en".into(),
+            locale: Locale::En,
+            status: InquiryStatus::New,
+            spam_reason: None,
             message_id: "<defus-2026-0042.abc@defus.org>".into(),
             received_at: Utc.with_ymd_and_hms(2026, 7, 1, 8, 30, 0).unwrap(),
         }
@@ -178,6 +192,13 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn message_ids_are_angle_bracketed_and_on_the_sender_domain() {
+        let id = new_message_id("DEFUS-2026-0042", "defus.org");
+        assert!(id.starts_with("<defus-2026-0042."), "{id}");
+        assert!(id.ends_with("@defus.org>"), "{id}");
     }
 
     #[test]

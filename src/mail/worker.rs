@@ -8,11 +8,13 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use sqlx::PgPool;
-use tokio::sync::Notify;
+use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::MailConfig;
 use crate::content::facts;
+use crate::database::notifications::{Channel, DatabaseEvent};
+use crate::inquiry::stored;
 use crate::mail::office_email::{self, Addressing};
 use crate::mail::outbox::{self, AttemptOutcome};
 use crate::mail::transport::{MailTransport, SendError};
@@ -46,10 +48,9 @@ pub struct DeliveryWorker {
     addressing: Addressing,
     retry: RetryPolicy,
     send_timeout: Duration,
+    /// How often to look for due emails when no notification says one was queued (retries
+    /// fall due without one).
     poll_interval: Duration,
-    /// Woken when an inquiry has just queued an email, so it goes out without waiting for the
-    /// next poll.
-    wake: Arc<Notify>,
 }
 
 /// What one round of the worker did.
@@ -77,19 +78,18 @@ impl DeliveryWorker {
             },
             send_timeout: config.send_timeout,
             poll_interval: config.poll_interval,
-            wake: Arc::new(Notify::new()),
         }
     }
 
-    /// Wakes the worker when an email has just been queued.
-    pub fn waker(&self) -> Arc<Notify> {
-        Arc::clone(&self.wake)
-    }
-
     /// Delivers due emails until `shutdown`; an email being sent when it comes is finished first.
-    /// Each round runs as a task of its own, so that even a panic in one round (its transaction
-    /// rolls back, the email stays due) does not end the delivery of all later emails.
-    pub async fn run(self, shutdown: CancellationToken) {
+    /// A queued email (`events`) wakes the worker at once. Each round runs as a task of its own,
+    /// so that even a panic in one round (its transaction rolls back, the email stays due) does
+    /// not end the delivery of all later emails.
+    pub async fn run(
+        self,
+        mut events: broadcast::Receiver<DatabaseEvent>,
+        shutdown: CancellationToken,
+    ) {
         let worker = Arc::new(self);
         while !shutdown.is_cancelled() {
             let round = tokio::spawn({
@@ -111,7 +111,7 @@ impl DeliveryWorker {
             if idle {
                 tokio::select! {
                     () = shutdown.cancelled() => {}
-                    () = worker.wake.notified() => {}
+                    () = email_queued(&mut events) => {}
                     () = tokio::time::sleep(worker.poll_interval) => {}
                 }
             }
@@ -125,8 +125,11 @@ impl DeliveryWorker {
         let Some(due) = outbox::claim_next_due(&mut transaction).await? else {
             return Ok(Delivery::NothingDue);
         };
+        let inquiry = stored::find(&mut *transaction, due.inquiry_id)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)?;
         let facts = facts::load(&mut *transaction).await?;
-        let result = match office_email::compose(&due.inquiry, facts.as_ref(), &self.addressing) {
+        let result = match office_email::compose(&inquiry, facts.as_ref(), &self.addressing) {
             Ok(message) => self.send_bounded(message).await,
             Err(error) => Err(SendError(error.to_string())),
         };
@@ -146,7 +149,7 @@ impl DeliveryWorker {
         outbox::record_attempt(&mut transaction, due.outbox_id, attempts, &outcome).await?;
         transaction.commit().await?;
 
-        let reference = due.inquiry.reference;
+        let reference = inquiry.reference;
         Ok(match outcome {
             AttemptOutcome::Sent => {
                 tracing::info!(%reference, attempts, "sent the office email");
@@ -172,6 +175,20 @@ impl DeliveryWorker {
                 "no answer from the mail server within {}",
                 humantime::format_duration(self.send_timeout)
             ))),
+        }
+    }
+}
+
+/// Completes when an email may have been queued: on a notification saying so, after the
+/// notifications reconnected (one may have been missed), or when events were missed.
+async fn email_queued(events: &mut broadcast::Receiver<DatabaseEvent>) {
+    loop {
+        match events.recv().await {
+            Ok(DatabaseEvent::Notified(Channel::OfficeEmailQueued))
+            | Ok(DatabaseEvent::Reconnected)
+            | Err(broadcast::error::RecvError::Lagged(_)) => return,
+            // The site is shutting down; the shutdown token ends the wait.
+            Err(broadcast::error::RecvError::Closed) => std::future::pending().await,
         }
     }
 }

@@ -1,28 +1,47 @@
-//! Reading `application/x-www-form-urlencoded` bodies strictly: text that is not valid UTF-8
-//! after decoding is refused rather than silently turned into replacement characters.
+//! Reading `application/x-www-form-urlencoded` bodies strictly, into the `Deserialize` struct of
+//! each form: text that is not valid UTF-8 after decoding is refused (400) rather than silently
+//! turned into replacement characters; another content type is refused (415).
 
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
 use percent_encoding::percent_decode;
+use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
 
-/// The `name=value` pairs of a form body, in order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FormFields(Vec<(String, String)>);
+/// A form of type `T`, read from the request body. Fields the form does not know are ignored.
+pub struct Form<T>(pub T);
 
-impl FormFields {
-    /// The first value sent for `name`, or "" (as a browser sends an empty field).
-    pub fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(field, _)| field == name)
-            .map_or("", |(_, value)| value.as_str())
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let body = read(request, state).await?;
+        parse(&body).map(Form).map_err(IntoResponse::into_response)
     }
 }
 
-/// Reads a form body.
-pub fn parse(headers: &HeaderMap, body: &[u8]) -> Result<FormFields, AppError> {
-    let is_form = headers
+/// The body of a form request, once its content type is checked.
+pub async fn read<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, Response> {
+    if !is_form(request.headers()) {
+        return Err(AppError::UnsupportedMediaType.into_response());
+    }
+    // A body over the route's limit is refused here (413).
+    Bytes::from_request(request, state)
+        .await
+        .map_err(IntoResponse::into_response)
+}
+
+/// Reads `body` into `T`, after checking that every name and value is UTF-8.
+pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    ensure_utf8(body)?;
+    serde_urlencoded::from_bytes(body).map_err(|_| AppError::MalformedForm)
+}
+
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.split(';').next())
@@ -30,97 +49,78 @@ pub fn parse(headers: &HeaderMap, body: &[u8]) -> Result<FormFields, AppError> {
             media_type
                 .trim()
                 .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        });
-    if !is_form {
-        return Err(AppError::UnsupportedMediaType);
-    }
-    body.split(|byte| *byte == b'&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = match pair.iter().position(|byte| *byte == b'=') {
-                Some(index) => (&pair[..index], &pair[index + 1..]),
-                None => (pair, &[][..]),
-            };
-            Ok((decode(name)?, decode(value)?))
         })
-        .collect::<Result<_, _>>()
-        .map(FormFields)
 }
 
-fn decode(component: &[u8]) -> Result<String, AppError> {
-    let with_spaces: Vec<u8> = component
-        .iter()
-        .map(|byte| if *byte == b'+' { b' ' } else { *byte })
-        .collect();
-    percent_decode(&with_spaces)
-        .decode_utf8()
-        .map(|text| text.into_owned())
-        .map_err(|_| AppError::MalformedForm)
+fn ensure_utf8(body: &[u8]) -> Result<(), AppError> {
+    let decodes = |component: &[u8]| {
+        let with_spaces: Vec<u8> = component
+            .iter()
+            .map(|byte| if *byte == b'+' { b' ' } else { *byte })
+            .collect();
+        percent_decode(&with_spaces).decode_utf8().is_ok()
+    };
+    body.split(|byte| *byte == b'&')
+        .flat_map(|pair| pair.splitn(2, |byte| *byte == b'='))
+        .all(decodes)
+        .then_some(())
+        .ok_or(AppError::MalformedForm)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+    use serde::Deserialize;
 
-    fn form_headers() -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/x-www-form-urlencoded; charset=UTF-8"),
-        );
-        headers
+    #[derive(Debug, Default, Deserialize, PartialEq, Eq)]
+    #[serde(default)]
+    struct Example {
+        organisation: String,
+        contact_name: String,
+        empty: String,
     }
 
     #[test]
-    fn decodes_pairs_spaces_and_umlauts() {
-        let pairs = parse(
-            &form_headers(),
-            b"organisation=Stadt+M%C3%BCnchen&empty=&flag",
-        )
-        .unwrap();
-        assert_eq!(
-            pairs.0,
-            vec![
-                ("organisation".into(), "Stadt München".into()),
-                ("empty".into(), String::new()),
-                ("flag".into(), String::new()),
-            ]
-        );
+    fn decodes_fields_spaces_and_umlauts() {
+        let form: Example = parse(b"organisation=Stadt+M%C3%BCnchen&empty=&flag").unwrap();
+        assert_eq!(form.organisation, "Stadt München");
+        assert_eq!(form.empty, "");
     }
 
     #[test]
     fn keeps_encoded_line_breaks_for_the_validation_to_judge() {
-        let pairs = parse(&form_headers(), b"contact_name=Eve%0D%0ABcc%3A+x").unwrap();
-        assert_eq!(pairs.get("contact_name"), "Eve\r\nBcc: x");
+        let form: Example = parse(b"contact_name=Eve%0D%0ABcc%3A+x").unwrap();
+        assert_eq!(form.contact_name, "Eve\r\nBcc: x");
     }
 
     #[test]
     fn refuses_text_that_is_not_utf8() {
-        assert!(matches!(
-            parse(&form_headers(), b"organisation=M%FCnchen"),
-            Err(AppError::MalformedForm)
-        ));
-        assert!(matches!(
-            parse(&form_headers(), b"organisation=\xfc"),
-            Err(AppError::MalformedForm)
-        ));
+        for body in [
+            &b"organisation=M%FCnchen"[..],
+            b"organisation=\xfc",
+            b"M%FCnchen=Stadt",
+        ] {
+            assert!(matches!(
+                parse::<Example>(body),
+                Err(AppError::MalformedForm)
+            ));
+        }
     }
 
     #[test]
-    fn refuses_other_content_types() {
+    fn only_url_encoded_forms_are_forms() {
         let mut headers = HeaderMap::new();
+        assert!(!is_form(&headers));
         headers.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
-        assert!(matches!(
-            parse(&headers, b"{}"),
-            Err(AppError::UnsupportedMediaType)
-        ));
-        assert!(matches!(
-            parse(&HeaderMap::new(), b"a=b"),
-            Err(AppError::UnsupportedMediaType)
-        ));
+        assert!(!is_form(&headers));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded; charset=UTF-8"),
+        );
+        assert!(is_form(&headers));
     }
 }

@@ -1,10 +1,15 @@
-//! The inquiry form as the templates see it: labels, hints, values and messages per field,
-//! wired together for assistive technology (`aria-describedby`, `aria-invalid`, error summary).
+//! The inquiry form as the templates see it: its fields with labels, hints, values and messages
+//! in the visitor's language, the hidden token and the honeypot.
 
 use crate::content::PageKey;
 use crate::i18n::{FormText, Locale};
+use crate::input::FieldError;
 use crate::inquiry::efus::EfusMembership;
 use crate::inquiry::form::{Field, FieldErrors, HONEYPOT_FIELD, InquiryFormValues, TOKEN_FIELD};
+use crate::web::form_field::{Choice, Control, FormField, FormFields, HintLink};
+
+/// Where the hint of the EFUS question leads.
+const EFUS_SITE: &str = "https://efus.eu";
 
 pub struct InquiryFormView {
     pub locale: Locale,
@@ -14,18 +19,6 @@ pub struct InquiryFormView {
     pub errors: FieldErrors,
     /// A message about the whole form (expired, or not stored), shown above it.
     pub notice: Option<&'static str>,
-}
-
-pub struct SummaryLine {
-    pub target: String,
-    pub message: String,
-}
-
-pub struct EfusOption {
-    pub id: String,
-    pub code: &'static str,
-    pub label: &'static str,
-    pub checked: bool,
 }
 
 impl InquiryFormView {
@@ -63,113 +56,98 @@ impl InquiryFormView {
         !self.errors.is_empty()
     }
 
-    /// The `id` of the field's control; the error summary links to it.
-    pub fn id(&self, field: &Field) -> String {
-        format!("inquiry-{}", field.name().replace('_', "-"))
+    /// The visible fields, in order.
+    pub fn fields(&self) -> FormFields {
+        FormFields {
+            fields: Field::ALL.map(|field| self.field(field)).into(),
+            locale: self.locale,
+        }
     }
 
-    pub fn label(&self, field: &Field) -> &'static str {
+    fn field(&self, field: Field) -> FormField {
         let text = self.text;
+        let (label, control, autocomplete) = match field {
+            Field::Organisation => (text.organisation, Control::Text, "organization"),
+            Field::ContactName => (text.contact_name, Control::Text, "name"),
+            Field::Role => (text.role, Control::Text, "organization-title"),
+            Field::Email => (text.email, Control::Email, "email"),
+            Field::Phone => (text.phone, Control::Tel, "tel"),
+            Field::EfusMember => (text.efus_member, self.efus_choices(), "off"),
+            Field::Message => (text.message, Control::TextArea(8), "off"),
+        };
+        let shown = FormField::new(field.name(), label, self.values.value(field))
+            .in_form(self.locale, "inquiry")
+            .required_if(field.is_required())
+            .control(control)
+            .autocomplete(autocomplete)
+            .error(
+                self.errors
+                    .get(field)
+                    .map(|error| field_error(self.locale, field, error)),
+            );
+        let shown = match field {
+            // A choice has no length to limit.
+            Field::EfusMember => shown,
+            _ => shown.max_length(field.max_length()),
+        };
         match field {
-            Field::Organisation => text.organisation,
-            Field::ContactName => text.contact_name,
-            Field::Role => text.role,
-            Field::Email => text.email,
-            Field::Phone => text.phone,
-            Field::EfusMember => text.efus_member,
-            Field::Message => text.message,
+            Field::Role => shown.hint(text.role_hint),
+            Field::Email => shown.hint(text.email_hint),
+            Field::Phone => shown.hint(text.phone_hint),
+            Field::Message => shown.hint(text.message_hint),
+            Field::EfusMember => shown.hint_with_link(
+                text.efus_hint_before_link,
+                HintLink {
+                    href: EFUS_SITE,
+                    text: text.efus_link,
+                    after: text.efus_hint_after_link,
+                },
+            ),
+            Field::Organisation | Field::ContactName => shown,
         }
     }
 
-    pub fn hint(&self, field: &Field) -> Option<&'static str> {
+    fn efus_choices(&self) -> Control {
         let text = self.text;
-        match field {
-            Field::Role => Some(text.role_hint),
-            Field::Email => Some(text.email_hint),
-            Field::Phone => Some(text.phone_hint),
-            Field::Message => Some(text.message_hint),
-            Field::Organisation | Field::ContactName | Field::EfusMember => None,
+        Control::Choice(
+            EfusMembership::ALL
+                .into_iter()
+                .map(|choice| Choice {
+                    value: choice.code(),
+                    label: match choice {
+                        EfusMembership::Yes => text.efus_yes,
+                        EfusMembership::No => text.efus_no,
+                        EfusMembership::Pending => text.efus_pending,
+                        EfusMembership::Unknown => text.efus_unknown,
+                    },
+                })
+                .collect(),
+        )
+    }
+}
+
+/// The message shown at `field` for `error`: for a missing answer, what is missing.
+fn field_error(locale: Locale, field: Field, error: FieldError) -> String {
+    let specific = match (locale, error, field) {
+        (Locale::De, FieldError::Required, Field::Organisation) => {
+            "Bitte geben Sie Ihre Kommune oder Organisation an."
         }
-    }
-
-    pub fn marker(&self, field: &Field) -> &'static str {
-        if field.is_required() {
-            self.text.required
-        } else {
-            self.text.optional
+        (Locale::De, FieldError::Required, Field::ContactName) => "Bitte geben Sie Ihren Namen an.",
+        (Locale::De, FieldError::Required, Field::Email) => {
+            "Bitte geben Sie Ihre dienstliche E-Mail-Adresse an."
         }
-    }
-
-    /// The value as typed, except for characters HTML cannot carry (NUL and other control
-    /// characters), which become U+FFFD, as a browser would read them anyway.
-    pub fn value(&self, field: &Field) -> String {
-        self.values
-            .value(*field)
-            .chars()
-            .map(|c| match c {
-                '\t' | '\n' | '\r' => c,
-                c if c.is_control() => char::REPLACEMENT_CHARACTER,
-                c => c,
-            })
-            .collect()
-    }
-
-    pub fn error(&self, field: &Field) -> Option<String> {
-        self.errors
-            .get(*field)
-            .map(|error| self.locale.field_error(*field, error))
-    }
-
-    /// The ids of the hint and the error message that describe the field, if any.
-    pub fn described_by(&self, field: &Field) -> Option<String> {
-        let id = self.id(field);
-        let mut ids = Vec::new();
-        if self.hint(field).is_some() {
-            ids.push(format!("{id}-hint"));
+        (Locale::De, FieldError::Required, Field::EfusMember) => {
+            "Bitte wählen Sie aus, ob Ihre Kommune Mitglied bei EFUS ist."
         }
-        if self.errors.get(*field).is_some() {
-            ids.push(format!("{id}-error"));
+        (Locale::En, FieldError::Required, Field::Organisation) => {
+            "Please enter your municipality or organisation."
         }
-        (!ids.is_empty()).then(|| ids.join(" "))
-    }
-
-    pub fn summary(&self) -> Vec<SummaryLine> {
-        self.errors
-            .0
-            .iter()
-            .map(|(field, error)| SummaryLine {
-                target: match field {
-                    // The group's first choice, so the link lands where the answer is given.
-                    Field::EfusMember => self.efus_option_id(EfusMembership::Yes),
-                    _ => self.id(field),
-                },
-                message: format!(
-                    "{}: {}",
-                    self.label(field),
-                    self.locale.field_error(*field, *error)
-                ),
-            })
-            .collect()
-    }
-
-    pub fn efus_options(&self) -> Vec<EfusOption> {
-        EfusMembership::ALL
-            .into_iter()
-            .map(|choice| EfusOption {
-                id: self.efus_option_id(choice),
-                code: choice.code(),
-                label: match choice {
-                    EfusMembership::Yes => self.text.efus_yes,
-                    EfusMembership::No => self.text.efus_no,
-                    EfusMembership::Pending => self.text.efus_pending,
-                    EfusMembership::Unknown => self.text.efus_unknown,
-                },
-                checked: self.values.efus_member == choice.code(),
-            })
-            .collect()
-    }
-
-    fn efus_option_id(&self, choice: EfusMembership) -> String {
-        format!("{}-{}", self.id(&Field::EfusMember), choice.code())
-    }
+        (Locale::En, FieldError::Required, Field::ContactName) => "Please enter your name.",
+        (Locale::En, FieldError::Required, Field::Email) => "Please enter your work email address.",
+        (Locale::En, FieldError::Required, Field::EfusMember) => {
+            "Please choose whether your municipality is a member of EFUS."
+        }
+        _ => return locale.value_error(error),
+    };
+    specific.to_owned()
 }

@@ -17,7 +17,7 @@ pub struct Layout<'a> {
     /// The same content in the other language, for the language switch.
     pub counterpart_path: String,
     /// The absolute URLs of both language versions, for `hreflang` alternates.
-    pub language_versions: Option<[(Locale, String); 2]>,
+    pub language_versions: Option<Vec<(Locale, String)>>,
     /// `None` only when the facts could not be loaded (e.g. on an error page while the
     /// database is down); the footer then shows just its links.
     pub facts: Option<&'a OrganisationFacts>,
@@ -52,7 +52,9 @@ impl<'a> Layout<'a> {
             current_page: Some(key),
             counterpart_path: key.path(locale.other()).to_owned(),
             language_versions: Some(
-                Locale::ALL.map(|version| (version, site.base_url.join(key.path(version)))),
+                Locale::ALL
+                    .map(|version| (version, site.base_url.join(key.path(version))))
+                    .into(),
             ),
             facts: Some(facts),
         }

@@ -5,7 +5,6 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -15,14 +14,13 @@ use crate::content::{OrganisationFacts, PageKey, facts};
 use crate::error::AppError;
 use crate::i18n::{FormText, Locale};
 use crate::inquiry::efus::EfusMembership;
-// `Field` is named by the form partial (`Field::Email`, …), compiled into this module too.
-use crate::inquiry::form::{Field, FieldErrors, InquiryFormValues, Submission};
+use crate::inquiry::form::{FieldErrors, Inquiry, InquiryFormValues, Submission};
 use crate::inquiry::spam;
 use crate::inquiry::store::{self, Arrival, Receipt};
 use crate::inquiry::token::TokenCheck;
 use crate::state::AppState;
 use crate::web::client_address::client_address;
-use crate::web::form_body;
+use crate::web::form_body::Form;
 use crate::web::inquiry_form::InquiryFormView;
 use crate::web::layout::Layout;
 use crate::web::public::{self, render_page};
@@ -53,12 +51,11 @@ pub async fn submit(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    body: Bytes,
+    Form(submission): Form<Submission>,
     locale: Locale,
 ) -> Result<Response, AppError> {
     let intake = &state.intake;
     let client = client_address(&headers, peer, state.client_ip_header.as_ref());
-    let submission = Submission::from_fields(&form_body::parse(&headers, &body)?);
     let text = locale.form_text();
 
     let (nonce, form_age) = match state.form_tokens.check(&submission.token, Utc::now()) {
@@ -76,7 +73,7 @@ pub async fn submit(
         }
     };
 
-    let inquiry = match submission.values.validate() {
+    let inquiry = match Inquiry::try_from(&submission.values) {
         Ok(inquiry) => inquiry,
         Err(errors) => {
             // The same token again: the time to fill in counts from when the form was first shown.
@@ -150,13 +147,8 @@ async fn take_in(
     intake.rate_limiter.record(client, Instant::now());
     let reference = &received.receipt.reference;
     match spam {
-        Some(reason) => {
-            tracing::info!(%reference, reason = reason.code(), "stored an inquiry as spam")
-        }
-        None => {
-            tracing::info!(%reference, "received an inquiry");
-            intake.mail_wake.notify_one();
-        }
+        Some(reason) => tracing::info!(%reference, %reason, "stored an inquiry as spam"),
+        None => tracing::info!(%reference, "received an inquiry"),
     }
     Ok(Intake::Received(received.receipt))
 }

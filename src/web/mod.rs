@@ -4,6 +4,7 @@ pub mod admin;
 pub mod client_address;
 pub mod error_page;
 pub mod form_body;
+pub mod form_field;
 pub mod inquiry_form;
 pub mod layout;
 pub mod membership;

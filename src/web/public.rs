@@ -9,8 +9,6 @@ use sqlx::PgPool;
 use crate::content::{OrganisationFacts, Page, PageKey, facts, markdown, page};
 use crate::error::AppError;
 use crate::i18n::{self, Locale, Ui};
-// Named by the form partial (`Field::Email`, …), which is compiled into this module.
-use crate::inquiry::form::Field;
 use crate::state::{AppState, SiteSettings};
 use crate::web::inquiry_form::InquiryFormView;
 use crate::web::layout::Layout;
@@ -72,7 +70,7 @@ pub async fn load(
 ) -> Result<(Page, OrganisationFacts), AppError> {
     let (page, facts) = tokio::try_join!(page::find(pool, key, locale), facts::load(pool))?;
     let page = page.ok_or_else(|| {
-        AppError::MissingContent(format!("page {} in {}", key.key(), locale.code()))
+        AppError::MissingContent(format!("page {} in {}", key.code(), locale.code()))
     })?;
     let facts = facts.ok_or_else(|| AppError::MissingContent("organisation facts".into()))?;
     Ok((page, facts))

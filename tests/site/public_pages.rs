@@ -17,7 +17,7 @@ async fn every_page_answers_in_both_languages_with_its_title_and_language() {
             assert_eq!(page.lang(), locale.code(), "lang of {path}");
             let stored_title: String =
                 sqlx::query_scalar("select title from page where page_key = $1 and locale = $2")
-                    .bind(key.key())
+                    .bind(key.code())
                     .bind(locale.code())
                     .fetch_one(&app.pool)
                     .await

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -14,6 +14,7 @@ use chrono::Utc;
 use cookie::{Cookie, SameSite};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
 use crate::inquiry::token::TokenCheck;
@@ -24,7 +25,7 @@ use crate::web::admin::layout::AdminLayout;
 use crate::web::admin::notice::{Notice, NoticeQuery};
 use crate::web::admin::paths;
 use crate::web::client_address::client_address;
-use crate::web::form_body::{self, FormFields};
+use crate::web::form_body::{self, Form};
 
 /// The cookie that carries the session token. Sent only to /admin, never to public pages.
 pub const SESSION_COOKIE: &str = "defus_staff";
@@ -95,30 +96,46 @@ fn session_cookie(
             i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX),
         ))
         .build();
-    HeaderValue::from_str(&cookie.to_string())
-        .map_err(|error| AppError::Internal(format!("unusable session cookie: {error}")))
+    HeaderValue::from_str(&cookie.to_string()).map_err(AppError::from)
 }
 
-/// A form sent from the staff area whose CSRF token matches the session's.
-pub struct StaffForm(FormFields);
+/// A form of type `T` sent from the staff area by a signed-in staff member, with the CSRF token
+/// of their session. Without a session it is refused with 403, like a wrong token.
+pub struct StaffForm<T> {
+    pub session: StaffSession,
+    pub form: T,
+}
 
-impl StaffForm {
-    pub fn verify(
-        session: &StaffSession,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<Self, AppError> {
-        let fields = form_body::parse(headers, body)?;
-        if constant_time_equal(fields.get("csrf_token"), &session.csrf_token) {
-            Ok(Self(fields))
-        } else {
-            Err(AppError::Forbidden)
-        }
+/// A form that is just a button (besides the CSRF token every staff form carries).
+#[derive(Deserialize)]
+pub struct ButtonOnly {}
+
+/// The field every form of the staff area carries.
+#[derive(Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for StaffForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let SignedIn(session) = SignedIn::from_request_parts(&mut parts, state).await?;
+        let body = form_body::read(Request::from_parts(parts, body), state).await?;
+        check_csrf(&session, &body).map_err(IntoResponse::into_response)?;
+        let form = form_body::parse(&body).map_err(IntoResponse::into_response)?;
+        Ok(Self { session, form })
     }
+}
 
-    /// The first value sent for `name`, or "".
-    pub fn get(&self, name: &str) -> &str {
-        self.0.get(name)
+fn check_csrf(session: &StaffSession, body: &[u8]) -> Result<(), AppError> {
+    let CsrfField { csrf_token } = form_body::parse(body)?;
+    if constant_time_equal(&csrf_token, &session.csrf_token) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
     }
 }
 
@@ -153,6 +170,16 @@ struct SignInTemplate<'a> {
     email: &'a str,
     problem: Option<&'static str>,
     notice: Option<&'static str>,
+}
+
+/// The sign-in form as sent.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct SignInForm {
+    email: String,
+    password: String,
+    form_token: String,
+    weiter: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -205,7 +232,7 @@ pub async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    body: Bytes,
+    Form(form): Form<SignInForm>,
 ) -> Result<Response, AppError> {
     let client = client_address(&headers, peer, state.client_ip_header.as_ref());
     let failures = &state.staff.failed_sign_ins;
@@ -215,12 +242,9 @@ pub async fn sign_in(
     if !failures.allow(client, Instant::now()) {
         return Err(AppError::TooManyRequests);
     }
-    let fields = form_body::parse(&headers, &body)?;
-    let (email, return_to) = (fields.get("email"), fields.get("weiter"));
+    let (email, return_to) = (form.email.as_str(), form.weiter.as_str());
     if !matches!(
-        state
-            .form_tokens
-            .check(fields.get("form_token"), Utc::now()),
+        state.form_tokens.check(&form.form_token, Utc::now()),
         TokenCheck::Valid { .. }
     ) {
         let html = sign_in_form(&state, return_to, email, Some(FORM_EXPIRED), None)?;
@@ -231,7 +255,7 @@ pub async fn sign_in(
         SLOWDOWN_PER_FAILURE.saturating_mul(u32::try_from(earlier_failures).unwrap_or(u32::MAX));
     tokio::time::sleep(slowdown.min(MAX_SLOWDOWN)).await;
 
-    let Some(account_id) = sign_in::check(&state.pool, email, fields.get("password")).await? else {
+    let Some(account_id) = sign_in::check(&state.pool, email, &form.password).await? else {
         tracing::info!("a sign-in to the staff area failed");
         let html = sign_in_form(&state, return_to, email, Some(REFUSED), None)?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response());
@@ -263,7 +287,7 @@ pub async fn sign_out(
 ) -> Result<Response, AppError> {
     if let Some(token) = session_token(&headers) {
         if let Some(session) = session::resume(&state.pool, &token, state.staff.sessions).await? {
-            StaffForm::verify(&session, &headers, &body)?;
+            check_csrf(&session, &body)?;
         }
         session::end(&state.pool, &token).await?;
     }

@@ -5,7 +5,10 @@ use axum::extract::State;
 use axum::response::Html;
 
 use crate::error::AppError;
-use crate::inquiry::inbox::{self, DeliveryAlerts, InboxFilter, InquiryStatus, InquirySummary};
+use crate::inquiry::inbox::{self, InboxEntry};
+use crate::inquiry::status::InquiryStatus;
+use crate::inquiry::stored::InquiryFilter;
+use crate::mail::outbox::{self, DeliveryAlerts};
 use crate::state::AppState;
 use crate::web::admin::auth::SignedIn;
 use crate::web::admin::layout::{AdminLayout, Section};
@@ -17,16 +20,16 @@ struct DashboardTemplate<'a> {
     layout: AdminLayout<'a>,
     alerts: DeliveryAlerts,
     counts: Vec<(InquiryStatus, i64)>,
-    latest: Vec<InquirySummary>,
+    latest: Vec<InboxEntry>,
 }
 
 pub async fn show(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
 ) -> Result<Html<String>, AppError> {
-    let everything = InboxFilter::default();
+    let everything = InquiryFilter::default();
     let (alerts, counts, latest) = tokio::try_join!(
-        inbox::delivery_alerts(&state.pool),
+        outbox::alerts(&state.pool),
         inbox::count_by_status(&state.pool),
         inbox::list(&state.pool, &everything, 5),
     )?;

@@ -2,25 +2,24 @@
 //! the legal notice and the privacy page, and address the office emails, all at once.
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
-use crate::content::facts::{self, Fact, FactsInput};
+use crate::content::facts::{self, Fact, FactsForm};
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::input::FieldError;
 use crate::state::AppState;
 use crate::web::admin::auth::{SignedIn, StaffForm};
-use crate::web::admin::field::{AdminField, AdminForm, Control};
 use crate::web::admin::layout::{AdminLayout, Section};
 use crate::web::admin::notice::{Notice, NoticeQuery};
 use crate::web::admin::paths;
+use crate::web::form_field::{Control, FormField, FormFields};
 
 /// The facts are the association's, not the staff member's own, so browsers are not invited to
 /// fill them in from the staff member's personal details (autocomplete stays off).
-fn field_for(fact: Fact, value: &str, error: Option<FieldError>, required: bool) -> AdminField {
+fn field_for(fact: Fact, value: &str, error: Option<FieldError>, required: bool) -> FormField {
     let (label, hint, control) = match fact {
         Fact::LegalName => (
             "Name des Vereins",
@@ -83,7 +82,7 @@ fn field_for(fact: Fact, value: &str, error: Option<FieldError>, required: bool)
             Control::Text,
         ),
     };
-    let mut field = AdminField::new(fact.name(), label, value)
+    let mut field = FormField::new(fact.name(), label, value)
         .control(control)
         .error(error.map(|error| Locale::De.value_error(error)));
     if let Some(hint) = hint {
@@ -97,11 +96,12 @@ fn field_for(fact: Fact, value: &str, error: Option<FieldError>, required: bool)
 
 /// `email_required`: see `StaffArea::office_email_from_facts`.
 fn facts_form(
-    input: &FactsInput,
+    input: &FactsForm,
     problems: &[(Fact, FieldError)],
     email_required: bool,
-) -> AdminForm {
-    AdminForm {
+) -> FormFields {
+    FormFields {
+        locale: Locale::De,
         fields: Fact::ALL
             .into_iter()
             .map(|fact| {
@@ -120,7 +120,7 @@ fn facts_form(
 #[template(path = "admin/facts.html")]
 struct FactsTemplate<'a> {
     layout: AdminLayout<'a>,
-    form: AdminForm,
+    form: FormFields,
     csrf_token: &'a str,
     saved: bool,
 }
@@ -137,7 +137,7 @@ pub async fn edit(
         FactsTemplate {
             layout: AdminLayout::new("Vereinsdaten", Section::Facts, &session),
             form: facts_form(
-                &FactsInput::of(&facts),
+                &FactsForm::of(&facts),
                 &[],
                 state.staff.office_email_from_facts,
             ),
@@ -150,17 +150,11 @@ pub async fn edit(
 
 pub async fn save(
     State(state): State<AppState>,
-    SignedIn(session): SignedIn,
-    headers: HeaderMap,
-    body: Bytes,
+    StaffForm {
+        session,
+        form: input,
+    }: StaffForm<FactsForm>,
 ) -> Result<Response, AppError> {
-    let form = StaffForm::verify(&session, &headers, &body)?;
-    let input = FactsInput(
-        Fact::ALL
-            .into_iter()
-            .map(|fact| (fact, form.get(fact.name()).to_owned()))
-            .collect(),
-    );
     match input.validate(state.staff.office_email_from_facts) {
         Ok(facts) => {
             facts::update(&state.pool, &facts).await?;

@@ -2,9 +2,8 @@
 //! erasure of everything stored for one email address.
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Utc;
 use chrono_tz::Europe::Berlin;
@@ -14,12 +13,12 @@ use serde::Deserialize;
 use crate::error::AppError;
 use crate::input::mailto_uri;
 use crate::inquiry::csv_export;
-use crate::inquiry::inbox::{
-    self, InboxFilter, InquiryDetail, InquiryStatus, InquirySummary, Resend, StoredForEmail,
-};
+use crate::inquiry::inbox::{self, InboxEntry, InquiryDetail, Resend, StoredForEmail};
+use crate::inquiry::status::InquiryStatus;
+use crate::inquiry::stored::InquiryFilter;
 use crate::staff::session::StaffSession;
 use crate::state::AppState;
-use crate::web::admin::auth::{SignedIn, StaffForm};
+use crate::web::admin::auth::{ButtonOnly, SignedIn, StaffForm};
 use crate::web::admin::layout::{AdminLayout, Section};
 use crate::web::admin::notice::Notice;
 use crate::web::admin::paths;
@@ -29,9 +28,19 @@ const LIST_LIMIT: i64 = 500;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct InboxQuery {
-    status: Option<String>,
+    /// Empty for "all".
+    #[serde(default, deserialize_with = "empty_as_none")]
+    status: Option<InquiryStatus>,
     suche: Option<String>,
     meldung: Option<String>,
+}
+
+/// The status filter's "alle" is sent as an empty value.
+fn empty_as_none<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<InquiryStatus>, D::Error> {
+    let code = String::deserialize(deserializer)?;
+    Ok(InquiryStatus::from_code(&code))
 }
 
 impl InboxQuery {
@@ -41,9 +50,9 @@ impl InboxQuery {
 }
 
 impl InboxQuery {
-    fn filter(&self) -> InboxFilter {
-        InboxFilter {
-            status: self.status.as_deref().and_then(InquiryStatus::from_code),
+    fn filter(&self) -> InquiryFilter {
+        InquiryFilter {
+            status: self.status,
             search: self
                 .suche
                 .clone()
@@ -76,7 +85,7 @@ impl InboxQuery {
 #[template(path = "admin/inquiries.html")]
 struct ListTemplate<'a> {
     layout: AdminLayout<'a>,
-    inquiries: Vec<InquirySummary>,
+    entries: Vec<InboxEntry>,
     statuses: [InquiryStatus; 4],
     selected_status: Option<InquiryStatus>,
     search: String,
@@ -91,12 +100,12 @@ pub async fn list(
     Query(query): Query<InboxQuery>,
 ) -> Result<Html<String>, AppError> {
     let filter = query.filter();
-    let inquiries = inbox::list(&state.pool, &filter, LIST_LIMIT).await?;
+    let entries = inbox::list(&state.pool, &filter, LIST_LIMIT).await?;
     Ok(Html(
         ListTemplate {
             layout: AdminLayout::new("Anfragen", Section::Inquiries, &session),
-            truncated: inquiries.len() as i64 >= LIST_LIMIT,
-            inquiries,
+            truncated: entries.len() as i64 >= LIST_LIMIT,
+            entries,
             statuses: InquiryStatus::ALL,
             selected_status: filter.status,
             search: filter.search.unwrap_or_default(),
@@ -113,13 +122,12 @@ pub async fn export(
     SignedIn(_session): SignedIn,
     Query(query): Query<InboxQuery>,
 ) -> Result<Response, AppError> {
-    let inquiries = inbox::list(&state.pool, &query.filter(), i64::MAX).await?;
+    let entries = inbox::list(&state.pool, &query.filter(), i64::MAX).await?;
     let file_name = format!(
         "defus-anfragen-{}.csv",
         Utc::now().with_timezone(&Berlin).format("%Y-%m-%d")
     );
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
-        .map_err(|error| AppError::Internal(error.to_string()))?;
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))?;
     Ok((
         [
             (
@@ -128,7 +136,7 @@ pub async fn export(
             ),
             (header::CONTENT_DISPOSITION, disposition),
         ],
-        csv_export::write(&inquiries),
+        csv_export::write(&entries),
     )
         .into_response())
 }
@@ -159,13 +167,13 @@ pub async fn show(
     let inquiry = find(&state, id).await?;
     let subject = format!(
         "Ihre Mitgliedschaftsanfrage bei DEFUS ({})",
-        inquiry.summary.reference
+        inquiry.entry.inquiry.reference
     );
-    let reply_link = mailto_uri(&inquiry.summary.email, Some(&subject));
+    let reply_link = mailto_uri(&inquiry.entry.inquiry.email, Some(&subject));
     Ok(Html(
         DetailTemplate {
             layout: AdminLayout::new(
-                format!("Anfrage {}", inquiry.summary.reference),
+                format!("Anfrage {}", inquiry.entry.inquiry.reference),
                 Section::Inquiries,
                 &session,
             ),
@@ -179,20 +187,20 @@ pub async fn show(
     ))
 }
 
+#[derive(Deserialize)]
+pub struct StatusForm {
+    status: InquiryStatus,
+}
+
 pub async fn change_status(
     State(state): State<AppState>,
-    SignedIn(session): SignedIn,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    body: Bytes,
+    StaffForm { session, form }: StaffForm<StatusForm>,
 ) -> Result<Redirect, AppError> {
-    let form = StaffForm::verify(&session, &headers, &body)?;
-    let status = InquiryStatus::from_code(form.get("status")).ok_or(AppError::MalformedForm)?;
+    let status = form.status;
     if !inbox::set_status(&state.pool, id, status).await? {
         return Err(AppError::NotFound);
     }
-    // Taken out of spam, its email may just have been queued.
-    state.intake.mail_wake.notify_one();
     tracing::info!(
         id,
         status = status.code(),
@@ -207,18 +215,14 @@ pub async fn change_status(
 
 pub async fn resend(
     State(state): State<AppState>,
-    SignedIn(session): SignedIn,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    body: Bytes,
+    StaffForm { session, .. }: StaffForm<ButtonOnly>,
 ) -> Result<Redirect, AppError> {
-    StaffForm::verify(&session, &headers, &body)?;
     let notice = match inbox::resend(&state.pool, id).await? {
         Resend::NotFound => return Err(AppError::NotFound),
         Resend::AlreadyPending => Notice::EmailAlreadyWaiting,
         Resend::IsSpam => Notice::SpamNotSent,
         Resend::Queued => {
-            state.intake.mail_wake.notify_one();
             tracing::info!(
                 id,
                 account = session.account_id,
@@ -260,12 +264,9 @@ pub async fn confirm_delete(
 
 pub async fn delete(
     State(state): State<AppState>,
-    SignedIn(session): SignedIn,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    body: Bytes,
+    StaffForm { session, .. }: StaffForm<ButtonOnly>,
 ) -> Result<Redirect, AppError> {
-    StaffForm::verify(&session, &headers, &body)?;
     if !inbox::delete(&state.pool, id).await? {
         return Err(AppError::NotFound);
     }
@@ -288,18 +289,20 @@ struct EraseTemplate<'a> {
     csrf_token: &'a str,
 }
 
+/// The address to look up (query) or to erase (form).
 #[derive(Debug, Default, Deserialize)]
-pub struct EraseQuery {
-    email: Option<String>,
+#[serde(default)]
+pub struct EmailToErase {
+    email: String,
 }
 
 /// Looks up what is stored for an address (changing nothing) and offers to erase it.
 pub async fn erase_page(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
-    Query(query): Query<EraseQuery>,
+    Query(query): Query<EmailToErase>,
 ) -> Result<Html<String>, AppError> {
-    let email = query.email.unwrap_or_default().trim().to_owned();
+    let email = query.email.trim().to_owned();
     let found = if email.is_empty() {
         None
     } else {
@@ -311,12 +314,9 @@ pub async fn erase_page(
 /// Erases everything stored for the address (GDPR Art. 17) and says how much that was.
 pub async fn erase(
     State(state): State<AppState>,
-    SignedIn(session): SignedIn,
-    headers: HeaderMap,
-    body: Bytes,
+    StaffForm { session, form }: StaffForm<EmailToErase>,
 ) -> Result<Html<String>, AppError> {
-    let form = StaffForm::verify(&session, &headers, &body)?;
-    let email = form.get("email").trim().to_owned();
+    let email = form.email.trim().to_owned();
     if email.is_empty() {
         return Err(AppError::MalformedForm);
     }

@@ -62,6 +62,10 @@ impl<'a> AdminLayout<'a> {
         .collect()
     }
 
+    pub fn document_title(&self) -> String {
+        format!("{} – DEFUS-Verwaltung", self.title)
+    }
+
     pub fn stylesheet_url(&self) -> &'static str {
         Asset::Stylesheet.url()
     }

@@ -5,7 +5,6 @@
 pub mod auth;
 pub mod dashboard;
 pub mod facts;
-mod field;
 pub mod inquiries;
 mod layout;
 pub mod notice;

@@ -2,11 +2,11 @@
 //! version kept to look at and restore.
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
+use serde::Deserialize;
 
 use crate::content::history::{self, PageText, PageTextField, PageVersion, Saved};
 use crate::content::{Page, PageKey, markdown, page};
@@ -15,27 +15,21 @@ use crate::i18n::{Locale, berlin_date_time};
 use crate::input::FieldError;
 use crate::staff::session::StaffSession;
 use crate::state::AppState;
-use crate::web::admin::auth::{SignedIn, StaffForm};
-use crate::web::admin::field::{AdminField, AdminForm, Control};
+use crate::text_enum;
+use crate::web::admin::auth::{ButtonOnly, SignedIn, StaffForm};
 use crate::web::admin::layout::{AdminLayout, Section};
 use crate::web::admin::notice::{Notice, NoticeQuery};
 use crate::web::admin::paths;
+use crate::web::form_field::{Control, FormField, FormFields};
 
 fn page_name(key: PageKey) -> &'static str {
     key.link_label(Locale::De)
 }
 
-fn language_name(locale: Locale) -> &'static str {
-    match locale {
-        Locale::De => "Deutsch",
-        Locale::En => "Englisch",
-    }
-}
-
 /// The page and language named in the path, or 404.
 fn page_in_path(key: &str, locale: &str) -> Result<(PageKey, Locale), AppError> {
     Ok((
-        PageKey::from_key(key).ok_or(AppError::NotFound)?,
+        PageKey::from_code(key).ok_or(AppError::NotFound)?,
         Locale::from_code(locale).ok_or(AppError::NotFound)?,
     ))
 }
@@ -66,7 +60,7 @@ pub async fn list(
                 .filter(|page| page.key == key)
                 .map(|page| {
                     (
-                        language_name(page.locale),
+                        page.locale.name_in_german(),
                         page.title.clone(),
                         berlin_date_time(page.updated_at),
                         paths::page(page.key, page.locale),
@@ -92,7 +86,7 @@ struct EditTemplate<'a> {
     language: &'static str,
     public_path: &'static str,
     action: String,
-    form: AdminForm,
+    form: FormFields,
     preview_html: Option<String>,
     csrf_token: &'a str,
     confirmation: Option<&'static str>,
@@ -105,22 +99,23 @@ fn page_form(
     description: &str,
     body: &str,
     problems: &[(PageTextField, FieldError)],
-) -> AdminForm {
+) -> FormFields {
     let problem = |field: PageTextField| {
         problems
             .iter()
             .find(|(with_problem, _)| *with_problem == field)
             .map(|(_, error)| Locale::De.value_error(*error))
     };
-    AdminForm {
+    FormFields {
+        locale: Locale::De,
         fields: vec![
-            AdminField::new("title", "Überschrift", title)
+            FormField::new("title", "Überschrift", title)
                 .required()
                 .error(problem(PageTextField::Title)),
-            AdminField::new("meta_description", "Kurzbeschreibung für Suchmaschinen", description)
+            FormField::new("meta_description", "Kurzbeschreibung für Suchmaschinen", description)
                 .hint("Ein bis zwei Sätze, höchstens 300 Zeichen; erscheint in Suchergebnissen.")
                 .error(problem(PageTextField::MetaDescription)),
-            AdminField::new("body_markdown", "Text", body)
+            FormField::new("body_markdown", "Text", body)
                 .hint("In Markdown: ## Zwischenüberschrift, - Aufzählung, **fett**, [Linktext](https://adresse). Anschrift, Vorsitz und Kontaktdaten fügt die Website selbst aus den Vereinsdaten an.")
                 .control(Control::TextArea(24))
                 .error(problem(PageTextField::Body)),
@@ -130,7 +125,7 @@ fn page_form(
 
 /// What the edit page shows besides the form.
 struct EditState {
-    form: AdminForm,
+    form: FormFields,
     preview_html: Option<String>,
     /// A success message, or a warning about someone else's change.
     notice: Option<Message>,
@@ -154,7 +149,11 @@ fn render_edit(
     locale: Locale,
     state: EditState,
 ) -> Result<String, AppError> {
-    let heading = format!("{} ({}) bearbeiten", page_name(key), language_name(locale));
+    let heading = format!(
+        "{} ({}) bearbeiten",
+        page_name(key),
+        locale.name_in_german()
+    );
     let title = if state.form.has_errors() {
         format!("Fehler: {heading}")
     } else {
@@ -168,7 +167,7 @@ fn render_edit(
     Ok(EditTemplate {
         layout: AdminLayout::new(title, Section::Pages, session),
         page_name: page_name(key),
-        language: language_name(locale),
+        language: locale.name_in_german(),
         public_path: key.path(locale),
         action: paths::page(key, locale),
         form: state.form,
@@ -209,22 +208,39 @@ pub async fn edit(
     Ok(Html(render_edit(&session, key, locale, edit_state)?))
 }
 
+text_enum! {
+    /// The two buttons of the editor.
+    pub enum EditAction {
+        Preview = "preview",
+        Save = "save",
+    }
+}
+
+/// The page editor's form as sent.
+#[derive(Deserialize)]
+pub struct PageForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    meta_description: String,
+    #[serde(default)]
+    body_markdown: String,
+    /// `EditState::opened_at`; missing or unreadable means "no conflict check".
+    #[serde(default)]
+    stand: String,
+    /// Without a button (Enter in a field of some browsers), the form is saved.
+    action: Option<EditAction>,
+}
+
 /// Shows a preview (button "Vorschau") or saves (button "Speichern").
 pub async fn save(
     State(state): State<AppState>,
-    SignedIn(session): SignedIn,
     Path((key, locale)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
+    StaffForm { session, form }: StaffForm<PageForm>,
 ) -> Result<Response, AppError> {
     let (key, locale) = page_in_path(&key, &locale)?;
-    let form = StaffForm::verify(&session, &headers, &body)?;
-    let (title, description, text) = (
-        form.get("title"),
-        form.get("meta_description"),
-        form.get("body_markdown"),
-    );
-    let opened_micros = form.get("stand").parse::<i64>().ok();
+    let (title, description, text) = (&form.title, &form.meta_description, &form.body_markdown);
+    let opened_micros = form.stand.parse::<i64>().ok();
     let opened_at = opened_micros.and_then(DateTime::<Utc>::from_timestamp_micros);
     let show_again = |problems: &[(PageTextField, FieldError)],
                       preview_html,
@@ -235,21 +251,22 @@ pub async fn save(
         notice,
         opened_at,
     };
-    let parsed = PageText::parse(title, description, text);
-    if form.get("action") == "preview" || parsed.is_err() {
-        let problems = parsed.as_ref().err().cloned().unwrap_or_default();
-        let status = if problems.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        let preview = problems.is_empty().then(|| markdown::to_safe_html(text));
-        let edit_state = show_again(&problems, preview, None, opened_micros.unwrap_or_default());
-        let html = render_edit(&session, key, locale, edit_state)?;
-        return Ok((status, Html(html)).into_response());
-    }
-    let Ok(text) = parsed else {
-        return Err(AppError::Internal("validated text went missing".into()));
+    let text = match (PageText::parse(title, description, text), form.action) {
+        (Ok(valid), Some(EditAction::Save) | None) => valid,
+        (parsed, _) => {
+            let (status, problems, preview) = match parsed {
+                Ok(_) => (
+                    StatusCode::OK,
+                    Vec::new(),
+                    Some(markdown::to_safe_html(text)),
+                ),
+                Err(problems) => (StatusCode::UNPROCESSABLE_ENTITY, problems, None),
+            };
+            let edit_state =
+                show_again(&problems, preview, None, opened_micros.unwrap_or_default());
+            let html = render_edit(&session, key, locale, edit_state)?;
+            return Ok((status, Html(html)).into_response());
+        }
     };
     let outcome = history::save(
         &state.pool,
@@ -266,7 +283,7 @@ pub async fn save(
     match outcome {
         Saved::Saved => {
             tracing::info!(
-                page = key.key(),
+                page = key.code(),
                 locale = locale.code(),
                 account = session.account_id,
                 "saved a page text"
@@ -317,13 +334,13 @@ pub async fn versions(
                 format!(
                     "Frühere Fassungen: {} ({})",
                     page_name(key),
-                    language_name(locale)
+                    locale.name_in_german()
                 ),
                 Section::Pages,
                 &session,
             ),
             page_name: page_name(key),
-            language: language_name(locale),
+            language: locale.name_in_german(),
             edit_path: paths::page(key, locale),
             versions,
         }
@@ -360,7 +377,7 @@ pub async fn version(
                 &session,
             ),
             page_name: page_name(key),
-            language: language_name(locale),
+            language: locale.name_in_german(),
             edit_path: paths::page(key, locale),
             body_html: markdown::to_safe_html(&version.body_markdown),
             version,
@@ -372,18 +389,15 @@ pub async fn version(
 
 pub async fn restore(
     State(state): State<AppState>,
-    SignedIn(session): SignedIn,
     Path((key, locale, id)): Path<(String, String, i64)>,
-    headers: HeaderMap,
-    body: Bytes,
+    StaffForm { session, .. }: StaffForm<ButtonOnly>,
 ) -> Result<Redirect, AppError> {
     let (key, locale) = page_in_path(&key, &locale)?;
-    StaffForm::verify(&session, &headers, &body)?;
     if history::restore(&state.pool, key, locale, id, session.account_id).await? == Saved::Missing {
         return Err(AppError::NotFound);
     }
     tracing::info!(
-        page = key.key(),
+        page = key.code(),
         locale = locale.code(),
         version = id,
         account = session.account_id,

@@ -61,27 +61,35 @@ pub fn inquiry_delete(id: impl Borrow<i64>) -> String {
 }
 
 pub fn page(key: PageKey, locale: Locale) -> String {
-    fill(PAGE, &[("key", &key.key()), ("locale", &locale.code())])
+    fill(PAGE, &[("key", &key.code()), ("locale", &locale.code())])
 }
 
 pub fn page_versions(key: PageKey, locale: Locale) -> String {
     fill(
         PAGE_VERSIONS,
-        &[("key", &key.key()), ("locale", &locale.code())],
+        &[("key", &key.code()), ("locale", &locale.code())],
     )
 }
 
 pub fn page_version(key: PageKey, locale: Locale, id: i64) -> String {
     fill(
         PAGE_VERSION,
-        &[("key", &key.key()), ("locale", &locale.code()), ("id", &id)],
+        &[
+            ("key", &key.code()),
+            ("locale", &locale.code()),
+            ("id", &id),
+        ],
     )
 }
 
 pub fn page_restore(key: PageKey, locale: Locale, id: i64) -> String {
     fill(
         PAGE_RESTORE,
-        &[("key", &key.key()), ("locale", &locale.code()), ("id", &id)],
+        &[
+            ("key", &key.code()),
+            ("locale", &locale.code()),
+            ("id", &id),
+        ],
     )
 }
 

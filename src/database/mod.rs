@@ -1,4 +1,8 @@
-//! The connection to PostgreSQL: create the database when it is missing, connect, migrate.
+//! The connection to PostgreSQL: create the database when it is missing, connect, migrate;
+//! and the enums stored as codes in text columns ([`text_enum!`](crate::text_enum)).
+
+pub mod notifications;
+pub mod text_enum;
 
 use std::time::Duration;
 
