@@ -1,7 +1,7 @@
 //! The inquiries as the office works with them: listing, reading, changing their status,
 //! resending their email, deleting, and erasing everything stored for one email address.
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use crate::inquiry::spam::SpamReason;
 use crate::inquiry::status::InquiryStatus;
@@ -58,6 +58,17 @@ pub async fn find(pool: &PgPool, id: i64) -> Result<Option<InquiryDetail>, sqlx:
     }))
 }
 
+/// The status of inquiry `id`, locked until the transaction ends, so that two changes made at
+/// once (two colleagues, two clicks) happen one after the other.
+async fn lock_status(db: &mut PgConnection, id: i64) -> Result<Option<InquiryStatus>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select status as "status: InquiryStatus" from inquiry where id = $1 for update"#,
+        id
+    )
+    .fetch_optional(db)
+    .await
+}
+
 /// Sets the status. Marking an inquiry as spam cancels its email if it has not gone out yet;
 /// taking it out of spam ("Kein Spam", back to new) sends the office the email it never got.
 /// Returns whether the inquiry exists.
@@ -67,13 +78,7 @@ pub async fn set_status(
     status: InquiryStatus,
 ) -> Result<bool, sqlx::Error> {
     let mut transaction = pool.begin().await?;
-    let Some(previous) = sqlx::query_scalar!(
-        r#"select status as "status: InquiryStatus" from inquiry where id = $1 for update"#,
-        id
-    )
-    .fetch_optional(&mut *transaction)
-    .await?
-    else {
+    let Some(previous) = lock_status(&mut transaction, id).await? else {
         return Ok(false);
     };
     let spam_reason = (status == InquiryStatus::Spam).then_some(SpamReason::MarkedByStaff);
@@ -118,13 +123,7 @@ pub enum Resend {
 /// Queues the office email again, due now; it keeps its Message-ID.
 pub async fn resend(pool: &PgPool, id: i64) -> Result<Resend, sqlx::Error> {
     let mut transaction = pool.begin().await?;
-    let Some(status) = sqlx::query_scalar!(
-        r#"select status as "status: InquiryStatus" from inquiry where id = $1 for update"#,
-        id
-    )
-    .fetch_optional(&mut *transaction)
-    .await?
-    else {
+    let Some(status) = lock_status(&mut transaction, id).await? else {
         return Ok(Resend::NotFound);
     };
     if status == InquiryStatus::Spam {
@@ -160,10 +159,7 @@ impl StoredForEmail {
     }
 }
 
-async fn count_for(
-    db: &mut sqlx::PgConnection,
-    ids: &[i64],
-) -> Result<StoredForEmail, sqlx::Error> {
+async fn count_for(db: &mut PgConnection, ids: &[i64]) -> Result<StoredForEmail, sqlx::Error> {
     let (emails, attempts) = outbox::count_for(&mut *db, ids).await?;
     Ok(StoredForEmail {
         inquiries: i64::try_from(ids.len()).unwrap_or(i64::MAX),
