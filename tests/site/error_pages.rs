@@ -39,17 +39,15 @@ async fn a_wrong_method_gets_a_page_too() {
         .await
         .unwrap();
     assert_eq!(response.status(), 405);
-    let page = crate::helpers::Page::parse(&response.text().await.unwrap());
+    let page = crate::helpers::Page::of(response).await;
     assert_eq!(page.text("main h1"), "Action not possible");
 }
 
 #[tokio::test]
 async fn an_internal_error_shows_a_500_page_that_reveals_nothing_internal() {
     let app = spawn_app().await;
-    sqlx::query("delete from page where page_key = 'history' and locale = 'en'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    app.execute("delete from page where page_key = 'history' and locale = 'en'")
+        .await;
     let response = app.get("/en/history").await;
     assert_eq!(response.status(), 500);
     let body = response.text().await.unwrap();
@@ -67,10 +65,7 @@ async fn an_internal_error_shows_a_500_page_that_reveals_nothing_internal() {
 #[tokio::test]
 async fn the_error_page_still_renders_when_the_facts_are_gone() {
     let app = spawn_app().await;
-    sqlx::query("delete from organisation")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    app.execute("delete from organisation").await;
     let page = app.page("/kontakt", 500).await;
     assert_eq!(page.text("main h1"), "Ein Fehler ist aufgetreten");
     assert!(page.select("footer address").is_empty());

@@ -202,10 +202,8 @@ async fn the_history_page_tells_the_founding_and_names_the_current_chairs() {
     assert!(german.contains("Landespräventionsrat Niedersachsen"));
     assert!(german.contains("eingetragener Verein") && german.contains("Hannover"));
 
-    sqlx::query("update organisation set chairs = array['Stadt Augsburg', 'Stadt Leer']")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    app.execute("update organisation set chairs = array['Stadt Augsburg', 'Stadt Leer']")
+        .await;
     let page = app.page("/geschichte", 200).await;
     let chairs: Vec<String> = page
         .select("#chairs + p + ul li")
@@ -263,10 +261,8 @@ async fn the_membership_page_says_whom_to_ask_and_who_can_join() {
         Some("mailto:defus@defus.org")
     );
 
-    sqlx::query("update organisation set contact_person = 'Erika Musterfrau'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    app.execute("update organisation set contact_person = 'Erika Musterfrau'")
+        .await;
     let text = app.page("/en/membership", 200).await.main_text();
     assert!(text.contains("Erika Musterfrau"), "{text}");
     assert!(!text.contains("Heinzelmann"), "{text}");
@@ -311,13 +307,11 @@ async fn the_legal_notice_shows_set_details_and_leaves_out_unset_ones() {
     );
     assert!(!text.contains("Vertreten durch"), "{text}");
 
-    sqlx::query(
+    app.execute(
         "update organisation set register_court = 'Amtsgericht Hannover',
              register_number = 'VR 123456', represented_by = 'Max Mustermann (Vorsitz)'",
     )
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    .await;
     let text = app.page("/impressum", 200).await.main_text();
     assert!(
         text.contains("Registergericht: Amtsgericht Hannover"),
@@ -391,13 +385,11 @@ async fn every_footer_has_the_office_contact_and_the_legal_links() {
 #[tokio::test]
 async fn editing_a_page_in_the_database_changes_what_visitors_see() {
     let app = spawn_app().await;
-    sqlx::query(
+    app.execute(
         "update page set title = 'Neue Ziele', body_markdown = 'Ein **frischer** Text.'
          where page_key = 'goals' and locale = 'de'",
     )
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    .await;
     let page = app.page("/ziele", 200).await;
     assert_eq!(page.text("main h1"), "Neue Ziele");
     assert_eq!(page.text(".prose strong"), "frischer");
@@ -413,18 +405,12 @@ async fn editing_a_page_in_the_database_changes_what_visitors_see() {
 async fn the_last_updated_date_follows_edits() {
     let app = spawn_app().await;
     // Age the row first; the edit below must bring the date back to today.
-    sqlx::query("alter table page disable trigger page_set_updated_at")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    sqlx::query("update page set updated_at = '2020-03-15 12:00+00' where page_key = 'efus'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    sqlx::query("alter table page enable trigger page_set_updated_at")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    app.execute("alter table page disable trigger page_set_updated_at")
+        .await;
+    app.execute("update page set updated_at = '2020-03-15 12:00+00' where page_key = 'efus'")
+        .await;
+    app.execute("alter table page enable trigger page_set_updated_at")
+        .await;
     let page = app.page("/efus", 200).await;
     assert_eq!(page.text(".updated"), "Stand: 15. März 2020");
     assert_eq!(
@@ -436,10 +422,8 @@ async fn the_last_updated_date_follows_edits() {
         "Last updated: 15 March 2020"
     );
 
-    sqlx::query("update page set title = 'EFUS' where page_key = 'efus' and locale = 'de'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    app.execute("update page set title = 'EFUS' where page_key = 'efus' and locale = 'de'")
+        .await;
     let today = defus::i18n::Locale::De.format_date(chrono::Utc::now());
     assert_eq!(
         app.page("/efus", 200).await.text(".updated"),
@@ -450,13 +434,8 @@ async fn the_last_updated_date_follows_edits() {
 #[tokio::test]
 async fn markdown_from_the_database_cannot_inject_scripts() {
     let app = spawn_app().await;
-    sqlx::query(
-        "update page set body_markdown = E'<script>alert(1)</script>\n\n[Klick](javascript:alert(1))\n\n![t](https://tracker.example/p.gif)'
-         where page_key = 'contact' and locale = 'de'",
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    app.execute("update page set body_markdown = E'<script>alert(1)</script>\n\n[Klick](javascript:alert(1))\n\n![t](https://tracker.example/p.gif)'
+         where page_key = 'contact' and locale = 'de'").await;
     let page = app.page("/kontakt", 200).await;
     assert!(page.select("script, img").is_empty());
     assert!(page.main_text().contains("Klick"), "the link text stays");
