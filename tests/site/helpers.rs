@@ -17,9 +17,11 @@ use sqlx::PgPool;
 use tokio::sync::oneshot;
 
 pub use database::TestDatabase;
-pub use inquiry::{membership_form, nth_reference, valid_inquiry, with_field};
+pub use inquiry::{
+    Inquiry, membership_form, nth_reference, valid_inquiry, valid_inquiry_with, with_field,
+};
 pub use mail::{
-    spawn_app_mailing_to, spawn_app_with_mail_server_down, spawn_app_with_smtp,
+    MailServerDown, spawn_app_mailing_to, spawn_app_with_mail_server_down, spawn_app_with_smtp,
     spawn_app_with_smtp_and,
 };
 pub use process::{binary, terminate, wait_for_log};

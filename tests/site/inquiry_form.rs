@@ -7,7 +7,8 @@ use reqwest::StatusCode;
 
 use crate::helpers::{
     Page, TestApp, membership_form, nth_reference, redirect_target, spawn_app, spawn_app_with,
-    spawn_app_with_smtp, spawn_app_with_smtp_and, text_of, valid_inquiry, with_field,
+    spawn_app_with_smtp, spawn_app_with_smtp_and, text_of, valid_inquiry, valid_inquiry_with,
+    with_field,
 };
 use crate::smtp::SmtpServer;
 
@@ -399,11 +400,7 @@ async fn every_rule_of_the_form_is_enforced_with_a_message_at_its_field() {
 #[tokio::test]
 async fn messages_come_in_the_language_of_the_page() {
     let app = spawn_app().await;
-    let fields = with_field(
-        with_field(valid_inquiry(), "email", "nope"),
-        "contact_name",
-        "",
-    );
+    let fields = valid_inquiry_with(&[("email", "nope"), ("contact_name", "")]);
     assert_refused(
         &app,
         Locale::En,
@@ -447,15 +444,13 @@ async fn line_breaks_in_names_are_refused_so_no_header_can_be_injected() {
 #[tokio::test]
 async fn quotes_and_angle_brackets_in_a_name_stay_inside_the_display_name() {
     let (app, smtp) = spawn_app_with_smtp().await;
-    let fields = with_field(
-        with_field(
-            valid_inquiry(),
+    let fields = valid_inquiry_with(&[
+        (
             "contact_name",
             r#"Eve "Chef" <boss@evil.example>, Bcc: x@evil.example"#,
         ),
-        "organisation",
-        "Stadt <Test> \"Süd\"",
-    );
+        ("organisation", "Stadt <Test> \"Süd\""),
+    ]);
     redirect_target(&app.submit_inquiry(Locale::De, &fields).await);
     let mail = &smtp.wait_for(1).await[0];
     assert_eq!(mail.envelope_to, ["defus@defus.org"]);

@@ -11,7 +11,7 @@ use defus::web::admin::paths;
 use crate::browser::{Browser, JavaScript, test_tools};
 use crate::helpers::{
     PageText, STAFF_EMAIL, STAFF_PASSWORD, TestApp, membership_form, redirect_target, spawn_app,
-    valid_inquiry, with_field,
+    valid_inquiry, valid_inquiry_with, with_field,
 };
 
 /// Every content page in both languages, plus error pages.
@@ -36,7 +36,7 @@ async fn form_states(app: &TestApp) -> Vec<(String, Option<String>, String)> {
     for (locale, fields) in [
         (
             Locale::De,
-            with_field(with_field(valid_inquiry(), "email", "x"), "efus_member", ""),
+            valid_inquiry_with(&[("email", "x"), ("efus_member", "")]),
         ),
         (Locale::En, with_field(valid_inquiry(), "contact_name", "")),
     ] {

@@ -9,8 +9,9 @@ use defus::web::admin::paths;
 use reqwest::StatusCode;
 
 use crate::helpers::{
-    Page, PageText, assert_is_sent_to_sign_in, assert_redirects_to,
-    spawn_app_with_mail_server_down, spawn_app_with_smtp, text_of, valid_inquiry, with_field,
+    Inquiry, MailServerDown, Page, PageText, TestApp, assert_is_sent_to_sign_in,
+    assert_redirects_to, spawn_app_with_mail_server_down, spawn_app_with_smtp, text_of,
+    valid_inquiry, valid_inquiry_with,
 };
 
 /// The inbox rows as (reference, organisation, EFUS, status, delivery).
@@ -33,6 +34,38 @@ fn rows(page: &Page) -> Vec<(String, String, String, String, String)> {
         .collect()
 }
 
+/// The app with its mail server down, and an inquiry with `fields` whose office email has
+/// failed for good (one attempt allowed).
+async fn app_with_an_email_failed_for_good(
+    fields: &[(&str, &str)],
+) -> (TestApp, MailServerDown, Inquiry) {
+    let (app, mail_server) =
+        spawn_app_with_mail_server_down(|config| config.mail.max_attempts = 1).await;
+    let inquiry = app.new_inquiry(fields).await;
+    app.deliver_all_due_emails().await;
+    (app, mail_server, inquiry)
+}
+
+/// The app with its mail server down, and an inquiry (returned by id) whose office email has
+/// failed once and waits an hour for its next attempt.
+async fn app_with_an_email_waiting_to_be_retried() -> (TestApp, i64) {
+    let (app, _mail_server) = spawn_app_with_mail_server_down(|config| {
+        config.mail.retry_delay = Duration::from_secs(3600);
+    })
+    .await;
+    let id = app.new_inquiry(&valid_inquiry()).await.id;
+    app.deliver_all_due_emails().await;
+    (app, id)
+}
+
+/// How many office emails about inquiry `id` are queued or sent.
+async fn office_emails_of(app: &TestApp, id: i64) -> i64 {
+    app.count(&format!(
+        "select count(*) from mail_outbox where inquiry_id = {id}"
+    ))
+    .await
+}
+
 /// The inbox with `query` (filter and search).
 fn inbox(query: &str) -> String {
     format!("{}?{query}", paths::INQUIRIES)
@@ -41,23 +74,14 @@ fn inbox(query: &str) -> String {
 #[tokio::test]
 async fn the_inbox_shows_each_inquiry_with_the_state_of_its_office_email() {
     // The mail server is down at first: the first inquiry's email fails for good.
-    let (app, mail_server) =
-        spawn_app_with_mail_server_down(|config| config.mail.max_attempts = 1).await;
-    let failing = app
-        .new_inquiry(&with_field(
-            with_field(valid_inquiry(), "organisation", "Stadt Gescheitert"),
-            "efus_member",
-            "no",
-        ))
-        .await;
-    app.deliver_all_due_emails().await;
+    let (app, mail_server, failing) = app_with_an_email_failed_for_good(&valid_inquiry_with(&[
+        ("organisation", "Stadt Gescheitert"),
+        ("efus_member", "no"),
+    ]))
+    .await;
     let smtp = mail_server.bring_back();
     let delivered = app
-        .new_inquiry(&with_field(
-            valid_inquiry(),
-            "organisation",
-            "Stadt Zugestellt",
-        ))
+        .new_inquiry(&valid_inquiry_with(&[("organisation", "Stadt Zugestellt")]))
         .await;
     app.deliver_all_due_emails().await;
     assert_eq!(
@@ -91,12 +115,7 @@ async fn the_inbox_shows_each_inquiry_with_the_state_of_its_office_email() {
 
 #[tokio::test]
 async fn an_email_still_being_retried_shows_its_attempts() {
-    let (app, _mail_server) = spawn_app_with_mail_server_down(|config| {
-        config.mail.retry_delay = Duration::from_secs(3600);
-    })
-    .await;
-    app.new_inquiry(&valid_inquiry()).await;
-    app.deliver_all_due_emails().await;
+    let (app, _) = app_with_an_email_waiting_to_be_retried().await;
     let staff = app.signed_in_staff().await;
     let delivery = rows(&staff.page(paths::INQUIRIES, 200).await)[0].4.clone();
     assert!(
@@ -109,24 +128,15 @@ async fn an_email_still_being_retried_shows_its_attempts() {
 async fn the_inbox_filters_by_status_and_searches_organisation_and_email() {
     let (app, _smtp) = spawn_app_with_smtp().await;
     let augsburg = app
-        .new_inquiry(&with_field(
-            valid_inquiry(),
-            "organisation",
-            "Stadt Augsburg",
-        ))
+        .new_inquiry(&valid_inquiry_with(&[("organisation", "Stadt Augsburg")]))
         .await;
-    app.new_inquiry(&with_field(
-        with_field(valid_inquiry(), "organisation", "Stadt Mannheim"),
-        "email",
-        "info@mannheim.de",
-    ))
+    app.new_inquiry(&valid_inquiry_with(&[
+        ("organisation", "Stadt Mannheim"),
+        ("email", "info@mannheim.de"),
+    ]))
     .await;
-    app.new_inquiry(&with_field(
-        valid_inquiry(),
-        "organisation",
-        "100% Sicher GmbH",
-    ))
-    .await;
+    app.new_inquiry(&valid_inquiry_with(&[("organisation", "100% Sicher GmbH")]))
+        .await;
     let staff = app.signed_in_staff().await;
     staff
         .post(&paths::inquiry_status(augsburg.id), &[("status", "done")])
@@ -310,21 +320,15 @@ async fn deleting_an_inquiry_asks_first_and_then_removes_it_with_its_emails() {
 #[tokio::test]
 async fn the_csv_export_opens_in_german_excel_with_umlauts_and_no_formulas() {
     let (app, _smtp) = spawn_app_with_smtp().await;
-    app.new_inquiry(&with_field(
-        with_field(
-            valid_inquiry(),
-            "organisation",
-            "=HYPERLINK(\"http://evil.example\")",
-        ),
-        "message",
-        "Zeile eins; mit Semikolon\nZeile \"zwei\"",
-    ))
+    app.new_inquiry(&valid_inquiry_with(&[
+        ("organisation", "=HYPERLINK(\"http://evil.example\")"),
+        ("message", "Zeile eins; mit Semikolon\nZeile \"zwei\""),
+    ]))
     .await;
-    app.new_inquiry(&with_field(
-        with_field(valid_inquiry(), "organisation", "Stadt Gießen"),
-        "efus_member",
-        "pending",
-    ))
+    app.new_inquiry(&valid_inquiry_with(&[
+        ("organisation", "Stadt Gießen"),
+        ("efus_member", "pending"),
+    ]))
     .await;
     let staff = app.signed_in_staff().await;
     let page = staff.page(&inbox("suche=gie%C3%9Fen"), 200).await;
@@ -399,13 +403,12 @@ async fn the_csv_export_opens_in_german_excel_with_umlauts_and_no_formulas() {
 async fn everything_stored_for_one_email_address_can_be_erased_with_a_count() {
     let (app, _smtp) = spawn_app_with_smtp().await;
     app.new_inquiry(&valid_inquiry()).await;
-    app.new_inquiry(&with_field(
-        valid_inquiry(),
+    app.new_inquiry(&valid_inquiry_with(&[(
         "email",
         "J.Weiss@Stadt.Lueneburg.de",
-    ))
+    )]))
     .await;
-    app.new_inquiry(&with_field(valid_inquiry(), "email", "andere@stadt.de"))
+    app.new_inquiry(&valid_inquiry_with(&[("email", "andere@stadt.de")]))
         .await;
     app.deliver_all_due_emails().await;
     let staff = app.signed_in_staff().await;
@@ -509,13 +512,7 @@ async fn spam_handled_as_done_is_not_mailed_and_marking_spam_stops_an_unsent_ema
     staff
         .post(&paths::inquiry_status(spam), &[("status", "done")])
         .await;
-    assert_eq!(
-        app.count(&format!(
-            "select count(*) from mail_outbox where inquiry_id = {spam}"
-        ))
-        .await,
-        0
-    );
+    assert_eq!(office_emails_of(&app, spam).await, 0);
 
     // An inquiry whose email is still being retried is marked as spam: the email is called off.
     let id = app.new_inquiry(&valid_inquiry()).await.id;
@@ -535,13 +532,8 @@ async fn spam_handled_as_done_is_not_mailed_and_marking_spam_stops_an_unsent_ema
 
 #[tokio::test]
 async fn resending_is_refused_while_an_email_waits_and_for_spam() {
-    let (app, _mail_server) = spawn_app_with_mail_server_down(|config| {
-        config.mail.retry_delay = Duration::from_secs(3600);
-    })
-    .await;
+    let (app, id) = app_with_an_email_waiting_to_be_retried().await;
     let staff = app.signed_in_staff().await;
-    let id = app.new_inquiry(&valid_inquiry()).await.id;
-    app.deliver_all_due_emails().await;
     let page = staff.page(&paths::inquiry(id), 200).await;
     assert!(
         page.select("form[action$=erneut-senden]").is_empty(),
@@ -552,13 +544,7 @@ async fn resending_is_refused_while_an_email_waits_and_for_spam() {
         &response,
         &paths::with_notice(&paths::inquiry(id), Notice::EmailAlreadyWaiting),
     );
-    assert_eq!(
-        app.count(&format!(
-            "select count(*) from mail_outbox where inquiry_id = {id}"
-        ))
-        .await,
-        1
-    );
+    assert_eq!(office_emails_of(&app, id).await, 1);
 
     let spam = app.new_spam_inquiry().await.id;
     let response = staff.post(&paths::inquiry_resend(spam), &[]).await;
@@ -566,21 +552,13 @@ async fn resending_is_refused_while_an_email_waits_and_for_spam() {
         &response,
         &paths::with_notice(&paths::inquiry(spam), Notice::SpamNotSent),
     );
-    assert_eq!(
-        app.count(&format!(
-            "select count(*) from mail_outbox where inquiry_id = {spam}"
-        ))
-        .await,
-        0
-    );
+    assert_eq!(office_emails_of(&app, spam).await, 0);
 }
 
 #[tokio::test]
 async fn the_dashboard_warning_clears_once_a_resend_has_delivered() {
-    let (app, mail_server) =
-        spawn_app_with_mail_server_down(|config| config.mail.max_attempts = 1).await;
-    let id = app.new_inquiry(&valid_inquiry()).await.id;
-    app.deliver_all_due_emails().await;
+    let (app, mail_server, inquiry) = app_with_an_email_failed_for_good(&valid_inquiry()).await;
+    let id = inquiry.id;
     let staff = app.signed_in_staff().await;
     assert!(
         staff
@@ -602,11 +580,10 @@ async fn the_dashboard_warning_clears_once_a_resend_has_delivered() {
 async fn the_reply_link_cannot_be_made_to_add_recipients() {
     let (app, _smtp) = spawn_app_with_smtp().await;
     let id = app
-        .new_inquiry(&with_field(
-            valid_inquiry(),
+        .new_inquiry(&valid_inquiry_with(&[(
             "email",
             "x?bcc=spy%40evil.example&z@stadt.de",
-        ))
+        )]))
         .await
         .id;
     let staff = app.signed_in_staff().await;

@@ -35,6 +35,17 @@ pub fn with_field(
     fields
 }
 
+/// A valid inquiry with the fields in `changes` set as given.
+pub fn valid_inquiry_with(
+    changes: &[(&'static str, &'static str)],
+) -> Vec<(&'static str, &'static str)> {
+    changes
+        .iter()
+        .fold(valid_inquiry(), |fields, (name, value)| {
+            with_field(fields, name, value)
+        })
+}
+
 /// The page with the inquiry form in `locale`.
 pub fn membership_form(locale: Locale) -> &'static str {
     PageKey::Membership.path(locale)
