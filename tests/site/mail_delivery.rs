@@ -228,60 +228,75 @@ async fn old_inquiries_are_deleted_with_their_emails_after_the_retention_period(
     assert_eq!(app.count("select count(*) from mail_attempt").await, 1);
 }
 
-/// Runs the real binary on `database`, serving at `bind`, sending mail to `smtp_url` with
-/// `send_timeout` (e.g. "60s"); returns once it serves.
-async fn start_binary(
-    database: &TestDatabase,
-    bind: &str,
-    smtp_url: &str,
-    send_timeout: &str,
-) -> Child {
-    let mail_dir = database.mail_dir().display().to_string();
-    let mut process = binary(
-        &[],
-        &[
-            ("DATABASE_URL", &database.url()),
-            ("BIND", bind),
-            ("SMTP_URL", smtp_url),
-            ("MAIL_DIR", &mail_dir),
-            ("MAIL_SEND_TIMEOUT", send_timeout),
-            ("MAIL_POLL_INTERVAL", "100ms"),
-            ("FORM_MIN_FILL_TIME", "0s"),
-        ],
-    )
-    .spawn()
-    .unwrap();
-    wait_for_log(&mut process, "serving the site on").await;
-    process
+/// The real binary's database and address, kept from one process to the next.
+struct Installation {
+    database: TestDatabase,
+    bind: String,
 }
 
-/// Shows the German form of the site at `site` and sends it with a valid inquiry.
-async fn send_inquiry_to(site: &str) {
-    let client = client();
-    let form_url = format!("{site}{}", membership_form(Locale::De));
-    let form = Page::of(client.get(&form_url).send().await.unwrap()).await;
-    let token = form.attribute("input[name=form_token]", "value").unwrap();
-    let mut body = valid_inquiry();
-    body.push(("form_token", &token));
-    let response = client.post(&form_url).form(&body).send().await.unwrap();
-    assert_eq!(response.status(), 303, "received");
+impl Installation {
+    fn new() -> Self {
+        Self {
+            database: TestDatabase::new(),
+            bind: format!("127.0.0.1:{}", free_port()),
+        }
+    }
+
+    /// Runs the binary, sending mail to `smtp_url` with `send_timeout` (e.g. "60s"); returns
+    /// once it serves.
+    async fn start(&self, smtp_url: &str, send_timeout: &str) -> Child {
+        let mail_dir = self.database.mail_dir().display().to_string();
+        let mut process = binary(
+            &[],
+            &[
+                ("DATABASE_URL", &self.database.url()),
+                ("BIND", &self.bind),
+                ("SMTP_URL", smtp_url),
+                ("MAIL_DIR", &mail_dir),
+                ("MAIL_SEND_TIMEOUT", send_timeout),
+                ("MAIL_POLL_INTERVAL", "100ms"),
+                ("FORM_MIN_FILL_TIME", "0s"),
+            ],
+        )
+        .spawn()
+        .unwrap();
+        wait_for_log(&mut process, "serving the site on").await;
+        process
+    }
+
+    /// Shows the German form of the running binary and sends it with a valid inquiry.
+    async fn send_inquiry(&self) {
+        let client = client();
+        let form_url = format!("http://{}{}", self.bind, membership_form(Locale::De));
+        let form = Page::of(client.get(&form_url).send().await.unwrap()).await;
+        let token = form.attribute("input[name=form_token]", "value").unwrap();
+        let mut body = valid_inquiry();
+        body.push(("form_token", &token));
+        let response = client.post(&form_url).form(&body).send().await.unwrap();
+        assert_eq!(response.status(), 303, "received");
+    }
+}
+
+impl Drop for Installation {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(self.database.mail_dir());
+    }
 }
 
 #[tokio::test]
 async fn an_email_left_unsent_when_the_process_is_killed_goes_out_after_the_restart() {
-    let database = TestDatabase::new();
-    let bind = format!("127.0.0.1:{}", free_port());
+    let installation = Installation::new();
 
     // The first process hangs on a mail server that never answers, and is killed there.
     let silent = SilentServer::start().await;
-    let mut first = start_binary(&database, &bind, &silent.url(), "60s").await;
-    send_inquiry_to(&format!("http://{bind}")).await;
+    let mut first = installation.start(&silent.url(), "60s").await;
+    installation.send_inquiry().await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     first.kill().await.unwrap();
 
     // The second process finds the email still pending and delivers it.
     let smtp = SmtpServer::start();
-    let mut second = start_binary(&database, &bind, &smtp.url(), "60s").await;
+    let mut second = installation.start(&smtp.url(), "60s").await;
     let mails = smtp.wait_for(1).await;
     assert!(
         mails[0]
@@ -292,17 +307,15 @@ async fn an_email_left_unsent_when_the_process_is_killed_goes_out_after_the_rest
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(smtp.messages().len(), 1);
     second.kill().await.unwrap();
-    let _ = std::fs::remove_dir_all(database.mail_dir());
 }
 
 #[tokio::test]
 async fn a_graceful_stop_lets_the_email_being_sent_finish_its_attempt() {
-    let database = TestDatabase::new();
-    let bind = format!("127.0.0.1:{}", free_port());
+    let installation = Installation::new();
     let silent = SilentServer::start().await;
-    let mut process = start_binary(&database, &bind, &silent.url(), "2s").await;
+    let mut process = installation.start(&silent.url(), "2s").await;
 
-    send_inquiry_to(&format!("http://{bind}")).await;
+    installation.send_inquiry().await;
     // The worker is now waiting on the silent server.
     tokio::time::sleep(Duration::from_millis(500)).await;
     terminate(&process).await;
@@ -312,7 +325,9 @@ async fn a_graceful_stop_lets_the_email_being_sent_finish_its_attempt() {
         .unwrap();
     assert!(status.success(), "{status}");
 
-    let pool = sqlx::PgPool::connect(&database.url()).await.unwrap();
+    let pool = sqlx::PgPool::connect(&installation.database.url())
+        .await
+        .unwrap();
     let errors: Vec<Option<String>> = sqlx::query_scalar("select error from mail_attempt")
         .fetch_all(&pool)
         .await
@@ -330,5 +345,4 @@ async fn a_graceful_stop_lets_the_email_being_sent_finish_its_attempt() {
         "{errors:?}"
     );
     pool.close().await;
-    let _ = std::fs::remove_dir_all(database.mail_dir());
 }
