@@ -10,6 +10,8 @@ mod staff;
 use std::time::Duration;
 
 use defus::config::Config;
+use defus::content::PageKey;
+use defus::i18n::Locale;
 use defus::startup::Application;
 use reqwest::redirect::Policy;
 use scraper::{ElementRef, Html, Selector};
@@ -137,6 +139,11 @@ impl TestApp {
     /// Fetches `path`, asserts the status, and parses the page.
     pub async fn page(&self, path: &str, expected_status: u16) -> Page {
         expect_page(self.get(path).await, path, expected_status).await
+    }
+
+    /// Fetches the public page `key` in `locale`, asserts that it is there, and parses it.
+    pub async fn public_page(&self, key: PageKey, locale: Locale) -> Page {
+        self.page(key.path(locale), 200).await
     }
 
     /// Runs `sql` on the app's database, as an operator would in `psql`.

@@ -75,7 +75,7 @@ async fn a_mail_server_that_accepts_and_never_answers_costs_a_timeout_not_the_wo
         "to be retried"
     );
     // The site stays responsive meanwhile.
-    app.page(PageKey::Start.path(Locale::De), 200).await;
+    app.public_page(PageKey::Start, Locale::De).await;
 }
 
 #[tokio::test]

@@ -44,14 +44,14 @@ async fn editing_a_page_with_preview_changes_the_public_page_only_when_saved() {
         Some("Was wir erreichen wollen")
     );
     assert_eq!(
-        app.page(goals.path(german), 200).await.text("main h1"),
+        app.public_page(goals, german).await.text("main h1"),
         "Unsere Ziele",
         "a preview saves nothing"
     );
 
     let response = staff.save_page(goals, german, text).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let public = app.page(goals.path(german), 200).await;
+    let public = app.public_page(goals, german).await;
     assert_eq!(public.text("main h1"), "Was wir erreichen wollen");
     assert_eq!(public.text(".prose strong"), "allen");
     assert_eq!(
@@ -61,7 +61,7 @@ async fn editing_a_page_with_preview_changes_the_public_page_only_when_saved() {
         Some("Ziele des Forums")
     );
     assert_eq!(
-        app.page(goals.path(Locale::En), 200).await.text("main h1"),
+        app.public_page(goals, Locale::En).await.text("main h1"),
         "Our goals",
         "the English page is its own"
     );
@@ -93,7 +93,7 @@ async fn a_bad_page_text_is_shown_again_with_the_problem_at_its_field() {
     );
     assert_eq!(page.text("textarea[name=body_markdown]"), "Kept text");
     assert_eq!(
-        app.page(PageKey::History.path(Locale::En), 200)
+        app.public_page(PageKey::History, Locale::En)
             .await
             .text("main h1"),
         "History"
@@ -145,7 +145,7 @@ async fn every_save_keeps_the_previous_version_which_can_be_restored() {
     let response = staff.post(&restore, &[]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
-    let public = app.page(efus.path(german), 200).await;
+    let public = app.public_page(efus, german).await;
     assert_eq!(public.text("main h1"), "DEFUS und EFUS");
     assert!(public.main_text().contains("rund 300 europäischen Städten"));
     let versions = staff.page(&paths::page_versions(efus, german), 200).await;
@@ -185,7 +185,7 @@ async fn editing_the_facts_changes_footer_contact_and_legal_notice_at_once() {
         );
     }
     let legal = app
-        .page(PageKey::LegalNotice.path(Locale::De), 200)
+        .public_page(PageKey::LegalNotice, Locale::De)
         .await
         .main_text();
     assert!(
@@ -193,18 +193,18 @@ async fn editing_the_facts_changes_footer_contact_and_legal_notice_at_once() {
         "{legal}"
     );
     assert!(
-        app.page(PageKey::Contact.path(Locale::De), 200)
+        app.public_page(PageKey::Contact, Locale::De)
             .await
             .text("main address")
             .contains("Neue Straße 12")
     );
     let privacy = app
-        .page(PageKey::Privacy.path(Locale::De), 200)
+        .public_page(PageKey::Privacy, Locale::De)
         .await
         .text("#controller + address");
     assert!(privacy.contains("Neue Straße 12"), "{privacy}");
     let chairs = app
-        .page(PageKey::History.path(Locale::En), 200)
+        .public_page(PageKey::History, Locale::En)
         .await
         .text("#chairs + p + ul");
     assert_eq!(chairs, "Stadt Augsburg Stadt Heidelberg");
@@ -241,7 +241,7 @@ async fn bad_facts_are_refused_with_messages_and_nothing_changes() {
         Some("keine-adresse")
     );
     assert!(
-        app.page(PageKey::Start.path(Locale::De), 200)
+        app.public_page(PageKey::Start, Locale::De)
             .await
             .text("footer address")
             .contains("Am Waterlooplatz 5 A")
@@ -262,7 +262,7 @@ async fn the_office_email_goes_to_the_address_saved_in_the_facts() {
     let mail = &smtp.wait_for(1).await[0];
     assert_eq!(mail.envelope_to, ["neue-adresse@defus.org"]);
     assert!(
-        app.page(PageKey::Contact.path(Locale::De), 200)
+        app.public_page(PageKey::Contact, Locale::De)
             .await
             .main_text()
             .contains("neue-adresse@defus.org")
@@ -477,7 +477,7 @@ async fn a_save_over_someone_else_s_newer_change_is_stopped_and_the_text_kept() 
         Some("Kontakt (ich)")
     );
     assert_eq!(
-        app.page(contact.path(german), 200).await.text("main h1"),
+        app.public_page(contact, german).await.text("main h1"),
         "Kontakt (Kollegin)",
         "nothing overwritten"
     );
@@ -491,7 +491,7 @@ async fn a_save_over_someone_else_s_newer_change_is_stopped_and_the_text_kept() 
         StatusCode::SEE_OTHER
     );
     assert_eq!(
-        app.page(contact.path(german), 200).await.text("main h1"),
+        app.public_page(contact, german).await.text("main h1"),
         "Kontakt (ich)"
     );
     let titles: Vec<String> = app

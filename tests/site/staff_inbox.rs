@@ -666,7 +666,7 @@ async fn every_staff_action_needs_the_session_s_csrf_token() {
         before
     );
     assert!(
-        app.page(PageKey::Start.path(Locale::De), 200)
+        app.public_page(PageKey::Start, Locale::De)
             .await
             .text("footer address")
             .contains("Am Waterlooplatz 5 A")

@@ -3,6 +3,8 @@
 use std::time::Duration;
 
 use defus::MIGRATOR;
+use defus::content::PageKey;
+use defus::i18n::Locale;
 
 use crate::helpers::{
     TestDatabase, binary, free_port, spawn_app, start, terminate, test_config, wait_for_log,
@@ -22,7 +24,7 @@ async fn the_database_is_created_and_migrated_from_nothing() {
     assert_eq!(applied, embedded);
     let pages = app.count("select count(*) from page").await;
     assert_eq!(pages, 18, "nine pages in two languages");
-    app.page("/", 200).await;
+    app.public_page(PageKey::Start, Locale::De).await;
 }
 
 #[tokio::test]
@@ -38,11 +40,13 @@ async fn a_second_start_keeps_edited_content_and_restores_only_what_is_missing()
         .await;
 
     let app = app.restart().await;
-    let page = app.page("/ziele", 200).await;
+    let page = app.public_page(PageKey::Goals, Locale::De).await;
     assert_eq!(page.text("main h1"), "Unsere Arbeit");
     assert!(page.text("footer address").contains("Neue Straße 1"));
     assert_eq!(
-        app.page("/en/efus", 200).await.text("main h1"),
+        app.public_page(PageKey::Efus, Locale::En)
+            .await
+            .text("main h1"),
         "DEFUS and EFUS"
     );
 }
