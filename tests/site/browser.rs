@@ -118,8 +118,16 @@ impl Browser {
             .unwrap_or_else(|error| panic!("typing into {target}: {error}"));
     }
 
-    /// Clicks `target` and waits for `expected` to appear on the page that follows.
-    pub async fn click_and_wait_for(&self, target: &str, expected: &str) {
+    /// Opens `url`.
+    pub async fn goto(&self, url: &str) {
+        self.client
+            .goto(url)
+            .await
+            .unwrap_or_else(|error| panic!("opening {url}: {error}"));
+    }
+
+    /// Clicks the element `target`.
+    pub async fn click(&self, target: &str) {
         self.client
             .find(fantoccini::Locator::Css(target))
             .await
@@ -127,6 +135,22 @@ impl Browser {
             .click()
             .await
             .unwrap_or_else(|error| panic!("clicking {target}: {error}"));
+    }
+
+    /// The text of the element `target`, as the browser shows it.
+    pub async fn text(&self, target: &str) -> String {
+        self.client
+            .find(fantoccini::Locator::Css(target))
+            .await
+            .unwrap_or_else(|error| panic!("{target}: {error}"))
+            .text()
+            .await
+            .unwrap_or_else(|error| panic!("reading {target}: {error}"))
+    }
+
+    /// Clicks `target` and waits for `expected` to appear on the page that follows.
+    pub async fn click_and_wait_for(&self, target: &str, expected: &str) {
+        self.click(target).await;
         self.client
             .wait()
             .for_element(fantoccini::Locator::Css(expected))

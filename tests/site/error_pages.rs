@@ -1,5 +1,8 @@
 //! What visitors see when something is not there or goes wrong.
 
+use defus::content::PageKey;
+use defus::i18n::Locale;
+
 use crate::helpers::spawn_app;
 
 #[tokio::test]
@@ -8,7 +11,10 @@ async fn an_unknown_german_path_gets_a_german_404_page_in_the_layout() {
     let page = app.page("/gibt-es-nicht", 404).await;
     assert_eq!(page.lang(), "de");
     assert_eq!(page.text("main h1"), "Seite nicht gefunden");
-    assert_eq!(page.attribute("main a", "href").as_deref(), Some("/"));
+    assert_eq!(
+        page.attribute("main a", "href").as_deref(),
+        Some(PageKey::Start.path(Locale::De))
+    );
     assert_eq!(
         page.select("nav.main-nav a").len(),
         6,
@@ -25,7 +31,7 @@ async fn an_unknown_english_path_gets_an_english_404_page() {
     assert_eq!(page.text("main h1"), "Page not found");
     assert_eq!(
         page.attribute(".language-switch a", "href").as_deref(),
-        Some("/")
+        Some(PageKey::Start.path(Locale::De))
     );
 }
 
@@ -34,23 +40,21 @@ async fn a_wrong_method_gets_a_page_too() {
     let app = spawn_app().await;
     let response = app
         .client
-        .delete(app.url("/en/goals"))
+        .delete(app.url(PageKey::Goals.path(Locale::En)))
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 405);
-    let page = crate::helpers::Page::parse(&response.text().await.unwrap());
+    let page = crate::helpers::Page::of(response).await;
     assert_eq!(page.text("main h1"), "Action not possible");
 }
 
 #[tokio::test]
 async fn an_internal_error_shows_a_500_page_that_reveals_nothing_internal() {
     let app = spawn_app().await;
-    sqlx::query("delete from page where page_key = 'history' and locale = 'en'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    let response = app.get("/en/history").await;
+    app.execute("delete from page where page_key = 'history' and locale = 'en'")
+        .await;
+    let response = app.get(PageKey::History.path(Locale::En)).await;
     assert_eq!(response.status(), 500);
     let body = response.text().await.unwrap();
     let page = crate::helpers::Page::parse(&body);
@@ -67,11 +71,8 @@ async fn an_internal_error_shows_a_500_page_that_reveals_nothing_internal() {
 #[tokio::test]
 async fn the_error_page_still_renders_when_the_facts_are_gone() {
     let app = spawn_app().await;
-    sqlx::query("delete from organisation")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    let page = app.page("/kontakt", 500).await;
+    app.execute("delete from organisation").await;
+    let page = app.page(PageKey::Contact.path(Locale::De), 500).await;
     assert_eq!(page.text("main h1"), "Ein Fehler ist aufgetreten");
     assert!(page.select("footer address").is_empty());
     assert_eq!(page.select("footer nav a").len(), 3);

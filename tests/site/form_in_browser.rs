@@ -1,20 +1,17 @@
 //! The inquiry form in a real Chromium with JavaScript switched off, as the "done"
 //! demands: a person fills it in, sends it, and the office's mail server gets the email.
 
+use defus::i18n::Locale;
 use fantoccini::Locator;
 
 use crate::browser::{Browser, JavaScript};
-use crate::helpers::spawn_app_with;
-use crate::smtp::SmtpServer;
+use crate::helpers::{membership_form, spawn_app, spawn_app_with_smtp};
 
 #[tokio::test]
 async fn a_person_sends_the_form_without_javascript_and_the_office_gets_the_email() {
-    let smtp = SmtpServer::start();
-    let url = smtp.url();
-    let app = spawn_app_with(move |config| config.mail.smtp_url = Some(url)).await;
+    let (app, smtp) = spawn_app_with_smtp().await;
     let browser = Browser::start(JavaScript::Off).await;
-    let client = &browser.client;
-    client.goto(&app.url("/mitgliedschaft")).await.unwrap();
+    browser.goto(&app.url(membership_form(Locale::De))).await;
 
     for (id, text) in [
         ("inquiry-organisation", "Stadt Oldenburg"),
@@ -27,52 +24,28 @@ async fn a_person_sends_the_form_without_javascript_and_the_office_gets_the_emai
     ] {
         browser.type_into(&format!("#{id}"), text).await;
     }
-    client
-        .find(Locator::Css("label[for=inquiry-efus-member-pending]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser
+        .click("label[for=inquiry-efus-member-pending]")
+        .await;
+    browser
+        .click_and_wait_for("form button[type=submit]", ".reference strong")
+        .await;
 
-    let heading = client
-        .wait()
-        .for_element(Locator::Css("main h1"))
-        .await
-        .unwrap();
     assert_eq!(
-        heading.text().await.unwrap(),
+        browser.text("main h1").await,
         "Ihre Anfrage ist eingegangen"
     );
-    let reference = client
-        .find(Locator::Css(".reference strong"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let reference = browser.text(".reference strong").await;
     assert!(
-        client
+        browser
+            .client
             .current_url()
             .await
             .unwrap()
             .path()
             .ends_with(&reference)
     );
-    let note = client
-        .find(Locator::Css(".efus-note"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let note = browser.text(".efus-note").await;
     assert!(
         note.contains("EFUS"),
         "pending EFUS membership is explained: {note}"
@@ -97,24 +70,16 @@ async fn a_person_sends_the_form_without_javascript_and_the_office_gets_the_emai
 
 #[tokio::test]
 async fn mistakes_are_summarised_at_the_form_and_each_links_to_its_field() {
-    let app = spawn_app_with(|_| {}).await;
+    let app = spawn_app().await;
     let browser = Browser::start(JavaScript::Off).await;
     let client = &browser.client;
-    client.goto(&app.url("/en/membership")).await.unwrap();
+    browser.goto(&app.url(membership_form(Locale::En))).await;
     browser.type_into("#inquiry-email", "not-an-address").await;
-    client
-        .find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser
+        .click_and_wait_for("form button[type=submit]", ".error-summary")
+        .await;
 
-    let summary = client
-        .wait()
-        .for_element(Locator::Css(".error-summary"))
-        .await
-        .unwrap();
+    let summary = client.find(Locator::Css(".error-summary")).await.unwrap();
     assert!(summary.is_displayed().await.unwrap());
     assert_eq!(
         client.current_url().await.unwrap().fragment(),

@@ -2,48 +2,31 @@
 
 use std::time::Duration;
 
-use chrono::{Datelike, Utc};
+use defus::i18n::Locale;
 use reqwest::StatusCode;
 
 use crate::helpers::{
-    Page, TestApp, spawn_app, spawn_app_with, text_of, valid_inquiry, with_field,
+    Page, TestApp, membership_form, nth_reference, redirect_target, spawn_app, spawn_app_with,
+    spawn_app_with_smtp, spawn_app_with_smtp_and, text_of, valid_inquiry, valid_inquiry_with,
+    with_field,
 };
 use crate::smtp::SmtpServer;
 
 const INQUIRIES: &str = "select count(*) from inquiry";
 const OUTBOX: &str = "select count(*) from mail_outbox";
 
-/// The year of a new reference: Hannover's, not UTC's (they differ on New Year's Eve night).
-pub fn this_year() -> i32 {
-    Utc::now().with_timezone(&chrono_tz::Europe::Berlin).year()
-}
-
-/// Follows the 303 after a submission and returns the confirmation page's path.
-fn receipt_location(response: &reqwest::Response) -> String {
-    assert_eq!(
-        response.status(),
-        StatusCode::SEE_OTHER,
-        "a redirect after sending"
-    );
-    response.headers()["location"].to_str().unwrap().to_owned()
-}
-
-async fn app_mailing_to(smtp: &SmtpServer) -> TestApp {
-    let url = smtp.url();
-    spawn_app_with(move |config| config.mail.smtp_url = Some(url)).await
-}
-
 #[tokio::test]
 async fn the_membership_page_offers_the_form_without_cookies_or_caching() {
     let app = spawn_app().await;
-    for (path, label) in [
-        ("/mitgliedschaft", "Kommune / Organisation"),
-        ("/en/membership", "Municipality / organisation"),
+    for (locale, label) in [
+        (Locale::De, "Kommune / Organisation"),
+        (Locale::En, "Municipality / organisation"),
     ] {
+        let path = membership_form(locale);
         let response = app.get(path).await;
         assert_eq!(response.headers()["cache-control"], "no-store");
         assert!(response.headers().get("set-cookie").is_none());
-        let page = Page::parse(&response.text().await.unwrap());
+        let page = Page::of(response).await;
         assert_eq!(page.attribute("form", "method").as_deref(), Some("post"));
         assert_eq!(
             page.attribute("form", "action"),
@@ -90,14 +73,11 @@ async fn the_membership_page_offers_the_form_without_cookies_or_caching() {
 
 #[tokio::test]
 async fn a_german_inquiry_is_confirmed_with_its_reference_and_mailed_to_the_office() {
-    let smtp = SmtpServer::start();
-    let app = app_mailing_to(&smtp).await;
+    let (app, smtp) = spawn_app_with_smtp().await;
 
-    let response = app
-        .submit_inquiry("/mitgliedschaft", &valid_inquiry())
-        .await;
-    let location = receipt_location(&response);
-    let reference = format!("DEFUS-{}-0001", this_year());
+    let response = app.submit_inquiry(Locale::De, &valid_inquiry()).await;
+    let location = redirect_target(&response);
+    let reference = nth_reference(1);
     assert_eq!(location, format!("/mitgliedschaft/anfrage/{reference}"));
 
     let page = app.page(&location, 200).await;
@@ -162,11 +142,10 @@ async fn a_german_inquiry_is_confirmed_with_its_reference_and_mailed_to_the_offi
 
 #[tokio::test]
 async fn an_english_inquiry_gets_an_english_confirmation_and_the_office_a_german_email() {
-    let smtp = SmtpServer::start();
-    let app = app_mailing_to(&smtp).await;
+    let (app, smtp) = spawn_app_with_smtp().await;
     let fields = with_field(valid_inquiry(), "efus_member", "unknown");
-    let location = receipt_location(&app.submit_inquiry("/en/membership", &fields).await);
-    let reference = format!("DEFUS-{}-0001", this_year());
+    let location = redirect_target(&app.submit_inquiry(Locale::En, &fields).await);
+    let reference = nth_reference(1);
     assert_eq!(location, format!("/en/membership/inquiry/{reference}"));
 
     let page = app.page(&location, 200).await;
@@ -210,18 +189,18 @@ async fn an_unknown_reference_has_no_confirmation_page() {
 /// nothing stored.
 async fn assert_refused(
     app: &TestApp,
-    path: &str,
+    locale: Locale,
     fields: &[(&'static str, &'static str)],
     field: &str,
     message: &str,
 ) {
-    let response = app.submit_inquiry(path, fields).await;
+    let response = app.submit_inquiry(locale, fields).await;
     assert_eq!(
         response.status(),
         StatusCode::UNPROCESSABLE_ENTITY,
         "{field}: {fields:?}"
     );
-    let page = Page::parse(&response.text().await.unwrap());
+    let page = Page::of(response).await;
     let id = format!("inquiry-{}", field.replace('_', "-"));
     let target = if field == "efus_member" {
         format!("{id}-yes")
@@ -253,7 +232,7 @@ async fn assert_refused(
         page.text(&format!("#{id}-error")),
         format!(
             "{} {message}",
-            if path.starts_with("/en") {
+            if locale == Locale::En {
                 "Error:"
             } else {
                 "Fehler:"
@@ -280,7 +259,7 @@ async fn assert_refused(
             Some("true")
         );
     }
-    assert!(page.text("title").starts_with(if path.starts_with("/en") {
+    assert!(page.text("title").starts_with(if locale == Locale::En {
         "Error: "
     } else {
         "Fehler: "
@@ -414,21 +393,17 @@ async fn every_rule_of_the_form_is_enforced_with_a_message_at_its_field() {
     ];
     for (field, value, message) in cases {
         let fields = with_field(valid_inquiry(), field.to_owned().leak(), value);
-        assert_refused(&app, "/mitgliedschaft", &fields, field, message).await;
+        assert_refused(&app, Locale::De, &fields, field, message).await;
     }
 }
 
 #[tokio::test]
 async fn messages_come_in_the_language_of_the_page() {
     let app = spawn_app().await;
-    let fields = with_field(
-        with_field(valid_inquiry(), "email", "nope"),
-        "contact_name",
-        "",
-    );
+    let fields = valid_inquiry_with(&[("email", "nope"), ("contact_name", "")]);
     assert_refused(
         &app,
-        "/en/membership",
+        Locale::En,
         &fields,
         "email",
         "Please enter an email address in the form name@city.de.",
@@ -436,7 +411,7 @@ async fn messages_come_in_the_language_of_the_page() {
     .await;
     assert_refused(
         &app,
-        "/en/membership",
+        Locale::En,
         &fields,
         "contact_name",
         "Please enter your name.",
@@ -446,8 +421,7 @@ async fn messages_come_in_the_language_of_the_page() {
 
 #[tokio::test]
 async fn line_breaks_in_names_are_refused_so_no_header_can_be_injected() {
-    let smtp = SmtpServer::start();
-    let app = app_mailing_to(&smtp).await;
+    let (app, _smtp) = spawn_app_with_smtp().await;
     let message = "Bitte verwenden Sie hier keine Zeilenumbrüche oder Steuerzeichen.";
     for (field, hostile) in [
         ("contact_name", "Eve\r\nBcc: victim@example.org"),
@@ -455,32 +429,29 @@ async fn line_breaks_in_names_are_refused_so_no_header_can_be_injected() {
         ("organisation", "Stadt X\r\nSubject: Gewinn"),
     ] {
         let fields = with_field(valid_inquiry(), field, hostile);
-        assert_refused(&app, "/mitgliedschaft", &fields, field, message).await;
+        assert_refused(&app, Locale::De, &fields, field, message).await;
     }
     let fields = with_field(
         valid_inquiry(),
         "email",
         "eve@example.org\r\nBcc: victim@example.org",
     );
-    let response = app.submit_inquiry("/mitgliedschaft", &fields).await;
+    let response = app.submit_inquiry(Locale::De, &fields).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.count(INQUIRIES).await, 0);
 }
 
 #[tokio::test]
 async fn quotes_and_angle_brackets_in_a_name_stay_inside_the_display_name() {
-    let smtp = SmtpServer::start();
-    let app = app_mailing_to(&smtp).await;
-    let fields = with_field(
-        with_field(
-            valid_inquiry(),
+    let (app, smtp) = spawn_app_with_smtp().await;
+    let fields = valid_inquiry_with(&[
+        (
             "contact_name",
             r#"Eve "Chef" <boss@evil.example>, Bcc: x@evil.example"#,
         ),
-        "organisation",
-        "Stadt <Test> \"Süd\"",
-    );
-    receipt_location(&app.submit_inquiry("/mitgliedschaft", &fields).await);
+        ("organisation", "Stadt <Test> \"Süd\""),
+    ]);
+    redirect_target(&app.submit_inquiry(Locale::De, &fields).await);
     let mail = &smtp.wait_for(1).await[0];
     assert_eq!(mail.envelope_to, ["defus@defus.org"]);
     assert_eq!(mail.header_count("Bcc"), 0);
@@ -516,7 +487,7 @@ async fn assert_stored_as_spam_and_never_mailed(
     response: reqwest::Response,
     reason: &str,
 ) {
-    let location = receipt_location(&response);
+    let location = redirect_target(&response);
     let page = app.page(&location, 200).await;
     assert_eq!(
         page.text("main h1"),
@@ -539,63 +510,39 @@ async fn assert_stored_as_spam_and_never_mailed(
 
 #[tokio::test]
 async fn a_filled_honeypot_gets_the_usual_answer_but_is_stored_as_spam_and_not_mailed() {
-    let smtp = SmtpServer::start();
-    let app = app_mailing_to(&smtp).await;
-    let token = app.form_token("/mitgliedschaft").await;
-    let mut body: Vec<(&str, &str)> = valid_inquiry();
-    body.push(("form_token", &token));
-    body.push(("website", "https://cheap-pills.example"));
+    let (app, smtp) = spawn_app_with_smtp().await;
     let response = app
-        .client
-        .post(app.url("/mitgliedschaft"))
-        .form(&body)
-        .send()
-        .await
-        .unwrap();
+        .submit_inquiry_with_the_honeypot_filled(&valid_inquiry())
+        .await;
     assert_stored_as_spam_and_never_mailed(&app, &smtp, response, "honeypot").await;
 }
 
 #[tokio::test]
 async fn a_form_sent_faster_than_a_person_can_type_is_stored_as_spam_and_not_mailed() {
-    let smtp = SmtpServer::start();
-    let url = smtp.url();
-    let app = spawn_app_with(move |config| {
-        config.mail.smtp_url = Some(url);
-        config.form.min_fill_time = Duration::from_secs(60);
-    })
-    .await;
-    let response = app
-        .submit_inquiry("/mitgliedschaft", &valid_inquiry())
-        .await;
+    let (app, smtp) =
+        spawn_app_with_smtp_and(|config| config.form.min_fill_time = Duration::from_secs(60)).await;
+    let response = app.submit_inquiry(Locale::De, &valid_inquiry()).await;
     assert_stored_as_spam_and_never_mailed(&app, &smtp, response, "too_fast").await;
 }
 
 #[tokio::test]
 async fn a_correction_counts_the_fill_time_from_when_the_form_was_first_shown() {
-    let smtp = SmtpServer::start();
-    let url = smtp.url();
-    let app = spawn_app_with(move |config| {
-        config.mail.smtp_url = Some(url);
-        config.form.min_fill_time = Duration::from_secs(1);
-    })
-    .await;
-    let token = app.form_token("/mitgliedschaft").await;
+    let (app, smtp) =
+        spawn_app_with_smtp_and(|config| config.form.min_fill_time = Duration::from_secs(1)).await;
+    let token = app.form_token(Locale::De).await;
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let response = app
         .post_form(
-            "/mitgliedschaft",
+            Locale::De,
             &with_field(valid_inquiry(), "email", "falsch"),
             &token,
         )
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let again = Page::parse(&response.text().await.unwrap());
+    let again = Page::of(response).await;
     let token = again.attribute("input[name=form_token]", "value").unwrap();
     // Corrected at once: still a person, because the form was first shown over a second ago.
-    receipt_location(
-        &app.post_form("/mitgliedschaft", &valid_inquiry(), &token)
-            .await,
-    );
+    redirect_target(&app.post_form(Locale::De, &valid_inquiry(), &token).await);
     assert_eq!(smtp.wait_for(1).await.len(), 1);
     assert_eq!(
         app.count("select count(*) from inquiry where status = 'new'")
@@ -606,20 +553,17 @@ async fn a_correction_counts_the_fill_time_from_when_the_form_was_first_shown() 
 
 #[tokio::test]
 async fn sending_the_same_form_twice_creates_one_inquiry_and_one_email() {
-    let smtp = SmtpServer::start();
-    let app = app_mailing_to(&smtp).await;
-    let token = app.form_token("/mitgliedschaft").await;
+    let (app, smtp) = spawn_app_with_smtp().await;
+    let token = app.form_token(Locale::De).await;
     let fields = valid_inquiry();
     let (first, second) = tokio::join!(
-        app.post_form("/mitgliedschaft", &fields, &token),
-        app.post_form("/mitgliedschaft", &fields, &token),
+        app.post_form(Locale::De, &fields, &token),
+        app.post_form(Locale::De, &fields, &token),
     );
-    let third = app
-        .post_form("/mitgliedschaft", &valid_inquiry(), &token)
-        .await;
-    let location = receipt_location(&first);
-    assert_eq!(receipt_location(&second), location);
-    assert_eq!(receipt_location(&third), location);
+    let third = app.post_form(Locale::De, &valid_inquiry(), &token).await;
+    let location = redirect_target(&first);
+    assert_eq!(redirect_target(&second), location);
+    assert_eq!(redirect_target(&third), location);
     assert_eq!(app.count(INQUIRIES).await, 1);
     smtp.wait_for(1).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -629,13 +573,11 @@ async fn sending_the_same_form_twice_creates_one_inquiry_and_one_email() {
 #[tokio::test]
 async fn an_expired_form_is_shown_again_with_the_values_to_send_once_more() {
     let app = spawn_app_with(|config| config.form.max_age = Duration::from_secs(1)).await;
-    let token = app.form_token("/mitgliedschaft").await;
+    let token = app.form_token(Locale::De).await;
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    let response = app
-        .post_form("/mitgliedschaft", &valid_inquiry(), &token)
-        .await;
+    let response = app.post_form(Locale::De, &valid_inquiry(), &token).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page = Page::parse(&response.text().await.unwrap());
+    let page = Page::of(response).await;
     assert!(page.text(".form-notice").contains("sehr lange geöffnet"));
     assert_eq!(
         page.attribute("input[name=organisation]", "value")
@@ -652,16 +594,14 @@ async fn an_expired_form_is_shown_again_with_the_values_to_send_once_more() {
 #[tokio::test]
 async fn a_forged_or_missing_token_is_refused_and_nothing_is_stored() {
     let app = spawn_app().await;
-    let genuine = app.form_token("/en/membership").await;
+    let genuine = app.form_token(Locale::En).await;
     // The signature's last hex digit changed (to a different one, whatever it was).
     let (kept, last) = genuine.split_at(genuine.len() - 1);
     let forged = format!("{kept}{}", if last == "0" { "1" } else { "0" });
     for token in [forged.as_str(), "", "1700000000.abcd.ef"] {
-        let response = app
-            .post_form("/en/membership", &valid_inquiry(), token)
-            .await;
+        let response = app.post_form(Locale::En, &valid_inquiry(), token).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
-        let page = Page::parse(&response.text().await.unwrap());
+        let page = Page::of(response).await;
         assert_eq!(page.lang(), "en");
         assert!(
             page.text(".form-notice")
@@ -678,17 +618,17 @@ async fn a_forged_or_missing_token_is_refused_and_nothing_is_stored() {
 #[tokio::test]
 async fn an_oversized_body_gets_a_413_page_in_the_visitor_s_language() {
     let app = spawn_app().await;
-    let token = app.form_token("/en/membership").await;
+    let token = app.form_token(Locale::En).await;
     let huge: &'static str = "x".repeat(40 * 1024).leak();
     let response = app
         .post_form(
-            "/en/membership",
+            Locale::En,
             &with_field(valid_inquiry(), "message", huge),
             &token,
         )
         .await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    let page = Page::parse(&response.text().await.unwrap());
+    let page = Page::of(response).await;
     assert_eq!(page.lang(), "en");
     assert_eq!(page.text("main h1"), "Request too large");
     assert_eq!(app.count(INQUIRIES).await, 0);
@@ -697,25 +637,25 @@ async fn an_oversized_body_gets_a_413_page_in_the_visitor_s_language() {
 #[tokio::test]
 async fn a_body_that_is_not_utf8_or_not_a_form_is_refused_with_a_page() {
     let app = spawn_app().await;
-    let token = app.form_token("/mitgliedschaft").await;
+    let token = app.form_token(Locale::De).await;
     let body = format!(
         "organisation=M%FCnchen&contact_name=Erika&email=e%40muenchen.de&efus_member=yes&form_token={token}"
     );
     let response = app
         .client
-        .post(app.url("/mitgliedschaft"))
+        .post(app.url(membership_form(Locale::De)))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(body)
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    let page = Page::parse(&response.text().await.unwrap());
+    let page = Page::of(response).await;
     assert_eq!(page.text("main h1"), "Ungültige Anfrage");
 
     let response = app
         .client
-        .post(app.url("/mitgliedschaft"))
+        .post(app.url(membership_form(Locale::De)))
         .header("content-type", "application/json")
         .body("{}")
         .send()
@@ -731,25 +671,22 @@ async fn a_client_sending_too_many_inquiries_is_asked_to_wait_and_keeps_the_valu
     // Forms shown again for mistakes do not count.
     for _ in 0..3 {
         let response = app
-            .submit_inquiry(
-                "/mitgliedschaft",
-                &with_field(valid_inquiry(), "email", "x"),
-            )
+            .submit_inquiry(Locale::De, &with_field(valid_inquiry(), "email", "x"))
             .await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
     for organisation in ["Stadt Eins", "Stadt Zwei"] {
         let fields = with_field(valid_inquiry(), "organisation", organisation);
-        receipt_location(&app.submit_inquiry("/mitgliedschaft", &fields).await);
+        redirect_target(&app.submit_inquiry(Locale::De, &fields).await);
     }
     let response = app
         .submit_inquiry(
-            "/en/membership",
+            Locale::En,
             &with_field(valid_inquiry(), "organisation", "Stadt Drei"),
         )
         .await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-    let page = Page::parse(&response.text().await.unwrap());
+    let page = Page::of(response).await;
     assert_eq!(page.lang(), "en");
     assert!(
         page.text(".form-notice")
@@ -779,14 +716,12 @@ async fn a_malformed_reference_is_simply_not_found() {
 #[tokio::test]
 async fn when_the_database_is_down_the_visitor_keeps_the_form_and_is_asked_to_retry() {
     let app = spawn_app().await;
-    let token = app.form_token("/mitgliedschaft").await;
+    let token = app.form_token(Locale::De).await;
     let offline = app.take_database_offline().await;
 
-    let response = app
-        .post_form("/mitgliedschaft", &valid_inquiry(), &token)
-        .await;
+    let response = app.post_form(Locale::De, &valid_inquiry(), &token).await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
-    let page = Page::parse(&response.text().await.unwrap());
+    let page = Page::of(response).await;
     assert_eq!(page.lang(), "de");
     assert!(
         page.text(".form-notice")
@@ -803,17 +738,16 @@ async fn when_the_database_is_down_the_visitor_keeps_the_form_and_is_asked_to_re
     );
 
     offline.bring_back().await;
-    let pool = sqlx::PgPool::connect(app.database_url()).await.unwrap();
+    let pool = sqlx::PgPool::connect(&app.config.database_url)
+        .await
+        .unwrap();
     let stored: i64 = sqlx::query_scalar(INQUIRIES)
         .fetch_one(&pool)
         .await
         .unwrap();
     assert_eq!(stored, 0, "nothing half-stored");
     // Once the database is back, sending the same form again works.
-    receipt_location(
-        &app.post_form("/mitgliedschaft", &valid_inquiry(), &token)
-            .await,
-    );
+    redirect_target(&app.post_form(Locale::De, &valid_inquiry(), &token).await);
     let stored: i64 = sqlx::query_scalar(INQUIRIES)
         .fetch_one(&pool)
         .await
@@ -824,7 +758,7 @@ async fn when_the_database_is_down_the_visitor_keeps_the_form_and_is_asked_to_re
 #[tokio::test]
 async fn a_post_that_a_browser_makes_for_another_site_is_refused() {
     let app = spawn_app().await;
-    let token = app.form_token("/mitgliedschaft").await;
+    let token = app.form_token(Locale::De).await;
     let mut body = valid_inquiry();
     body.push(("form_token", &token));
     for (header, value) in [
@@ -833,7 +767,7 @@ async fn a_post_that_a_browser_makes_for_another_site_is_refused() {
     ] {
         let response = app
             .client
-            .post(app.url("/mitgliedschaft"))
+            .post(app.url(membership_form(Locale::De)))
             .header(header, value)
             .form(&body)
             .send()
@@ -844,7 +778,7 @@ async fn a_post_that_a_browser_makes_for_another_site_is_refused() {
             StatusCode::FORBIDDEN,
             "{header}: {value}"
         );
-        let page = Page::parse(&response.text().await.unwrap());
+        let page = Page::of(response).await;
         assert_eq!(page.text("main h1"), "Zugriff verweigert");
         assert_eq!(page.lang(), "de");
     }
@@ -852,12 +786,12 @@ async fn a_post_that_a_browser_makes_for_another_site_is_refused() {
     // The site's own form, as a browser sends it, still works.
     let response = app
         .client
-        .post(app.url("/mitgliedschaft"))
+        .post(app.url(membership_form(Locale::De)))
         .header("sec-fetch-site", "same-origin")
         .header("origin", &app.address)
         .form(&body)
         .send()
         .await
         .unwrap();
-    receipt_location(&response);
+    redirect_target(&response);
 }

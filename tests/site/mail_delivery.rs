@@ -3,21 +3,23 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
+use defus::content::PageKey;
+use defus::i18n::Locale;
+use tokio::process::Child;
+
 use crate::helpers::{
-    Page, TestDatabase, binary, client, free_port, spawn_app_with, start, start_another_instance,
-    test_config, valid_inquiry, wait_for_log, with_field,
+    Page, TestDatabase, binary, client, free_port, membership_form, spawn_app_mailing_to,
+    spawn_app_with, spawn_app_with_mail_server_down, start_another_instance, terminate,
+    valid_inquiry, wait_for_log, with_field,
 };
-use crate::smtp::{SilentServer, SmtpServer, StallingAfterDataServer, smtp_url};
+use crate::smtp::{SilentServer, SmtpServer, StallingAfterDataServer};
 
 const SENT: &str = "select count(*) from mail_outbox where state = 'sent'";
 
 #[tokio::test]
 async fn an_inquiry_sent_while_the_mail_server_is_down_is_mailed_exactly_once_when_it_is_back() {
-    let port = free_port();
-    let app = spawn_app_with(move |config| config.mail.smtp_url = Some(smtp_url(port))).await;
-    let response = app
-        .submit_inquiry("/mitgliedschaft", &valid_inquiry())
-        .await;
+    let (app, mail_server) = spawn_app_with_mail_server_down(|_| {}).await;
+    let response = app.submit_inquiry(Locale::De, &valid_inquiry()).await;
     assert_eq!(response.status(), 303, "the visitor is told: received");
 
     // Attempts fail and are recorded while nothing listens.
@@ -34,7 +36,7 @@ async fn an_inquiry_sent_while_the_mail_server_is_down_is_mailed_exactly_once_wh
     assert_eq!(state, "pending");
     assert!(last_error.is_some_and(|error| !error.is_empty()));
 
-    let smtp = SmtpServer::start_on(port);
+    let smtp = mail_server.bring_back();
     smtp.wait_for(1).await;
     app.wait_for_count(SENT, 1).await;
     tokio::time::sleep(Duration::from_millis(800)).await;
@@ -48,21 +50,16 @@ async fn an_inquiry_sent_while_the_mail_server_is_down_is_mailed_exactly_once_wh
 #[tokio::test]
 async fn a_mail_server_that_accepts_and_never_answers_costs_a_timeout_not_the_worker() {
     let silent = SilentServer::start().await;
-    let url = silent.url();
-    let app = spawn_app_with(move |config| {
-        config.mail.smtp_url = Some(url);
+    let app = spawn_app_mailing_to(silent.url(), |config| {
         config.mail.send_timeout = Duration::from_millis(500);
     })
     .await;
-    app.submit_inquiry("/mitgliedschaft", &valid_inquiry())
-        .await;
+    app.new_inquiry(&valid_inquiry()).await;
     app.wait_for_count("select count(*) from mail_attempt", 2)
         .await;
-    let errors: Vec<Option<String>> =
-        sqlx::query_scalar("select error from mail_attempt order by id")
-            .fetch_all(&app.pool)
-            .await
-            .unwrap();
+    let errors: Vec<Option<String>> = app
+        .fetch_all("select error from mail_attempt order by id")
+        .await;
     for error in errors {
         let error = error.unwrap_or_default();
         assert!(
@@ -78,26 +75,21 @@ async fn a_mail_server_that_accepts_and_never_answers_costs_a_timeout_not_the_wo
         "to be retried"
     );
     // The site stays responsive meanwhile.
-    app.page("/", 200).await;
+    app.public_page(PageKey::Start, Locale::De).await;
 }
 
 #[tokio::test]
 async fn a_server_that_never_confirms_a_message_is_not_taken_for_delivered() {
     let server = StallingAfterDataServer::start().await;
-    let url = server.url();
-    let app = spawn_app_with(move |config| {
-        config.mail.smtp_url = Some(url);
+    let app = spawn_app_mailing_to(server.url(), |config| {
         config.mail.send_timeout = Duration::from_millis(500);
     })
     .await;
-    app.submit_inquiry("/mitgliedschaft", &valid_inquiry())
-        .await;
+    app.new_inquiry(&valid_inquiry()).await;
     app.wait_for_count(SENT, 1).await;
-    let errors: Vec<Option<String>> =
-        sqlx::query_scalar("select error from mail_attempt order by id")
-            .fetch_all(&app.pool)
-            .await
-            .unwrap();
+    let errors: Vec<Option<String>> = app
+        .fetch_all("select error from mail_attempt order by id")
+        .await;
     assert_eq!(
         errors.len(),
         2,
@@ -119,14 +111,9 @@ async fn a_server_that_never_confirms_a_message_is_not_taken_for_delivered() {
 
 #[tokio::test]
 async fn after_the_last_allowed_attempt_the_email_is_marked_failed_with_its_error() {
-    let port = free_port();
-    let app = spawn_app_with(move |config| {
-        config.mail.smtp_url = Some(smtp_url(port));
-        config.mail.max_attempts = 2;
-    })
-    .await;
-    app.submit_inquiry("/mitgliedschaft", &valid_inquiry())
-        .await;
+    let (app, _mail_server) =
+        spawn_app_with_mail_server_down(|config| config.mail.max_attempts = 2).await;
+    app.new_inquiry(&valid_inquiry()).await;
     app.wait_for_count("select count(*) from mail_outbox where state = 'failed'", 1)
         .await;
     let (attempts, last_error): (i32, Option<String>) =
@@ -152,22 +139,19 @@ async fn after_the_last_allowed_attempt_the_email_is_marked_failed_with_its_erro
 #[tokio::test]
 async fn two_instances_on_one_database_send_every_email_once() {
     // All emails are queued while the mail server is down; then both workers go at them at once.
-    let port = free_port();
-    let database = TestDatabase::new();
-    let mut config = test_config(&database);
-    config.mail.smtp_url = Some(smtp_url(port));
-    config.mail.retry_delay = Duration::from_millis(300);
-    config.mail.retry_max_delay = Duration::from_millis(300);
-    let first = start(config.clone(), database).await;
-    let second = start_another_instance(config).await;
+    let (first, mail_server) = spawn_app_with_mail_server_down(|config| {
+        config.mail.retry_delay = Duration::from_millis(300);
+        config.mail.retry_max_delay = Duration::from_millis(300);
+    })
+    .await;
+    let second = start_another_instance(&first).await;
 
     let inquiries = 12;
     for number in 0..inquiries {
         let organisation: &'static str = format!("Stadt Nummer {number}").leak();
         let fields = with_field(valid_inquiry(), "organisation", organisation);
         let instance = if number % 2 == 0 { &first } else { &second };
-        let response = instance.submit_inquiry("/mitgliedschaft", &fields).await;
-        assert_eq!(response.status(), 303);
+        instance.new_inquiry(&fields).await;
     }
     first
         .wait_for_count(
@@ -175,7 +159,7 @@ async fn two_instances_on_one_database_send_every_email_once() {
             inquiries as i64,
         )
         .await;
-    let smtp = SmtpServer::start_on(port);
+    let smtp = mail_server.bring_back();
     smtp.wait_for(inquiries).await;
     first.wait_for_count(SENT, inquiries as i64).await;
     tokio::time::sleep(Duration::from_millis(800)).await;
@@ -197,9 +181,9 @@ async fn two_instances_on_one_database_send_every_email_once() {
 #[tokio::test]
 async fn without_smtp_url_the_email_is_written_as_an_eml_file() {
     let app = spawn_app_with(|config| config.mail.smtp_url = None).await;
-    app.submit_inquiry("/en/membership", &valid_inquiry()).await;
+    app.submit_inquiry(Locale::En, &valid_inquiry()).await;
     app.wait_for_count(SENT, 1).await;
-    let files: Vec<_> = std::fs::read_dir(&app.mail_dir)
+    let files: Vec<_> = std::fs::read_dir(&app.config.mail.mail_dir)
         .unwrap()
         .filter_map(Result::ok)
         .filter(|entry| {
@@ -223,104 +207,96 @@ async fn without_smtp_url_the_email_is_written_as_an_eml_file() {
 
 #[tokio::test]
 async fn old_inquiries_are_deleted_with_their_emails_after_the_retention_period() {
-    let database = TestDatabase::new();
-    let mut config = test_config(&database);
-    config.inquiry_retention_days = 30;
-    let app = start(config.clone(), database).await;
+    let app = spawn_app_with(|config| config.inquiry_retention_days = 30).await;
     for organisation in ["Alte Stadt", "Neue Stadt"] {
-        app.submit_inquiry(
-            "/mitgliedschaft",
-            &with_field(valid_inquiry(), "organisation", organisation),
-        )
-        .await;
+        app.new_inquiry(&with_field(valid_inquiry(), "organisation", organisation))
+            .await;
     }
-    app.wait_for_count(SENT, 2).await;
-    sqlx::query("update inquiry set received_at = now() - interval '31 days' where organisation = 'Alte Stadt'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    let database = app.stop().await;
+    app.deliver_all_due_emails().await;
+    app.execute(
+        "update inquiry set received_at = now() - interval '31 days'
+         where organisation = 'Alte Stadt'",
+    )
+    .await;
 
     // The sweep runs at every start (and hourly after).
-    let app = start(config, database).await;
+    let app = app.restart().await;
     app.wait_for_count("select count(*) from inquiry", 1).await;
-    let remaining: String = sqlx::query_scalar("select organisation from inquiry")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let remaining: String = app.fetch_one("select organisation from inquiry").await;
     assert_eq!(remaining, "Neue Stadt");
     assert_eq!(app.count("select count(*) from mail_outbox").await, 1);
     assert_eq!(app.count("select count(*) from mail_attempt").await, 1);
 }
 
-/// The environment of a `defus` process run by the tests below.
-fn process_environment(
-    database: &TestDatabase,
-    bind: &str,
-    smtp_url: &str,
-    mail_dir: &std::path::Path,
-    send_timeout: &str,
-) -> Vec<(&'static str, String)> {
-    vec![
-        ("DATABASE_URL", database.url()),
-        ("BIND", bind.to_owned()),
-        ("SMTP_URL", smtp_url.to_owned()),
-        ("MAIL_DIR", mail_dir.display().to_string()),
-        ("MAIL_SEND_TIMEOUT", send_timeout.to_owned()),
-        ("MAIL_POLL_INTERVAL", "100ms".to_owned()),
-        ("FORM_MIN_FILL_TIME", "0s".to_owned()),
-    ]
+/// The real binary's database and address, kept from one process to the next.
+struct Installation {
+    database: TestDatabase,
+    bind: String,
 }
 
-/// Shows the German form of the site at `site` and sends it with a valid inquiry.
-async fn send_inquiry_to(site: &str) {
-    let client = client();
-    let form = client
-        .get(format!("{site}/mitgliedschaft"))
-        .send()
-        .await
+impl Installation {
+    fn new() -> Self {
+        Self {
+            database: TestDatabase::new(),
+            bind: format!("127.0.0.1:{}", free_port()),
+        }
+    }
+
+    /// Runs the binary, sending mail to `smtp_url` with `send_timeout` (e.g. "60s"); returns
+    /// once it serves.
+    async fn start(&self, smtp_url: &str, send_timeout: &str) -> Child {
+        let mail_dir = self.database.mail_dir().display().to_string();
+        let mut process = binary(
+            &[],
+            &[
+                ("DATABASE_URL", &self.database.url()),
+                ("BIND", &self.bind),
+                ("SMTP_URL", smtp_url),
+                ("MAIL_DIR", &mail_dir),
+                ("MAIL_SEND_TIMEOUT", send_timeout),
+                ("MAIL_POLL_INTERVAL", "100ms"),
+                ("FORM_MIN_FILL_TIME", "0s"),
+            ],
+        )
+        .spawn()
         .unwrap();
-    let form = Page::parse(&form.text().await.unwrap());
-    let token = form.attribute("input[name=form_token]", "value").unwrap();
-    let mut body = valid_inquiry();
-    body.push(("form_token", &token));
-    let response = client
-        .post(format!("{site}/mitgliedschaft"))
-        .form(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303, "received");
+        wait_for_log(&mut process, "serving the site on").await;
+        process
+    }
+
+    /// Shows the German form of the running binary and sends it with a valid inquiry.
+    async fn send_inquiry(&self) {
+        let client = client();
+        let form_url = format!("http://{}{}", self.bind, membership_form(Locale::De));
+        let form = Page::of(client.get(&form_url).send().await.unwrap()).await;
+        let token = form.attribute("input[name=form_token]", "value").unwrap();
+        let mut body = valid_inquiry();
+        body.push(("form_token", &token));
+        let response = client.post(&form_url).form(&body).send().await.unwrap();
+        assert_eq!(response.status(), 303, "received");
+    }
 }
 
-fn borrowed<'a>(pairs: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
-    pairs
-        .iter()
-        .map(|(name, value)| (*name, value.as_str()))
-        .collect()
+impl Drop for Installation {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(self.database.mail_dir());
+    }
 }
 
 #[tokio::test]
 async fn an_email_left_unsent_when_the_process_is_killed_goes_out_after_the_restart() {
-    let database = TestDatabase::new();
-    let bind = format!("127.0.0.1:{}", free_port());
-    let site = format!("http://{bind}");
-    let mail_dir = std::env::temp_dir().join(format!("{}-mail", database.name()));
+    let installation = Installation::new();
 
     // The first process hangs on a mail server that never answers, and is killed there.
     let silent = SilentServer::start().await;
-    let environment = process_environment(&database, &bind, &silent.url(), &mail_dir, "60s");
-    let mut first = binary(&[], &borrowed(&environment)).spawn().unwrap();
-    wait_for_log(&mut first, "serving the site on").await;
-    send_inquiry_to(&site).await;
+    let mut first = installation.start(&silent.url(), "60s").await;
+    installation.send_inquiry().await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     first.kill().await.unwrap();
 
     // The second process finds the email still pending and delivers it.
     let smtp = SmtpServer::start();
-    let environment = process_environment(&database, &bind, &smtp.url(), &mail_dir, "60s");
-    let mut second = binary(&[], &borrowed(&environment)).spawn().unwrap();
-    wait_for_log(&mut second, "serving the site on").await;
+    let mut second = installation.start(&smtp.url(), "60s").await;
     let mails = smtp.wait_for(1).await;
     assert!(
         mails[0]
@@ -331,36 +307,27 @@ async fn an_email_left_unsent_when_the_process_is_killed_goes_out_after_the_rest
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(smtp.messages().len(), 1);
     second.kill().await.unwrap();
-    let _ = std::fs::remove_dir_all(&mail_dir);
 }
 
 #[tokio::test]
 async fn a_graceful_stop_lets_the_email_being_sent_finish_its_attempt() {
-    let database = TestDatabase::new();
-    let bind = format!("127.0.0.1:{}", free_port());
-    let site = format!("http://{bind}");
-    let mail_dir = std::env::temp_dir().join(format!("{}-mail", database.name()));
+    let installation = Installation::new();
     let silent = SilentServer::start().await;
-    let environment = process_environment(&database, &bind, &silent.url(), &mail_dir, "2s");
-    let mut process = binary(&[], &borrowed(&environment)).spawn().unwrap();
-    wait_for_log(&mut process, "serving the site on").await;
+    let mut process = installation.start(&silent.url(), "2s").await;
 
-    send_inquiry_to(&site).await;
+    installation.send_inquiry().await;
     // The worker is now waiting on the silent server.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let pid = process.id().unwrap().to_string();
-    tokio::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .await
-        .unwrap();
+    terminate(&process).await;
     let status = tokio::time::timeout(Duration::from_secs(20), process.wait())
         .await
         .unwrap()
         .unwrap();
     assert!(status.success(), "{status}");
 
-    let pool = sqlx::PgPool::connect(&database.url()).await.unwrap();
+    let pool = sqlx::PgPool::connect(&installation.database.url())
+        .await
+        .unwrap();
     let errors: Vec<Option<String>> = sqlx::query_scalar("select error from mail_attempt")
         .fetch_all(&pool)
         .await
@@ -378,5 +345,4 @@ async fn a_graceful_stop_lets_the_email_being_sent_finish_its_attempt() {
         "{errors:?}"
     );
     pool.close().await;
-    let _ = std::fs::remove_dir_all(&mail_dir);
 }

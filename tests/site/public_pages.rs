@@ -36,13 +36,16 @@ async fn every_page_answers_in_both_languages_with_its_title_and_language() {
 #[tokio::test]
 async fn the_current_page_is_marked_in_the_navigation() {
     let app = spawn_app().await;
-    let page = app.page("/geschichte", 200).await;
+    let page = app.public_page(PageKey::History, Locale::De).await;
     let current = page.select("nav [aria-current=page]");
     assert_eq!(current.len(), 1);
-    assert_eq!(current[0].value().attr("href"), Some("/geschichte"));
+    assert_eq!(
+        current[0].value().attr("href"),
+        Some(PageKey::History.path(Locale::De))
+    );
     assert_eq!(text_of(current[0]), "Geschichte");
 
-    let page = app.page("/en/legal-notice", 200).await;
+    let page = app.public_page(PageKey::LegalNotice, Locale::En).await;
     let current = page.select("footer [aria-current=page]");
     assert_eq!(current.len(), 1);
     assert_eq!(text_of(current[0]), "Legal notice");
@@ -52,7 +55,7 @@ async fn the_current_page_is_marked_in_the_navigation() {
 async fn every_page_has_a_skip_link_to_the_main_content() {
     let app = spawn_app().await;
     for locale in Locale::ALL {
-        let page = app.page(PageKey::Goals.path(locale), 200).await;
+        let page = app.public_page(PageKey::Goals, locale).await;
         let skip = page.select("body > a.skip-link");
         assert_eq!(skip.len(), 1);
         assert_eq!(skip[0].value().attr("href"), Some("#content"));
@@ -65,7 +68,7 @@ async fn each_language_switch_lands_on_the_counterpart_page() {
     let app = spawn_app().await;
     for key in PageKey::ALL {
         for locale in Locale::ALL {
-            let page = app.page(key.path(locale), 200).await;
+            let page = app.public_page(key, locale).await;
             let switch = page
                 .attribute(".language-switch a", "href")
                 .expect("a language switch");
@@ -111,7 +114,8 @@ fn references(page: &Page) -> Vec<(String, String)> {
 #[tokio::test]
 async fn a_crawl_from_both_start_pages_finds_no_broken_link_and_nothing_from_other_hosts() {
     let app = spawn_app().await;
-    let mut queue: VecDeque<String> = VecDeque::from(["/".to_owned(), "/en/".to_owned()]);
+    let mut queue: VecDeque<String> =
+        VecDeque::from(Locale::ALL.map(|locale| PageKey::Start.path(locale).to_owned()));
     let mut seen: HashSet<String> = queue.iter().cloned().collect();
     let mut links_out = BTreeSet::new();
 
@@ -181,8 +185,14 @@ async fn a_crawl_from_both_start_pages_finds_no_broken_link_and_nothing_from_oth
 #[tokio::test]
 async fn the_history_page_tells_the_founding_and_names_the_current_chairs() {
     let app = spawn_app().await;
-    let german = app.page("/geschichte", 200).await.main_text();
-    let english = app.page("/en/history", 200).await.main_text();
+    let german = app
+        .public_page(PageKey::History, Locale::De)
+        .await
+        .main_text();
+    let english = app
+        .public_page(PageKey::History, Locale::En)
+        .await
+        .main_text();
     assert!(german.contains("10. Mai 2010"), "{german}");
     assert!(german.contains("Berlin"));
     assert!(german.contains("Deutschen Präventionstages"));
@@ -202,11 +212,9 @@ async fn the_history_page_tells_the_founding_and_names_the_current_chairs() {
     assert!(german.contains("Landespräventionsrat Niedersachsen"));
     assert!(german.contains("eingetragener Verein") && german.contains("Hannover"));
 
-    sqlx::query("update organisation set chairs = array['Stadt Augsburg', 'Stadt Leer']")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    let page = app.page("/geschichte", 200).await;
+    app.execute("update organisation set chairs = array['Stadt Augsburg', 'Stadt Leer']")
+        .await;
+    let page = app.public_page(PageKey::History, Locale::De).await;
     let chairs: Vec<String> = page
         .select("#chairs + p + ul li")
         .into_iter()
@@ -218,7 +226,10 @@ async fn the_history_page_tells_the_founding_and_names_the_current_chairs() {
 #[tokio::test]
 async fn the_goals_page_covers_the_association_s_aims() {
     let app = spawn_app().await;
-    let german = app.page("/ziele", 200).await.main_text();
+    let german = app
+        .public_page(PageKey::Goals, Locale::De)
+        .await
+        .main_text();
     for aim in [
         "Kriminalprävention",
         "Verkehrssicherheit",
@@ -228,7 +239,10 @@ async fn the_goals_page_covers_the_association_s_aims() {
     ] {
         assert!(german.contains(aim), "{aim} in {german}");
     }
-    let english = app.page("/en/goals", 200).await.main_text();
+    let english = app
+        .public_page(PageKey::Goals, Locale::En)
+        .await
+        .main_text();
     for aim in ["crime prevention", "Road safety", "conferences", "police"] {
         assert!(english.contains(aim), "{aim} in {english}");
     }
@@ -237,7 +251,10 @@ async fn the_goals_page_covers_the_association_s_aims() {
 #[tokio::test]
 async fn the_efus_page_links_to_efus_and_embeds_nothing() {
     let app = spawn_app().await;
-    for path in ["/efus", "/en/efus"] {
+    for path in [
+        PageKey::Efus.path(Locale::De),
+        PageKey::Efus.path(Locale::En),
+    ] {
         let page = app.page(path, 200).await;
         assert_eq!(
             page.select("main a[href='https://efus.eu']").len(),
@@ -253,7 +270,7 @@ async fn the_efus_page_links_to_efus_and_embeds_nothing() {
 #[tokio::test]
 async fn the_membership_page_says_whom_to_ask_and_who_can_join() {
     let app = spawn_app().await;
-    let page = app.page("/mitgliedschaft", 200).await;
+    let page = app.public_page(PageKey::Membership, Locale::De).await;
     let text = page.main_text();
     assert!(text.contains("Dr. Heinzelmann"), "{text}");
     assert!(text.contains("formlos"), "{text}");
@@ -263,11 +280,12 @@ async fn the_membership_page_says_whom_to_ask_and_who_can_join() {
         Some("mailto:defus@defus.org")
     );
 
-    sqlx::query("update organisation set contact_person = 'Erika Musterfrau'")
-        .execute(&app.pool)
+    app.execute("update organisation set contact_person = 'Erika Musterfrau'")
+        .await;
+    let text = app
+        .public_page(PageKey::Membership, Locale::En)
         .await
-        .unwrap();
-    let text = app.page("/en/membership", 200).await.main_text();
+        .main_text();
     assert!(text.contains("Erika Musterfrau"), "{text}");
     assert!(!text.contains("Heinzelmann"), "{text}");
 }
@@ -275,7 +293,10 @@ async fn the_membership_page_says_whom_to_ask_and_who_can_join() {
 #[tokio::test]
 async fn the_contact_page_gives_address_phone_and_email_as_structured_data() {
     let app = spawn_app().await;
-    for path in ["/kontakt", "/en/contact"] {
+    for path in [
+        PageKey::Contact.path(Locale::De),
+        PageKey::Contact.path(Locale::En),
+    ] {
         let page = app.page(path, 200).await;
         let address = page.text("main address");
         assert!(
@@ -299,7 +320,7 @@ async fn the_contact_page_gives_address_phone_and_email_as_structured_data() {
 #[tokio::test]
 async fn the_legal_notice_shows_set_details_and_leaves_out_unset_ones() {
     let app = spawn_app().await;
-    let page = app.page("/impressum", 200).await;
+    let page = app.public_page(PageKey::LegalNotice, Locale::De).await;
     let text = page.main_text();
     assert!(text.contains("§ 5"), "{text}");
     assert!(text.contains("Deutsch-Europäisches Forum für Urbane Sicherheit e.V."));
@@ -311,21 +332,25 @@ async fn the_legal_notice_shows_set_details_and_leaves_out_unset_ones() {
     );
     assert!(!text.contains("Vertreten durch"), "{text}");
 
-    sqlx::query(
+    app.execute(
         "update organisation set register_court = 'Amtsgericht Hannover',
              register_number = 'VR 123456', represented_by = 'Max Mustermann (Vorsitz)'",
     )
-    .execute(&app.pool)
-    .await
-    .unwrap();
-    let text = app.page("/impressum", 200).await.main_text();
+    .await;
+    let text = app
+        .public_page(PageKey::LegalNotice, Locale::De)
+        .await
+        .main_text();
     assert!(
         text.contains("Registergericht: Amtsgericht Hannover"),
         "{text}"
     );
     assert!(text.contains("Registernummer: VR 123456"), "{text}");
     assert!(text.contains("Max Mustermann (Vorsitz)"), "{text}");
-    let text = app.page("/en/legal-notice", 200).await.main_text();
+    let text = app
+        .public_page(PageKey::LegalNotice, Locale::En)
+        .await
+        .main_text();
     assert!(
         text.contains("Register court: Amtsgericht Hannover"),
         "{text}"
@@ -335,7 +360,10 @@ async fn the_legal_notice_shows_set_details_and_leaves_out_unset_ones() {
 #[tokio::test]
 async fn the_privacy_page_states_the_configured_retention_period() {
     let app = spawn_app_with(|config| config.inquiry_retention_days = 90).await;
-    let text = app.page("/datenschutz", 200).await.main_text();
+    let text = app
+        .public_page(PageKey::Privacy, Locale::De)
+        .await
+        .main_text();
     assert!(text.contains("90 Tage nach ihrem Eingang"), "{text}");
     for topic in [
         "keine Cookies",
@@ -346,7 +374,10 @@ async fn the_privacy_page_states_the_configured_retention_period() {
     ] {
         assert!(text.contains(topic), "{topic} in {text}");
     }
-    let text = app.page("/en/privacy", 200).await.main_text();
+    let text = app
+        .public_page(PageKey::Privacy, Locale::En)
+        .await
+        .main_text();
     assert!(text.contains("automatically 90 days after"), "{text}");
     assert!(text.contains("Art. 6(1)(b) GDPR"), "{text}");
 }
@@ -355,8 +386,8 @@ async fn the_privacy_page_states_the_configured_retention_period() {
 async fn the_accessibility_statement_offers_a_way_to_report_barriers() {
     let app = spawn_app().await;
     for (path, heading) in [
-        ("/barrierefreiheit", "Barrieren melden"),
-        ("/en/accessibility", "Report a barrier"),
+        (PageKey::Accessibility.path(Locale::De), "Barrieren melden"),
+        (PageKey::Accessibility.path(Locale::En), "Report a barrier"),
     ] {
         let page = app.page(path, 200).await;
         assert_eq!(page.text("#report-barrier"), heading);
@@ -373,7 +404,7 @@ async fn every_footer_has_the_office_contact_and_the_legal_links() {
     let app = spawn_app().await;
     for key in PageKey::ALL {
         for locale in Locale::ALL {
-            let page = app.page(key.path(locale), 200).await;
+            let page = app.public_page(key, locale).await;
             assert!(page.text("footer address").contains("Am Waterlooplatz 5 A"));
             let links: Vec<_> = page
                 .select("footer nav a")
@@ -391,20 +422,20 @@ async fn every_footer_has_the_office_contact_and_the_legal_links() {
 #[tokio::test]
 async fn editing_a_page_in_the_database_changes_what_visitors_see() {
     let app = spawn_app().await;
-    sqlx::query(
+    app.execute(
         "update page set title = 'Neue Ziele', body_markdown = 'Ein **frischer** Text.'
          where page_key = 'goals' and locale = 'de'",
     )
-    .execute(&app.pool)
-    .await
-    .unwrap();
-    let page = app.page("/ziele", 200).await;
+    .await;
+    let page = app.public_page(PageKey::Goals, Locale::De).await;
     assert_eq!(page.text("main h1"), "Neue Ziele");
     assert_eq!(page.text(".prose strong"), "frischer");
     assert!(page.text("title").starts_with("Neue Ziele"));
     // The English page is a row of its own and stays as it was.
     assert_eq!(
-        app.page("/en/goals", 200).await.text("main h1"),
+        app.public_page(PageKey::Goals, Locale::En)
+            .await
+            .text("main h1"),
         "Our goals"
     );
 }
@@ -413,36 +444,32 @@ async fn editing_a_page_in_the_database_changes_what_visitors_see() {
 async fn the_last_updated_date_follows_edits() {
     let app = spawn_app().await;
     // Age the row first; the edit below must bring the date back to today.
-    sqlx::query("alter table page disable trigger page_set_updated_at")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    sqlx::query("update page set updated_at = '2020-03-15 12:00+00' where page_key = 'efus'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    sqlx::query("alter table page enable trigger page_set_updated_at")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    let page = app.page("/efus", 200).await;
+    app.execute("alter table page disable trigger page_set_updated_at")
+        .await;
+    app.execute("update page set updated_at = '2020-03-15 12:00+00' where page_key = 'efus'")
+        .await;
+    app.execute("alter table page enable trigger page_set_updated_at")
+        .await;
+    let page = app.public_page(PageKey::Efus, Locale::De).await;
     assert_eq!(page.text(".updated"), "Stand: 15. März 2020");
     assert_eq!(
         page.attribute(".updated time", "datetime").as_deref(),
         Some("2020-03-15")
     );
     assert_eq!(
-        app.page("/en/efus", 200).await.text(".updated"),
+        app.public_page(PageKey::Efus, Locale::En)
+            .await
+            .text(".updated"),
         "Last updated: 15 March 2020"
     );
 
-    sqlx::query("update page set title = 'EFUS' where page_key = 'efus' and locale = 'de'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    let today = defus::i18n::Locale::De.format_date(chrono::Utc::now());
+    app.execute("update page set title = 'EFUS' where page_key = 'efus' and locale = 'de'")
+        .await;
+    let today = Locale::De.format_date(chrono::Utc::now());
     assert_eq!(
-        app.page("/efus", 200).await.text(".updated"),
+        app.public_page(PageKey::Efus, Locale::De)
+            .await
+            .text(".updated"),
         format!("Stand: {today}")
     );
 }
@@ -450,14 +477,9 @@ async fn the_last_updated_date_follows_edits() {
 #[tokio::test]
 async fn markdown_from_the_database_cannot_inject_scripts() {
     let app = spawn_app().await;
-    sqlx::query(
-        "update page set body_markdown = E'<script>alert(1)</script>\n\n[Klick](javascript:alert(1))\n\n![t](https://tracker.example/p.gif)'
-         where page_key = 'contact' and locale = 'de'",
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
-    let page = app.page("/kontakt", 200).await;
+    app.execute("update page set body_markdown = E'<script>alert(1)</script>\n\n[Klick](javascript:alert(1))\n\n![t](https://tracker.example/p.gif)'
+         where page_key = 'contact' and locale = 'de'").await;
+    let page = app.public_page(PageKey::Contact, Locale::De).await;
     assert!(page.select("script, img").is_empty());
     assert!(page.main_text().contains("Klick"), "the link text stays");
     for link in page.select("a[href]") {
@@ -469,7 +491,7 @@ async fn markdown_from_the_database_cannot_inject_scripts() {
 #[tokio::test]
 async fn pages_forbid_scripts_and_foreign_content_by_policy() {
     let app = spawn_app().await;
-    let response = app.get("/").await;
+    let response = app.get(PageKey::Start.path(Locale::De)).await;
     let policy = response.headers()["content-security-policy"]
         .to_str()
         .unwrap();
@@ -483,5 +505,8 @@ async fn the_english_root_without_slash_redirects_to_the_english_start_page() {
     let app: TestApp = spawn_app().await;
     let response = app.get("/en").await;
     assert_eq!(response.status(), 308);
-    assert_eq!(response.headers()["location"], "/en/");
+    assert_eq!(
+        response.headers()["location"],
+        PageKey::Start.path(Locale::En)
+    );
 }

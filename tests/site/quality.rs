@@ -6,8 +6,13 @@ use std::process::Command;
 use defus::content::PageKey;
 use defus::i18n::Locale;
 
+use defus::web::admin::paths;
+
 use crate::browser::{Browser, JavaScript, test_tools};
-use crate::helpers::{TestApp, spawn_app, valid_inquiry, with_field};
+use crate::helpers::{
+    PageText, STAFF_EMAIL, STAFF_PASSWORD, TestApp, membership_form, redirect_target, spawn_app,
+    valid_inquiry, valid_inquiry_with, with_field,
+};
 
 /// Every content page in both languages, plus error pages.
 fn all_paths() -> Vec<String> {
@@ -28,34 +33,29 @@ async fn body_of(app: &TestApp, path: &str) -> String {
 /// confirmation page. Returns (name, URL path or None, HTML).
 async fn form_states(app: &TestApp) -> Vec<(String, Option<String>, String)> {
     let mut states = Vec::new();
-    for (path, fields) in [
+    for (locale, fields) in [
         (
-            "/mitgliedschaft",
-            with_field(with_field(valid_inquiry(), "email", "x"), "efus_member", ""),
+            Locale::De,
+            valid_inquiry_with(&[("email", "x"), ("efus_member", "")]),
         ),
-        (
-            "/en/membership",
-            with_field(valid_inquiry(), "contact_name", ""),
-        ),
+        (Locale::En, with_field(valid_inquiry(), "contact_name", "")),
     ] {
-        let response = app.submit_inquiry(path, &fields).await;
+        let response = app.submit_inquiry(locale, &fields).await;
         states.push((
-            format!("{path} with errors"),
+            format!("{} with errors", membership_form(locale)),
             None,
             response.text().await.unwrap(),
         ));
     }
-    let forged = app
-        .post_form("/mitgliedschaft", &valid_inquiry(), "1.2.3")
-        .await;
+    let forged = app.post_form(Locale::De, &valid_inquiry(), "1.2.3").await;
     states.push((
-        "/mitgliedschaft with a notice".into(),
+        format!("{} with a notice", membership_form(Locale::De)),
         None,
         forged.text().await.unwrap(),
     ));
-    for path in ["/mitgliedschaft", "/en/membership"] {
-        let response = app.submit_inquiry(path, &valid_inquiry()).await;
-        let receipt = response.headers()["location"].to_str().unwrap().to_owned();
+    for locale in Locale::ALL {
+        let response = app.submit_inquiry(locale, &valid_inquiry()).await;
+        let receipt = redirect_target(&response);
         let html = body_of(app, &receipt).await;
         states.push((receipt.clone(), Some(receipt), html));
     }
@@ -65,30 +65,14 @@ async fn form_states(app: &TestApp) -> Vec<(String, Option<String>, String)> {
 /// The staff area's pages, with one inquiry, one edited page and one error state each.
 /// Returns (path, HTML) for the validator.
 async fn staff_pages(app: &TestApp) -> Vec<(String, String)> {
-    app.submit_inquiry("/mitgliedschaft", &valid_inquiry())
-        .await;
-    let id: i64 = sqlx::query_scalar("select id from inquiry")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let inquiry = app.new_inquiry(&valid_inquiry()).await;
     let staff = app.signed_in_staff().await;
     staff
-        .post(
-            "/admin/seiten/goals/de",
-            &[
-                ("title", "Ziele"),
-                ("meta_description", ""),
-                ("body_markdown", "Neu"),
-                ("action", "save"),
-            ],
-        )
+        .save_page(PageKey::Goals, Locale::De, PageText::new("Ziele", "Neu"))
         .await;
-    let version: i64 = sqlx::query_scalar("select id from page_version")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let version: i64 = app.fetch_one("select id from page_version").await;
     let mut pages = Vec::new();
-    for path in staff_paths(id, version) {
+    for path in staff_paths(inquiry.id, version) {
         let response = staff.get(&path).await;
         assert_eq!(
             response.status(),
@@ -98,40 +82,28 @@ async fn staff_pages(app: &TestApp) -> Vec<(String, String)> {
         pages.push((path.clone(), response.text().await.unwrap()));
     }
     let preview = staff
-        .post(
-            "/admin/seiten/goals/de",
-            &[
-                ("title", "Ziele"),
-                ("meta_description", ""),
-                ("body_markdown", "## Vorschau"),
-                ("action", "preview"),
-            ],
+        .preview_page(
+            PageKey::Goals,
+            Locale::De,
+            PageText::new("Ziele", "## Vorschau"),
         )
         .await;
     pages.push(("page preview".into(), preview.text().await.unwrap()));
     let refused = staff
-        .post("/admin/fakten", &[("legal_name", ""), ("short_name", "D")])
+        .post(paths::FACTS, &[("legal_name", ""), ("short_name", "D")])
         .await;
     pages.push(("facts with errors".into(), refused.text().await.unwrap()));
     let erased = staff
-        .post(
-            "/admin/loeschen-nach-email",
-            &[("email", "j.weiss@stadt.lueneburg.de")],
-        )
+        .post(paths::ERASURE, &[("email", "j.weiss@stadt.lueneburg.de")])
         .await;
     pages.push(("erasure result".into(), erased.text().await.unwrap()));
     let signed_out = app.staff_client();
     pages.push((
-        "/admin/anmelden".into(),
-        signed_out
-            .get("/admin/anmelden")
-            .await
-            .text()
-            .await
-            .unwrap(),
+        paths::SIGN_IN.into(),
+        signed_out.get(paths::SIGN_IN).await.text().await.unwrap(),
     ));
     let failed = signed_out
-        .sign_in("buero@defus.org", "falsch, aber lang genug")
+        .sign_in(STAFF_EMAIL, "falsch, aber lang genug")
         .await;
     pages.push(("failed sign-in".into(), failed.text().await.unwrap()));
     pages
@@ -140,11 +112,9 @@ async fn staff_pages(app: &TestApp) -> Vec<(String, String)> {
 /// The form page shown on its own while the database is unreachable.
 async fn form_without_database() -> String {
     let app = spawn_app().await;
-    let token = app.form_token("/en/membership").await;
+    let token = app.form_token(Locale::En).await;
     let offline = app.take_database_offline().await;
-    let response = app
-        .post_form("/en/membership", &valid_inquiry(), &token)
-        .await;
+    let response = app.post_form(Locale::En, &valid_inquiry(), &token).await;
     assert_eq!(response.status(), 503);
     let html = response.text().await.unwrap();
     offline.bring_back().await;
@@ -152,17 +122,18 @@ async fn form_without_database() -> String {
 }
 
 fn staff_paths(inquiry: i64, version: i64) -> Vec<String> {
+    let (goals, german) = (PageKey::Goals, Locale::De);
     vec![
-        "/admin".into(),
-        "/admin/anfragen".into(),
-        format!("/admin/anfragen/{inquiry}"),
-        format!("/admin/anfragen/{inquiry}/loeschen"),
-        "/admin/loeschen-nach-email?email=j.weiss%40stadt.lueneburg.de".into(),
-        "/admin/seiten".into(),
-        "/admin/seiten/goals/de".into(),
-        "/admin/seiten/goals/de/versionen".into(),
-        format!("/admin/seiten/goals/de/versionen/{version}"),
-        "/admin/fakten".into(),
+        paths::DASHBOARD.into(),
+        paths::INQUIRIES.into(),
+        paths::inquiry(inquiry),
+        paths::inquiry_delete(inquiry),
+        format!("{}?email=j.weiss%40stadt.lueneburg.de", paths::ERASURE),
+        paths::PAGES.into(),
+        paths::page(goals, german),
+        paths::page_versions(goals, german),
+        paths::page_version(goals, german, version),
+        paths::FACTS.into(),
     ]
 }
 
@@ -213,12 +184,13 @@ async fn every_page_passes_the_wcag_2_1_aa_rules_of_axe() {
     let browser = Browser::start(JavaScript::On).await;
     let mut problems = Vec::new();
     for path in all_paths() {
-        browser.client.goto(&app.url(&path)).await.unwrap();
+        browser.goto(&app.url(&path)).await;
         browser.audit(&path, &mut problems).await;
     }
     // The form with messages, as the browser gets it after sending it.
-    for path in ["/mitgliedschaft", "/en/membership"] {
-        browser.client.goto(&app.url(path)).await.unwrap();
+    for locale in Locale::ALL {
+        let path = membership_form(locale);
+        browser.goto(&app.url(path)).await;
         browser
             .click_and_wait_for("form button[type=submit]", ".error-summary")
             .await;
@@ -227,11 +199,7 @@ async fn every_page_passes_the_wcag_2_1_aa_rules_of_axe() {
             .await;
     }
     // The form shown again with a notice about the whole form (here: a token gone bad).
-    browser
-        .client
-        .goto(&app.url("/mitgliedschaft"))
-        .await
-        .unwrap();
+    browser.goto(&app.url(membership_form(Locale::De))).await;
     browser
         .evaluate("document.querySelector('input[name=form_token]').value = 'verdorben'")
         .await;
@@ -239,11 +207,14 @@ async fn every_page_passes_the_wcag_2_1_aa_rules_of_axe() {
         .click_and_wait_for("form button[type=submit]", ".form-notice")
         .await;
     browser
-        .audit("/mitgliedschaft with a notice", &mut problems)
+        .audit(
+            &format!("{} with a notice", membership_form(Locale::De)),
+            &mut problems,
+        )
         .await;
     for (name, path, _) in form_states(&app).await {
         if let Some(path) = path {
-            browser.client.goto(&app.url(&path)).await.unwrap();
+            browser.goto(&app.url(&path)).await;
             browser.audit(&name, &mut problems).await;
         }
     }
@@ -259,11 +230,7 @@ async fn pages_fit_a_320_pixel_screen_without_sideways_scrolling() {
     let viewport = browser.evaluate("window.innerWidth").await;
     for key in PageKey::ALL {
         for locale in Locale::ALL {
-            browser
-                .client
-                .goto(&app.url(key.path(locale)))
-                .await
-                .unwrap();
+            browser.goto(&app.url(key.path(locale))).await;
             let width = browser
                 .evaluate("document.documentElement.scrollWidth")
                 .await;
@@ -281,7 +248,9 @@ async fn pages_fit_a_320_pixel_screen_without_sideways_scrolling() {
 async fn the_first_tab_reaches_the_visible_skip_link_without_javascript() {
     let app = spawn_app().await;
     let browser = Browser::start(JavaScript::Off).await;
-    browser.client.goto(&app.url("/en/goals")).await.unwrap();
+    browser
+        .goto(&app.url(PageKey::Goals.path(Locale::En)))
+        .await;
     let body = browser
         .client
         .find(fantoccini::Locator::Css("body"))
@@ -300,49 +269,37 @@ async fn the_first_tab_reaches_the_visible_skip_link_without_javascript() {
 #[tokio::test]
 async fn every_staff_page_passes_the_wcag_2_1_aa_rules_of_axe() {
     let app = spawn_app().await;
-    app.submit_inquiry("/mitgliedschaft", &valid_inquiry())
-        .await;
-    let id: i64 = sqlx::query_scalar("select id from inquiry")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    app.create_staff_account("buero@defus.org", crate::helpers::STAFF_PASSWORD)
-        .await;
+    let id = app.new_inquiry(&valid_inquiry()).await.id;
+    app.create_staff_account().await;
     let browser = Browser::start(JavaScript::On).await;
-    let client = &browser.client;
     let mut problems = Vec::new();
 
-    client.goto(&app.url("/admin/anmelden")).await.unwrap();
+    browser.goto(&app.url(paths::SIGN_IN)).await;
     browser.audit("sign-in", &mut problems).await;
-    browser.type_into("#field-email", "buero@defus.org").await;
-    browser
-        .type_into("#field-password", crate::helpers::STAFF_PASSWORD)
-        .await;
+    browser.type_into("#field-email", STAFF_EMAIL).await;
+    browser.type_into("#field-password", STAFF_PASSWORD).await;
     browser
         .click_and_wait_for("form button[type=submit]", ".sign-out__who")
         .await;
 
     // Save a change once, so that a version exists.
-    client
-        .goto(&app.url("/admin/seiten/goals/de"))
-        .await
-        .unwrap();
+    browser
+        .goto(&app.url(&paths::page(PageKey::Goals, Locale::De)))
+        .await;
     browser.type_into("#field-title", " (neu)").await;
     browser
         .click_and_wait_for("button[value=save]", ".form-notice--ok")
         .await;
-    let version: i64 = sqlx::query_scalar("select id from page_version")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let version: i64 = app.fetch_one("select id from page_version").await;
 
     for path in staff_paths(id, version) {
-        client.goto(&app.url(&path)).await.unwrap();
+        browser.goto(&app.url(&path)).await;
         browser.audit(&path, &mut problems).await;
     }
     // A form with messages.
-    client.goto(&app.url("/admin/fakten")).await.unwrap();
-    client
+    browser.goto(&app.url(paths::FACTS)).await;
+    browser
+        .client
         .find(fantoccini::Locator::Id("field-street"))
         .await
         .unwrap()

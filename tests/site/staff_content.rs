@@ -1,39 +1,42 @@
 //! Staff edit the site's texts and facts; the public site follows at once.
 
+use defus::content::PageKey;
+use defus::i18n::Locale;
+use defus::web::admin::notice::Notice;
+use defus::web::admin::paths;
 use reqwest::StatusCode;
 
 use crate::helpers::{
-    Page, STAFF_PASSWORD, TestDatabase, binary, spawn_app, spawn_app_with, start, test_config,
-    valid_inquiry,
+    Page, PageText, STAFF_EMAIL, STAFF_PASSWORD, Staff, TestApp, TestDatabase,
+    assert_is_sent_to_sign_in, assert_redirects_to, binary, spawn_app, spawn_app_with,
+    spawn_app_with_smtp, start, test_config, valid_inquiry,
 };
-use crate::smtp::SmtpServer;
 
 #[tokio::test]
 async fn editing_a_page_with_preview_changes_the_public_page_only_when_saved() {
     let app = spawn_app().await;
     let staff = app.signed_in_staff().await;
-    let list = staff.page("/admin/seiten", 200).await;
+    let list = staff.page(paths::PAGES, 200).await;
     assert_eq!(
         list.select("table.pages tbody tr").len(),
         18,
         "nine pages in two languages"
     );
 
-    let edit = staff.page("/admin/seiten/goals/de", 200).await;
+    let (goals, german) = (PageKey::Goals, Locale::De);
+    let edit = staff.page(&paths::page(goals, german), 200).await;
     assert_eq!(
         edit.attribute("input[name=title]", "value").as_deref(),
         Some("Unsere Ziele")
     );
-    let fields = [
-        ("title", "Was wir erreichen wollen"),
-        ("meta_description", "Ziele des Forums"),
-        ("body_markdown", "## Sicherheit\n\nIn **allen** Städten."),
-    ];
-    let mut preview_fields = fields.to_vec();
-    preview_fields.push(("action", "preview"));
-    let response = staff.post("/admin/seiten/goals/de", &preview_fields).await;
+    let text = PageText {
+        title: "Was wir erreichen wollen",
+        meta_description: "Ziele des Forums",
+        body_markdown: "## Sicherheit\n\nIn **allen** Städten.",
+    };
+    let response = staff.preview_page(goals, german, text).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let preview = Page::parse(&response.text().await.unwrap());
+    let preview = Page::of(response).await;
     assert_eq!(preview.text(".preview .prose h2"), "Sicherheit");
     assert_eq!(preview.text(".preview .prose strong"), "allen");
     assert_eq!(
@@ -41,16 +44,14 @@ async fn editing_a_page_with_preview_changes_the_public_page_only_when_saved() {
         Some("Was wir erreichen wollen")
     );
     assert_eq!(
-        app.page("/ziele", 200).await.text("main h1"),
+        app.public_page(goals, german).await.text("main h1"),
         "Unsere Ziele",
         "a preview saves nothing"
     );
 
-    let mut save_fields = fields.to_vec();
-    save_fields.push(("action", "save"));
-    let response = staff.post("/admin/seiten/goals/de", &save_fields).await;
+    let response = staff.save_page(goals, german, text).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let public = app.page("/ziele", 200).await;
+    let public = app.public_page(goals, german).await;
     assert_eq!(public.text("main h1"), "Was wir erreichen wollen");
     assert_eq!(public.text(".prose strong"), "allen");
     assert_eq!(
@@ -60,7 +61,7 @@ async fn editing_a_page_with_preview_changes_the_public_page_only_when_saved() {
         Some("Ziele des Forums")
     );
     assert_eq!(
-        app.page("/en/goals", 200).await.text("main h1"),
+        app.public_page(goals, Locale::En).await.text("main h1"),
         "Our goals",
         "the English page is its own"
     );
@@ -70,19 +71,14 @@ async fn editing_a_page_with_preview_changes_the_public_page_only_when_saved() {
 async fn a_bad_page_text_is_shown_again_with_the_problem_at_its_field() {
     let app = spawn_app().await;
     let staff = app.signed_in_staff().await;
-    let response = staff
-        .post(
-            "/admin/seiten/history/en",
-            &[
-                ("title", ""),
-                ("meta_description", "ok"),
-                ("body_markdown", "Kept text"),
-                ("action", "save"),
-            ],
-        )
-        .await;
+    let text = PageText {
+        title: "",
+        meta_description: "ok",
+        body_markdown: "Kept text",
+    };
+    let response = staff.save_page(PageKey::History, Locale::En, text).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page = Page::parse(&response.text().await.unwrap());
+    let page = Page::of(response).await;
     assert_eq!(
         page.text("#field-title-error"),
         "Fehler: Bitte füllen Sie dieses Feld aus."
@@ -97,11 +93,16 @@ async fn a_bad_page_text_is_shown_again_with_the_problem_at_its_field() {
     );
     assert_eq!(page.text("textarea[name=body_markdown]"), "Kept text");
     assert_eq!(
-        app.page("/en/history", 200).await.text("main h1"),
+        app.public_page(PageKey::History, Locale::En)
+            .await
+            .text("main h1"),
         "History"
     );
     assert_eq!(
-        staff.get("/admin/seiten/nirgends/de").await.status(),
+        staff
+            .get(&format!("{}/nirgends/de", paths::PAGES))
+            .await
+            .status(),
         StatusCode::NOT_FOUND
     );
 }
@@ -110,31 +111,23 @@ async fn a_bad_page_text_is_shown_again_with_the_problem_at_its_field() {
 async fn every_save_keeps_the_previous_version_which_can_be_restored() {
     let app = spawn_app().await;
     let staff = app.signed_in_staff().await;
+    let (efus, german) = (PageKey::Efus, Locale::De);
     for title in ["Zweite Fassung", "Dritte Fassung"] {
         let response = staff
-            .post(
-                "/admin/seiten/efus/de",
-                &[
-                    ("title", title),
-                    ("meta_description", ""),
-                    ("body_markdown", title),
-                    ("action", "save"),
-                ],
-            )
+            .save_page(efus, german, PageText::new(title, title))
             .await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
     }
-    let versions = staff.page("/admin/seiten/efus/de/versionen", 200).await;
-    let titles: Vec<String> = versions
-        .select("tbody tr td:nth-child(2)")
-        .into_iter()
-        .map(crate::helpers::text_of)
-        .collect();
-    assert_eq!(titles, ["Zweite Fassung", "DEFUS und EFUS"], "newest first");
+    let versions = staff.page(&paths::page_versions(efus, german), 200).await;
+    assert_eq!(
+        versions.texts("tbody tr td:nth-child(2)"),
+        ["Zweite Fassung", "DEFUS und EFUS"],
+        "newest first"
+    );
     assert!(
         versions
             .text("tbody tr td:nth-child(3)")
-            .contains("buero@defus.org")
+            .contains(STAFF_EMAIL)
     );
 
     let original = versions
@@ -152,10 +145,10 @@ async fn every_save_keeps_the_previous_version_which_can_be_restored() {
     let response = staff.post(&restore, &[]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
-    let public = app.page("/efus", 200).await;
+    let public = app.public_page(efus, german).await;
     assert_eq!(public.text("main h1"), "DEFUS und EFUS");
     assert!(public.main_text().contains("rund 300 europäischen Städten"));
-    let versions = staff.page("/admin/seiten/efus/de/versionen", 200).await;
+    let versions = staff.page(&paths::page_versions(efus, german), 200).await;
     assert_eq!(
         versions.select("tbody tr").len(),
         3,
@@ -167,40 +160,53 @@ async fn every_save_keeps_the_previous_version_which_can_be_restored() {
 async fn editing_the_facts_changes_footer_contact_and_legal_notice_at_once() {
     let app = spawn_app().await;
     let staff = app.signed_in_staff().await;
-    let mut fields = facts_form_fields(&staff).await;
-    assert_eq!(fields.len(), 14);
-    set_field(&mut fields, "street", "Neue Straße 12");
-    set_field(&mut fields, "postal_code", "30159");
-    set_field(&mut fields, "register_court", "Amtsgericht Hannover");
-    set_field(&mut fields, "register_number", "VR 201234");
-    set_field(&mut fields, "chairs", "Stadt Augsburg\r\nStadt Heidelberg");
-    let response = staff.post("/admin/fakten", &borrowed(&fields)).await;
+    assert_eq!(facts_form_fields(&staff).await.len(), 14);
+    let response = save_facts(
+        &staff,
+        &[
+            ("street", "Neue Straße 12"),
+            ("postal_code", "30159"),
+            ("register_court", "Amtsgericht Hannover"),
+            ("register_number", "VR 201234"),
+            ("chairs", "Stadt Augsburg\r\nStadt Heidelberg"),
+        ],
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
-    for path in ["/", "/en/goals"] {
+    for path in [
+        PageKey::Start.path(Locale::De),
+        PageKey::Goals.path(Locale::En),
+    ] {
         let footer = app.page(path, 200).await.text("footer address");
         assert!(
             footer.contains("Neue Straße 12") && footer.contains("30159 Hannover"),
             "{footer}"
         );
     }
-    let legal = app.page("/impressum", 200).await.main_text();
+    let legal = app
+        .public_page(PageKey::LegalNotice, Locale::De)
+        .await
+        .main_text();
     assert!(
         legal.contains("Registergericht: Amtsgericht Hannover") && legal.contains("VR 201234"),
         "{legal}"
     );
     assert!(
-        app.page("/kontakt", 200)
+        app.public_page(PageKey::Contact, Locale::De)
             .await
             .text("main address")
             .contains("Neue Straße 12")
     );
     let privacy = app
-        .page("/datenschutz", 200)
+        .public_page(PageKey::Privacy, Locale::De)
         .await
         .text("#controller + address");
     assert!(privacy.contains("Neue Straße 12"), "{privacy}");
-    let chairs = app.page("/en/history", 200).await.text("#chairs + p + ul");
+    let chairs = app
+        .public_page(PageKey::History, Locale::En)
+        .await
+        .text("#chairs + p + ul");
     assert_eq!(chairs, "Stadt Augsburg Stadt Heidelberg");
 }
 
@@ -210,7 +216,7 @@ async fn bad_facts_are_refused_with_messages_and_nothing_changes() {
     let staff = app.signed_in_staff().await;
     let response = staff
         .post(
-            "/admin/fakten",
+            paths::FACTS,
             &[
                 ("legal_name", "DEFUS e.V."),
                 ("short_name", "DEFUS"),
@@ -222,14 +228,9 @@ async fn bad_facts_are_refused_with_messages_and_nothing_changes() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page = Page::parse(&response.text().await.unwrap());
-    let summary: Vec<String> = page
-        .select(".error-summary a")
-        .into_iter()
-        .map(crate::helpers::text_of)
-        .collect();
+    let page = Page::of(response).await;
     assert_eq!(
-        summary,
+        page.texts(".error-summary a"),
         [
             "Straße und Hausnummer: Bitte füllen Sie dieses Feld aus.",
             "E-Mail der Geschäftsstelle: Bitte geben Sie eine E-Mail-Adresse in der Form name@stadt.de an.",
@@ -240,7 +241,7 @@ async fn bad_facts_are_refused_with_messages_and_nothing_changes() {
         Some("keine-adresse")
     );
     assert!(
-        app.page("/", 200)
+        app.public_page(PageKey::Start, Locale::De)
             .await
             .text("footer address")
             .contains("Am Waterlooplatz 5 A")
@@ -249,25 +250,19 @@ async fn bad_facts_are_refused_with_messages_and_nothing_changes() {
 
 #[tokio::test]
 async fn the_office_email_goes_to_the_address_saved_in_the_facts() {
-    let smtp = SmtpServer::start();
-    let url = smtp.url();
-    let app = spawn_app_with(move |config| config.mail.smtp_url = Some(url)).await;
+    let (app, smtp) = spawn_app_with_smtp().await;
     let staff = app.signed_in_staff().await;
-    let mut fields = facts_form_fields(&staff).await;
-    set_field(&mut fields, "email", "neue-adresse@defus.org");
     assert_eq!(
-        staff
-            .post("/admin/fakten", &borrowed(&fields))
+        save_facts(&staff, &[("email", "neue-adresse@defus.org")])
             .await
             .status(),
         StatusCode::SEE_OTHER
     );
-    app.submit_inquiry("/mitgliedschaft", &valid_inquiry())
-        .await;
+    app.new_inquiry(&valid_inquiry()).await;
     let mail = &smtp.wait_for(1).await[0];
     assert_eq!(mail.envelope_to, ["neue-adresse@defus.org"]);
     assert!(
-        app.page("/kontakt", 200)
+        app.public_page(PageKey::Contact, Locale::De)
             .await
             .main_text()
             .contains("neue-adresse@defus.org")
@@ -275,8 +270,8 @@ async fn the_office_email_goes_to_the_address_saved_in_the_facts() {
 }
 
 /// The facts form's fields with their current values, as the browser would send them.
-async fn facts_form_fields(staff: &crate::helpers::Staff<'_>) -> Vec<(String, String)> {
-    let form = staff.page("/admin/fakten", 200).await;
+async fn facts_form_fields(staff: &Staff<'_>) -> Vec<(String, String)> {
+    let form = staff.page(paths::FACTS, 200).await;
     form.select("form input.field__input, form textarea.field__input")
         .into_iter()
         .map(|control| {
@@ -291,30 +286,30 @@ async fn facts_form_fields(staff: &crate::helpers::Staff<'_>) -> Vec<(String, St
         .collect()
 }
 
-fn set_field(fields: &mut [(String, String)], name: &str, value: &str) {
-    let field = fields
-        .iter_mut()
-        .find(|(field, _)| field == name)
-        .expect("a field of that name");
-    field.1 = value.to_owned();
-}
-
-fn borrowed(fields: &[(String, String)]) -> Vec<(&str, &str)> {
-    fields
+/// Opens the facts form, changes the fields named in `changes`, and saves it.
+async fn save_facts(staff: &Staff<'_>, changes: &[(&str, &str)]) -> reqwest::Response {
+    let mut fields = facts_form_fields(staff).await;
+    for (name, value) in changes {
+        let field = fields
+            .iter_mut()
+            .find(|(field, _)| field == name)
+            .expect("a field of that name");
+        field.1 = (*value).to_owned();
+    }
+    let fields: Vec<(&str, &str)> = fields
         .iter()
         .map(|(name, value)| (name.as_str(), value.as_str()))
-        .collect()
+        .collect();
+    staff.post(paths::FACTS, &fields).await
 }
 
 #[tokio::test]
 async fn the_facts_email_cannot_be_emptied_while_the_office_emails_go_to_it() {
     let app = spawn_app().await;
     let staff = app.signed_in_staff().await;
-    let mut fields = facts_form_fields(&staff).await;
-    set_field(&mut fields, "email", "");
-    let response = staff.post("/admin/fakten", &borrowed(&fields)).await;
+    let response = save_facts(&staff, &[("email", "")]).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page = Page::parse(&response.text().await.unwrap());
+    let page = Page::of(response).await;
     assert_eq!(
         page.text(".error-summary a"),
         "E-Mail der Geschäftsstelle: Bitte füllen Sie dieses Feld aus."
@@ -326,13 +321,8 @@ async fn the_facts_email_cannot_be_emptied_while_the_office_emails_go_to_it() {
     })
     .await;
     let staff = app.signed_in_staff().await;
-    let mut fields = facts_form_fields(&staff).await;
-    set_field(&mut fields, "email", "");
     assert_eq!(
-        staff
-            .post("/admin/fakten", &borrowed(&fields))
-            .await
-            .status(),
+        save_facts(&staff, &[("email", "")]).await.status(),
         StatusCode::SEE_OTHER
     );
 }
@@ -358,6 +348,14 @@ fn stdout(output: &std::process::Output) -> String {
 
 fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// How the sign-in of leitung@defus.org with `password` ends, from a fresh browser.
+async fn sign_in_of_leitung(app: &TestApp, password: &str) -> StatusCode {
+    app.staff_client()
+        .sign_in("leitung@defus.org", password)
+        .await
+        .status()
 }
 
 #[tokio::test]
@@ -388,12 +386,9 @@ async fn an_account_made_on_the_command_line_can_sign_in_and_be_managed_there() 
 
     let app = start(test_config(&database), database).await;
     let staff = app.staff_client();
-    assert_eq!(
-        staff
-            .sign_in("leitung@defus.org", STAFF_PASSWORD)
-            .await
-            .status(),
-        StatusCode::SEE_OTHER
+    assert_redirects_to(
+        &staff.sign_in("leitung@defus.org", STAFF_PASSWORD).await,
+        paths::DASHBOARD,
     );
     let listed = stdout(&user_command(&url, &["list"], "").await);
     assert!(
@@ -412,23 +407,14 @@ async fn an_account_made_on_the_command_line_can_sign_in_and_be_managed_there() 
         .status
         .success()
     );
+    // A new password ends the sessions.
+    assert_is_sent_to_sign_in(&staff.get(paths::DASHBOARD).await);
     assert_eq!(
-        staff.get("/admin").await.status(),
-        StatusCode::SEE_OTHER,
-        "a new password ends the sessions"
-    );
-    assert_eq!(
-        app.staff_client()
-            .sign_in("leitung@defus.org", STAFF_PASSWORD)
-            .await
-            .status(),
+        sign_in_of_leitung(&app, STAFF_PASSWORD).await,
         StatusCode::UNPROCESSABLE_ENTITY
     );
     assert_eq!(
-        app.staff_client()
-            .sign_in("leitung@defus.org", new_password)
-            .await
-            .status(),
+        sign_in_of_leitung(&app, new_password).await,
         StatusCode::SEE_OTHER
     );
 
@@ -439,10 +425,7 @@ async fn an_account_made_on_the_command_line_can_sign_in_and_be_managed_there() 
             .success()
     );
     assert_eq!(
-        app.staff_client()
-            .sign_in("leitung@defus.org", new_password)
-            .await
-            .status(),
+        sign_in_of_leitung(&app, new_password).await,
         StatusCode::UNPROCESSABLE_ENTITY
     );
     assert!(stdout(&user_command(&url, &["list"], "").await).contains("\tdisabled\t"));
@@ -453,10 +436,7 @@ async fn an_account_made_on_the_command_line_can_sign_in_and_be_managed_there() 
             .success()
     );
     assert_eq!(
-        app.staff_client()
-            .sign_in("leitung@defus.org", new_password)
-            .await
-            .status(),
+        sign_in_of_leitung(&app, new_password).await,
         StatusCode::SEE_OTHER
     );
 
@@ -465,29 +445,29 @@ async fn an_account_made_on_the_command_line_can_sign_in_and_be_managed_there() 
     assert!(stderr(&unknown).contains("there is no account for niemand@defus.org"));
 }
 
+/// The `stand` (the version the editor was opened on) of the page editor on `page`.
+fn stand(page: &Page) -> String {
+    page.attribute("input[name=stand]", "value")
+        .expect("the page editor has a stand")
+}
+
 #[tokio::test]
 async fn a_save_over_someone_else_s_newer_change_is_stopped_and_the_text_kept() {
     let app = spawn_app().await;
     let staff = app.signed_in_staff().await;
-    let opened = staff.page("/admin/seiten/contact/de", 200).await;
-    let stand = opened.attribute("input[name=stand]", "value").unwrap();
+    let (contact, german) = (PageKey::Contact, Locale::De);
+    let opened = staff.page(&paths::page(contact, german), 200).await;
     // Meanwhile a colleague saves.
-    sqlx::query(
+    app.execute(
         "update page set title = 'Kontakt (Kollegin)' where page_key = 'contact' and locale = 'de'",
     )
-    .execute(&app.pool)
-    .await
-    .unwrap();
-    let mine = [
-        ("title", "Kontakt (ich)"),
-        ("meta_description", ""),
-        ("body_markdown", "Mein Text"),
-        ("action", "save"),
-        ("stand", stand.as_str()),
-    ];
-    let response = staff.post("/admin/seiten/contact/de", &mine).await;
+    .await;
+    let mine = PageText::new("Kontakt (ich)", "Mein Text");
+    let response = staff
+        .save_page_opened_at(contact, german, mine, &stand(&opened))
+        .await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
-    let page = Page::parse(&response.text().await.unwrap());
+    let page = Page::of(response).await;
     assert!(
         page.text(".form-notice")
             .contains("Jemand anderes hat diese Seite gespeichert")
@@ -497,36 +477,26 @@ async fn a_save_over_someone_else_s_newer_change_is_stopped_and_the_text_kept() 
         Some("Kontakt (ich)")
     );
     assert_eq!(
-        app.page("/kontakt", 200).await.text("main h1"),
+        app.public_page(contact, german).await.text("main h1"),
         "Kontakt (Kollegin)",
         "nothing overwritten"
     );
 
     // Saving again from there is a conscious choice, and the colleague's text becomes a version.
-    let stand = page.attribute("input[name=stand]", "value").unwrap();
-    let again = [
-        ("title", "Kontakt (ich)"),
-        ("meta_description", ""),
-        ("body_markdown", "Mein Text"),
-        ("action", "save"),
-        ("stand", stand.as_str()),
-    ];
     assert_eq!(
         staff
-            .post("/admin/seiten/contact/de", &again)
+            .save_page_opened_at(contact, german, mine, &stand(&page))
             .await
             .status(),
         StatusCode::SEE_OTHER
     );
     assert_eq!(
-        app.page("/kontakt", 200).await.text("main h1"),
+        app.public_page(contact, german).await.text("main h1"),
         "Kontakt (ich)"
     );
-    let titles: Vec<String> =
-        sqlx::query_scalar("select title from page_version where page_key = 'contact'")
-            .fetch_all(&app.pool)
-            .await
-            .unwrap();
+    let titles: Vec<String> = app
+        .fetch_all("select title from page_version where page_key = 'contact'")
+        .await;
     assert_eq!(titles, ["Kontakt (Kollegin)"]);
 }
 
@@ -534,28 +504,25 @@ async fn a_save_over_someone_else_s_newer_change_is_stopped_and_the_text_kept() 
 async fn saving_an_unchanged_text_makes_no_version() {
     let app = spawn_app().await;
     let staff = app.signed_in_staff().await;
-    let stand = staff
-        .page("/admin/seiten/goals/en", 200)
-        .await
-        .attribute("input[name=stand]", "value")
-        .unwrap();
-    let (title, description, body): (String, String, String) = sqlx::query_as(
+    let (goals, english) = (PageKey::Goals, Locale::En);
+    let opened = staff.page(&paths::page(goals, english), 200).await;
+    let (title, meta_description, body_markdown): (String, String, String) = sqlx::query_as(
         "select title, meta_description, body_markdown from page where page_key = 'goals' and locale = 'en'",
     )
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    let fields = [
-        ("title", title.as_str()),
-        ("meta_description", description.as_str()),
-        ("body_markdown", body.as_str()),
-        ("action", "save"),
-        ("stand", stand.as_str()),
-    ];
-    let response = staff.post("/admin/seiten/goals/en", &fields).await;
-    assert_eq!(
-        response.headers()["location"],
-        "/admin/seiten/goals/en?meldung=unveraendert"
+    let unchanged = PageText {
+        title: &title,
+        meta_description: &meta_description,
+        body_markdown: &body_markdown,
+    };
+    let response = staff
+        .save_page_opened_at(goals, english, unchanged, &stand(&opened))
+        .await;
+    assert_redirects_to(
+        &response,
+        &paths::with_notice(&paths::page(goals, english), Notice::Unchanged),
     );
     assert_eq!(app.count("select count(*) from page_version").await, 0);
 }

@@ -1,32 +1,18 @@
 //! The office's inquiry inbox: list, detail, handling, resending, export, erasure.
 
+use std::time::Duration;
+
+use defus::content::PageKey;
+use defus::i18n::Locale;
+use defus::web::admin::notice::Notice;
+use defus::web::admin::paths;
 use reqwest::StatusCode;
 
-use crate::helpers::{Page, TestApp, spawn_app_with, text_of, valid_inquiry, with_field};
-use crate::smtp::{SmtpServer, smtp_url};
-
-async fn app_with_smtp(smtp_url: String) -> TestApp {
-    spawn_app_with(move |config| {
-        config.mail.smtp_url = Some(smtp_url);
-        config.mail.max_attempts = 2;
-    })
-    .await
-}
-
-async fn submit(app: &TestApp, fields: &[(&str, &str)]) -> String {
-    let response = app.submit_inquiry("/mitgliedschaft", fields).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let location = response.headers()["location"].to_str().unwrap();
-    location.rsplit('/').next().unwrap().to_owned()
-}
-
-async fn inquiry_id(app: &TestApp, reference: &str) -> i64 {
-    sqlx::query_scalar("select id from inquiry where reference = $1")
-        .bind(reference)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-}
+use crate::helpers::{
+    Inquiry, MailServerDown, Page, PageText, TestApp, assert_is_sent_to_sign_in,
+    assert_redirects_to, spawn_app_with_mail_server_down, spawn_app_with_smtp, text_of,
+    valid_inquiry, valid_inquiry_with,
+};
 
 /// The inbox rows as (reference, organisation, EFUS, status, delivery).
 fn rows(page: &Page) -> Vec<(String, String, String, String, String)> {
@@ -48,43 +34,69 @@ fn rows(page: &Page) -> Vec<(String, String, String, String, String)> {
         .collect()
 }
 
+/// The app with its mail server down, and an inquiry with `fields` whose office email has
+/// failed for good (one attempt allowed).
+async fn app_with_an_email_failed_for_good(
+    fields: &[(&str, &str)],
+) -> (TestApp, MailServerDown, Inquiry) {
+    let (app, mail_server) =
+        spawn_app_with_mail_server_down(|config| config.mail.max_attempts = 1).await;
+    let inquiry = app.new_inquiry(fields).await;
+    app.deliver_all_due_emails().await;
+    (app, mail_server, inquiry)
+}
+
+/// The app with its mail server down, and an inquiry (returned by id) whose office email has
+/// failed once and waits an hour for its next attempt.
+async fn app_with_an_email_waiting_to_be_retried() -> (TestApp, i64) {
+    let (app, _mail_server) = spawn_app_with_mail_server_down(|config| {
+        config.mail.retry_delay = Duration::from_secs(3600);
+    })
+    .await;
+    let id = app.new_inquiry(&valid_inquiry()).await.id;
+    app.deliver_all_due_emails().await;
+    (app, id)
+}
+
+/// How many office emails about inquiry `id` are queued or sent.
+async fn office_emails_of(app: &TestApp, id: i64) -> i64 {
+    app.count(&format!(
+        "select count(*) from mail_outbox where inquiry_id = {id}"
+    ))
+    .await
+}
+
+/// The inbox with `query` (filter and search).
+fn inbox(query: &str) -> String {
+    format!("{}?{query}", paths::INQUIRIES)
+}
+
 #[tokio::test]
 async fn the_inbox_shows_each_inquiry_with_the_state_of_its_office_email() {
     // The mail server is down at first: the first inquiry's email fails for good.
-    let port = crate::helpers::free_port();
-    let app = spawn_app_with(move |config| {
-        config.mail.smtp_url = Some(smtp_url(port));
-        config.mail.max_attempts = 1;
-    })
+    let (app, mail_server, failing) = app_with_an_email_failed_for_good(&valid_inquiry_with(&[
+        ("organisation", "Stadt Gescheitert"),
+        ("efus_member", "no"),
+    ]))
     .await;
-    let failing = submit(
-        &app,
-        &with_field(
-            with_field(valid_inquiry(), "organisation", "Stadt Gescheitert"),
-            "efus_member",
-            "no",
-        ),
-    )
-    .await;
-    app.wait_for_count("select count(*) from mail_outbox where state = 'failed'", 1)
+    let smtp = mail_server.bring_back();
+    let delivered = app
+        .new_inquiry(&valid_inquiry_with(&[("organisation", "Stadt Zugestellt")]))
         .await;
-    let smtp = SmtpServer::start_on(port);
-    let delivered = submit(
-        &app,
-        &with_field(valid_inquiry(), "organisation", "Stadt Zugestellt"),
-    )
-    .await;
-    smtp.wait_for(1).await;
-    app.wait_for_count("select count(*) from mail_outbox where state = 'sent'", 1)
-        .await;
+    app.deliver_all_due_emails().await;
+    assert_eq!(
+        smtp.messages().len(),
+        1,
+        "the second inquiry's email arrived"
+    );
 
     let staff = app.signed_in_staff().await;
-    let page = staff.page("/admin/anfragen", 200).await;
+    let page = staff.page(paths::INQUIRIES, 200).await;
     let rows = rows(&page);
     assert_eq!(rows.len(), 2);
-    assert_eq!(rows[0].0, delivered, "newest first");
+    assert_eq!(rows[0].0, delivered.reference, "newest first");
     assert_eq!(rows[0].4, "zugestellt");
-    assert_eq!(rows[1].0, failing);
+    assert_eq!(rows[1].0, failing.reference);
     assert_eq!(rows[1].1, "Stadt Gescheitert");
     assert_eq!(rows[1].2, "nein");
     assert_eq!(rows[1].3, "neu");
@@ -103,17 +115,9 @@ async fn the_inbox_shows_each_inquiry_with_the_state_of_its_office_email() {
 
 #[tokio::test]
 async fn an_email_still_being_retried_shows_its_attempts() {
-    let port = crate::helpers::free_port();
-    let app = spawn_app_with(move |config| {
-        config.mail.smtp_url = Some(smtp_url(port));
-        config.mail.retry_delay = std::time::Duration::from_secs(3600);
-    })
-    .await;
-    submit(&app, &valid_inquiry()).await;
-    app.wait_for_count("select count(*) from mail_attempt", 1)
-        .await;
+    let (app, _) = app_with_an_email_waiting_to_be_retried().await;
     let staff = app.signed_in_staff().await;
-    let delivery = rows(&staff.page("/admin/anfragen", 200).await)[0].4.clone();
+    let delivery = rows(&staff.page(paths::INQUIRIES, 200).await)[0].4.clone();
     assert!(
         delivery.starts_with("neuer Versuch folgt (1 fehlgeschlagen: "),
         "{delivery}"
@@ -122,76 +126,56 @@ async fn an_email_still_being_retried_shows_its_attempts() {
 
 #[tokio::test]
 async fn the_inbox_filters_by_status_and_searches_organisation_and_email() {
-    let app = app_with_smtp(SmtpServer::start().url()).await;
-    submit(
-        &app,
-        &with_field(valid_inquiry(), "organisation", "Stadt Augsburg"),
-    )
+    let (app, _smtp) = spawn_app_with_smtp().await;
+    let augsburg = app
+        .new_inquiry(&valid_inquiry_with(&[("organisation", "Stadt Augsburg")]))
+        .await;
+    app.new_inquiry(&valid_inquiry_with(&[
+        ("organisation", "Stadt Mannheim"),
+        ("email", "info@mannheim.de"),
+    ]))
     .await;
-    submit(
-        &app,
-        &with_field(
-            with_field(valid_inquiry(), "organisation", "Stadt Mannheim"),
-            "email",
-            "info@mannheim.de",
-        ),
-    )
-    .await;
-    submit(
-        &app,
-        &with_field(valid_inquiry(), "organisation", "100% Sicher GmbH"),
-    )
-    .await;
-    let augsburg = inquiry_id(
-        &app,
-        &format!("DEFUS-{}-0001", crate::inquiry_form::this_year()),
-    )
-    .await;
+    app.new_inquiry(&valid_inquiry_with(&[("organisation", "100% Sicher GmbH")]))
+        .await;
     let staff = app.signed_in_staff().await;
     staff
-        .post(
-            &format!("/admin/anfragen/{augsburg}/status"),
-            &[("status", "done")],
-        )
+        .post(&paths::inquiry_status(augsburg.id), &[("status", "done")])
         .await;
 
     let organisations = |page: Page| rows(&page).into_iter().map(|row| row.1).collect::<Vec<_>>();
     assert_eq!(
-        organisations(staff.page("/admin/anfragen?status=done", 200).await),
+        organisations(staff.page(&inbox("status=done"), 200).await),
         ["Stadt Augsburg"]
     );
     assert_eq!(
-        organisations(staff.page("/admin/anfragen?status=new", 200).await),
+        organisations(staff.page(&inbox("status=new"), 200).await),
         ["100% Sicher GmbH", "Stadt Mannheim"]
     );
     assert_eq!(
-        organisations(staff.page("/admin/anfragen?suche=MANNHEIM", 200).await),
+        organisations(staff.page(&inbox("suche=MANNHEIM"), 200).await),
         ["Stadt Mannheim"],
         "by email, any case"
     );
     assert_eq!(
-        organisations(staff.page("/admin/anfragen?suche=augs", 200).await),
+        organisations(staff.page(&inbox("suche=augs"), 200).await),
         ["Stadt Augsburg"]
     );
     assert_eq!(
-        organisations(staff.page("/admin/anfragen?suche=100%25", 200).await),
+        organisations(staff.page(&inbox("suche=100%25"), 200).await),
         ["100% Sicher GmbH"],
         "% is literal"
     );
-    assert!(organisations(staff.page("/admin/anfragen?suche=%25%25%25", 200).await).is_empty());
+    assert!(organisations(staff.page(&inbox("suche=%25%25%25"), 200).await).is_empty());
 }
 
 #[tokio::test]
 async fn the_detail_page_shows_every_field_the_history_and_a_reply_link() {
-    let smtp = SmtpServer::start();
-    let app = app_with_smtp(smtp.url()).await;
-    let reference = submit(&app, &valid_inquiry()).await;
-    smtp.wait_for(1).await;
-    app.wait_for_count("select count(*) from mail_outbox where state = 'sent'", 1)
-        .await;
+    let (app, _smtp) = spawn_app_with_smtp().await;
+    let inquiry = app.new_inquiry(&valid_inquiry()).await;
+    app.deliver_all_due_emails().await;
     let staff = app.signed_in_staff().await;
-    let id = inquiry_id(&app, &reference).await;
-    let page = staff.page(&format!("/admin/anfragen/{id}"), 200).await;
+    let page = staff.page(&paths::inquiry(inquiry.id), 200).await;
+    let reference = inquiry.reference;
     assert_eq!(page.text("main h1"), format!("Anfrage {reference}"));
     let details = page.text("dl.details");
     for expected in [
@@ -225,24 +209,17 @@ async fn the_detail_page_shows_every_field_the_history_and_a_reply_link() {
         page.text("table.attempts tbody tr td:nth-child(2)"),
         "zugestellt"
     );
-    app.page(&format!("/admin/anfragen/{}", id + 100), 303)
-        .await;
-    assert_eq!(
-        staff
-            .get(&format!("/admin/anfragen/{}", id + 100))
-            .await
-            .status(),
-        StatusCode::NOT_FOUND
-    );
+    let unknown = paths::inquiry(inquiry.id + 100);
+    assert_is_sent_to_sign_in(&app.get(&unknown).await);
+    assert_eq!(staff.get(&unknown).await.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn staff_mark_inquiries_in_progress_done_spam_and_not_spam() {
-    let smtp = SmtpServer::start();
-    let app = app_with_smtp(smtp.url()).await;
-    let reference = submit(&app, &valid_inquiry()).await;
-    let id = inquiry_id(&app, &reference).await;
+    let (app, _smtp) = spawn_app_with_smtp().await;
+    let id = app.new_inquiry(&valid_inquiry()).await.id;
     let staff = app.signed_in_staff().await;
+    let changed = paths::with_notice(&paths::inquiry(id), Notice::StatusChanged);
     for (code, label) in [
         ("in_progress", "in Bearbeitung"),
         ("done", "erledigt"),
@@ -250,22 +227,17 @@ async fn staff_mark_inquiries_in_progress_done_spam_and_not_spam() {
         ("new", "neu"),
     ] {
         let response = staff
-            .post(&format!("/admin/anfragen/{id}/status"), &[("status", code)])
+            .post(&paths::inquiry_status(id), &[("status", code)])
             .await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER);
-        let page = staff
-            .page(&format!("/admin/anfragen/{id}?meldung=status"), 200)
-            .await;
+        assert_redirects_to(&response, &changed);
+        let page = staff.page(&changed, 200).await;
         assert_eq!(detail(&page, "Status"), label);
         assert_eq!(page.text(".form-notice--ok"), "Der Status ist geändert.");
-        let list = staff.page("/admin/anfragen", 200).await;
+        let list = staff.page(paths::INQUIRIES, 200).await;
         assert_eq!(rows(&list)[0].3, label.split(" (").next().unwrap());
     }
     let response = staff
-        .post(
-            &format!("/admin/anfragen/{id}/status"),
-            &[("status", "archived")],
-        )
+        .post(&paths::inquiry_status(id), &[("status", "archived")])
         .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 }
@@ -283,53 +255,38 @@ fn detail(page: &Page, term: &str) -> String {
 
 #[tokio::test]
 async fn spam_taken_out_of_spam_reaches_the_office_after_all() {
-    let smtp = SmtpServer::start();
-    let app = app_with_smtp(smtp.url()).await;
-    let id = submit_spam(&app).await;
-    let reference: String = sqlx::query_scalar("select reference from inquiry where id = $1")
-        .bind(id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let (app, smtp) = spawn_app_with_smtp().await;
+    let spam = app.new_spam_inquiry().await;
     let staff = app.signed_in_staff().await;
-    let page = staff.page(&format!("/admin/anfragen/{id}"), 200).await;
+    let page = staff.page(&paths::inquiry(spam.id), 200).await;
     assert!(
         page.text("dl.details")
             .contains("verstecktes Feld ausgefüllt")
     );
     assert_eq!(page.text("p.delivery"), "nicht versandt");
     staff
-        .post(
-            &format!("/admin/anfragen/{id}/status"),
-            &[("status", "new")],
-        )
+        .post(&paths::inquiry_status(spam.id), &[("status", "new")])
         .await;
     let mail = &smtp.wait_for(1).await[0];
-    assert!(mail.header("Subject").unwrap().contains(&reference));
+    assert!(mail.header("Subject").unwrap().contains(&spam.reference));
 }
 
 #[tokio::test]
 async fn resending_delivers_a_second_email_with_the_same_message_id() {
-    let smtp = SmtpServer::start();
-    let app = app_with_smtp(smtp.url()).await;
-    let reference = submit(&app, &valid_inquiry()).await;
-    smtp.wait_for(1).await;
-    let id = inquiry_id(&app, &reference).await;
+    let (app, smtp) = spawn_app_with_smtp().await;
+    let id = app.new_inquiry(&valid_inquiry()).await.id;
+    app.deliver_all_due_emails().await;
     let staff = app.signed_in_staff().await;
-    let response = staff
-        .post(&format!("/admin/anfragen/{id}/erneut-senden"), &[])
-        .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        response.headers()["location"],
-        format!("/admin/anfragen/{id}?meldung=erneut")
+    let response = staff.post(&paths::inquiry_resend(id), &[]).await;
+    assert_redirects_to(
+        &response,
+        &paths::with_notice(&paths::inquiry(id), Notice::EmailQueuedAgain),
     );
     let mails = smtp.wait_for(2).await;
     assert_eq!(mails.len(), 2);
     assert_eq!(mails[0].header("Message-ID"), mails[1].header("Message-ID"));
-    app.wait_for_count("select count(*) from mail_outbox where state = 'sent'", 2)
-        .await;
-    let page = staff.page(&format!("/admin/anfragen/{id}"), 200).await;
+    app.deliver_all_due_emails().await;
+    let page = staff.page(&paths::inquiry(id), 200).await;
     assert_eq!(
         page.select("table.attempts tbody tr").len(),
         2,
@@ -339,27 +296,21 @@ async fn resending_delivers_a_second_email_with_the_same_message_id() {
 
 #[tokio::test]
 async fn deleting_an_inquiry_asks_first_and_then_removes_it_with_its_emails() {
-    let smtp = SmtpServer::start();
-    let app = app_with_smtp(smtp.url()).await;
-    let reference = submit(&app, &valid_inquiry()).await;
-    smtp.wait_for(1).await;
-    let id = inquiry_id(&app, &reference).await;
+    let (app, _smtp) = spawn_app_with_smtp().await;
+    let inquiry = app.new_inquiry(&valid_inquiry()).await;
+    app.deliver_all_due_emails().await;
     let staff = app.signed_in_staff().await;
-    let confirm = staff
-        .page(&format!("/admin/anfragen/{id}/loeschen"), 200)
-        .await;
-    assert!(confirm.text("main h1").contains(&reference));
+    let confirm = staff.page(&paths::inquiry_delete(inquiry.id), 200).await;
+    assert!(confirm.text("main h1").contains(&inquiry.reference));
     assert_eq!(
         app.count("select count(*) from inquiry").await,
         1,
         "asking deletes nothing"
     );
-    let response = staff
-        .post(&format!("/admin/anfragen/{id}/loeschen"), &[])
-        .await;
-    assert_eq!(
-        response.headers()["location"],
-        "/admin/anfragen?meldung=geloescht"
+    let response = staff.post(&paths::inquiry_delete(inquiry.id), &[]).await;
+    assert_redirects_to(
+        &response,
+        &paths::with_notice(paths::INQUIRIES, Notice::InquiryDeleted),
     );
     assert_eq!(app.count("select count(*) from inquiry").await, 0);
     assert_eq!(app.count("select count(*) from mail_outbox").await, 0);
@@ -368,39 +319,27 @@ async fn deleting_an_inquiry_asks_first_and_then_removes_it_with_its_emails() {
 
 #[tokio::test]
 async fn the_csv_export_opens_in_german_excel_with_umlauts_and_no_formulas() {
-    let app = app_with_smtp(SmtpServer::start().url()).await;
-    submit(
-        &app,
-        &with_field(
-            with_field(
-                valid_inquiry(),
-                "organisation",
-                "=HYPERLINK(\"http://evil.example\")",
-            ),
-            "message",
-            "Zeile eins; mit Semikolon\nZeile \"zwei\"",
-        ),
-    )
+    let (app, _smtp) = spawn_app_with_smtp().await;
+    app.new_inquiry(&valid_inquiry_with(&[
+        ("organisation", "=HYPERLINK(\"http://evil.example\")"),
+        ("message", "Zeile eins; mit Semikolon\nZeile \"zwei\""),
+    ]))
     .await;
-    submit(
-        &app,
-        &with_field(
-            with_field(valid_inquiry(), "organisation", "Stadt Gießen"),
-            "efus_member",
-            "pending",
-        ),
-    )
+    app.new_inquiry(&valid_inquiry_with(&[
+        ("organisation", "Stadt Gießen"),
+        ("efus_member", "pending"),
+    ]))
     .await;
     let staff = app.signed_in_staff().await;
-    let page = staff.page("/admin/anfragen?suche=gie%C3%9Fen", 200).await;
+    let page = staff.page(&inbox("suche=gie%C3%9Fen"), 200).await;
+    let filtered_export = format!("{}?suche=gie%C3%9Fen", paths::INQUIRIES_EXPORT);
     assert_eq!(
-        page.attribute("a[href^='/admin/anfragen/export.csv']", "href")
-            .as_deref(),
-        Some("/admin/anfragen/export.csv?suche=gie%C3%9Fen"),
+        page.attribute(&format!("a[href^='{}']", paths::INQUIRIES_EXPORT), "href"),
+        Some(filtered_export.clone()),
         "the export link carries the filter"
     );
 
-    let response = staff.get("/admin/anfragen/export.csv").await;
+    let response = staff.get(paths::INQUIRIES_EXPORT).await;
     assert_eq!(
         response.headers()["content-type"],
         "text/csv; charset=utf-8"
@@ -445,12 +384,7 @@ async fn the_csv_export_opens_in_german_excel_with_umlauts_and_no_formulas() {
     );
     assert_eq!(&records[1][9], "Zeile eins; mit Semikolon\nZeile \"zwei\"");
 
-    let filtered = staff
-        .get("/admin/anfragen/export.csv?suche=gie%C3%9Fen")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let filtered = staff.get(&filtered_export).await.text().await.unwrap();
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b';')
         .from_reader(filtered.as_bytes());
@@ -467,27 +401,21 @@ async fn the_csv_export_opens_in_german_excel_with_umlauts_and_no_formulas() {
 
 #[tokio::test]
 async fn everything_stored_for_one_email_address_can_be_erased_with_a_count() {
-    let smtp = SmtpServer::start();
-    let app = app_with_smtp(smtp.url()).await;
-    submit(&app, &valid_inquiry()).await;
-    submit(
-        &app,
-        &with_field(valid_inquiry(), "email", "J.Weiss@Stadt.Lueneburg.de"),
-    )
+    let (app, _smtp) = spawn_app_with_smtp().await;
+    app.new_inquiry(&valid_inquiry()).await;
+    app.new_inquiry(&valid_inquiry_with(&[(
+        "email",
+        "J.Weiss@Stadt.Lueneburg.de",
+    )]))
     .await;
-    submit(
-        &app,
-        &with_field(valid_inquiry(), "email", "andere@stadt.de"),
-    )
-    .await;
-    smtp.wait_for(3).await;
-    app.wait_for_count("select count(*) from mail_attempt", 3)
+    app.new_inquiry(&valid_inquiry_with(&[("email", "andere@stadt.de")]))
         .await;
+    app.deliver_all_due_emails().await;
     let staff = app.signed_in_staff().await;
 
     let preview = staff
         .page(
-            "/admin/loeschen-nach-email?email=j.weiss%40stadt.lueneburg.de",
+            &format!("{}?email=j.weiss%40stadt.lueneburg.de", paths::ERASURE),
             200,
         )
         .await;
@@ -505,26 +433,23 @@ async fn everything_stored_for_one_email_address_can_be_erased_with_a_count() {
     );
 
     let response = staff
-        .post(
-            "/admin/loeschen-nach-email",
-            &[("email", "j.weiss@stadt.lueneburg.de")],
-        )
+        .post(paths::ERASURE, &[("email", "j.weiss@stadt.lueneburg.de")])
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let result = Page::parse(&response.text().await.unwrap());
+    let result = Page::of(response).await;
     assert_eq!(
         result.text(".form-notice--ok"),
         "Für j.weiss@stadt.lueneburg.de wurden gelöscht: 2 Anfragen, 2 E-Mails an die Geschäftsstelle und 2 Zustellversuche."
     );
-    let remaining: Vec<String> = sqlx::query_scalar("select email from inquiry")
-        .fetch_all(&app.pool)
-        .await
-        .unwrap();
+    let remaining: Vec<String> = app.fetch_all("select email from inquiry").await;
     assert_eq!(remaining, ["andere@stadt.de"]);
     assert_eq!(app.count("select count(*) from mail_outbox").await, 1);
 
     let nothing = staff
-        .page("/admin/loeschen-nach-email?email=unbekannt%40stadt.de", 200)
+        .page(
+            &format!("{}?email=unbekannt%40stadt.de", paths::ERASURE),
+            200,
+        )
         .await;
     assert!(
         nothing
@@ -535,20 +460,24 @@ async fn everything_stored_for_one_email_address_can_be_erased_with_a_count() {
 
 #[tokio::test]
 async fn the_dashboard_warns_when_an_office_email_waits_over_an_hour() {
-    let app = app_with_smtp(SmtpServer::start().url()).await;
+    let (app, _smtp) = spawn_app_with_smtp().await;
     let staff = app.signed_in_staff().await;
-    assert!(staff.page("/admin", 200).await.select(".alert").is_empty());
-    let reference = submit(&app, &valid_inquiry()).await;
-    app.wait_for_count("select count(*) from mail_outbox where state = 'sent'", 1)
-        .await;
+    assert!(
+        staff
+            .page(paths::DASHBOARD, 200)
+            .await
+            .select(".alert")
+            .is_empty()
+    );
+    let id = app.new_inquiry(&valid_inquiry()).await.id;
+    app.deliver_all_due_emails().await;
     // An email queued two hours ago and still waiting (its next attempt is far off).
-    let id = inquiry_id(&app, &reference).await;
-    sqlx::query("insert into mail_outbox (inquiry_id, state, created_at, next_attempt_at) values ($1, 'pending', now() - interval '2 hours', now() + interval '1 day')")
-        .bind(id)
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    let alert = staff.page("/admin", 200).await.text(".alert");
+    app.execute(&format!(
+        "insert into mail_outbox (inquiry_id, state, created_at, next_attempt_at)
+         values ({id}, 'pending', now() - interval '2 hours', now() + interval '1 day')"
+    ))
+    .await;
+    let alert = staff.page(paths::DASHBOARD, 200).await.text(".alert");
     assert!(
         alert.contains("1 E-Mail wartet seit über einer Stunde auf die Zustellung."),
         "{alert}"
@@ -557,83 +486,44 @@ async fn the_dashboard_warns_when_an_office_email_waits_over_an_hour() {
 
 #[tokio::test]
 async fn text_the_database_cannot_store_is_a_bad_request_not_a_server_error() {
-    let app = app_with_smtp(SmtpServer::start().url()).await;
+    let (app, _smtp) = spawn_app_with_smtp().await;
     let staff = app.signed_in_staff().await;
     assert_eq!(
-        staff.get("/admin/anfragen?suche=%00").await.status(),
+        staff.get(&inbox("suche=%00")).await.status(),
         StatusCode::BAD_REQUEST
     );
     assert_eq!(
         staff
-            .get("/admin/loeschen-nach-email?email=a%00b")
+            .get(&format!("{}?email=a%00b", paths::ERASURE))
             .await
             .status(),
         StatusCode::BAD_REQUEST
     );
 }
 
-/// Sends an inquiry whose honeypot is filled, so that it is stored as spam.
-async fn submit_spam(app: &TestApp) -> i64 {
-    let token = app.form_token("/mitgliedschaft").await;
-    let mut body = valid_inquiry();
-    body.push(("form_token", &token));
-    body.push(("website", "http://cheap.example"));
-    let response = app
-        .client
-        .post(app.url("/mitgliedschaft"))
-        .form(&body)
-        .send()
-        .await
-        .unwrap();
-    let reference = response.headers()["location"]
-        .to_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
-    inquiry_id(app, &reference).await
-}
-
 #[tokio::test]
 async fn spam_handled_as_done_is_not_mailed_and_marking_spam_stops_an_unsent_email() {
-    let port = crate::helpers::free_port();
-    let app = spawn_app_with(move |config| {
-        config.mail.smtp_url = Some(smtp_url(port));
-        config.mail.retry_delay = std::time::Duration::from_millis(300);
+    let (app, mail_server) = spawn_app_with_mail_server_down(|config| {
+        config.mail.retry_delay = Duration::from_millis(300);
     })
     .await;
     let staff = app.signed_in_staff().await;
-    let spam = submit_spam(&app).await;
+    let spam = app.new_spam_inquiry().await.id;
     staff
-        .post(
-            &format!("/admin/anfragen/{spam}/status"),
-            &[("status", "done")],
-        )
+        .post(&paths::inquiry_status(spam), &[("status", "done")])
         .await;
-    assert_eq!(
-        app.count(&format!(
-            "select count(*) from mail_outbox where inquiry_id = {spam}"
-        ))
-        .await,
-        0
-    );
+    assert_eq!(office_emails_of(&app, spam).await, 0);
 
     // An inquiry whose email is still being retried is marked as spam: the email is called off.
-    let reference = submit(&app, &valid_inquiry()).await;
-    let id = inquiry_id(&app, &reference).await;
-    app.wait_for_count("select count(*) from mail_attempt", 1)
-        .await;
+    let id = app.new_inquiry(&valid_inquiry()).await.id;
+    app.deliver_all_due_emails().await;
     staff
-        .post(
-            &format!("/admin/anfragen/{id}/status"),
-            &[("status", "spam")],
-        )
+        .post(&paths::inquiry_status(id), &[("status", "spam")])
         .await;
-    let smtp = SmtpServer::start_on(port);
-    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    let smtp = mail_server.bring_back();
+    tokio::time::sleep(Duration::from_millis(800)).await;
     assert!(smtp.messages().is_empty(), "nothing goes out");
-    let page = staff.page(&format!("/admin/anfragen/{id}"), 200).await;
+    let page = staff.page(&paths::inquiry(id), 200).await;
     assert_eq!(
         page.text("p.delivery"),
         "nicht versandt (als Spam markiert)"
@@ -642,101 +532,62 @@ async fn spam_handled_as_done_is_not_mailed_and_marking_spam_stops_an_unsent_ema
 
 #[tokio::test]
 async fn resending_is_refused_while_an_email_waits_and_for_spam() {
-    let port = crate::helpers::free_port();
-    let app = spawn_app_with(move |config| {
-        config.mail.smtp_url = Some(smtp_url(port));
-        config.mail.retry_delay = std::time::Duration::from_secs(3600);
-    })
-    .await;
+    let (app, id) = app_with_an_email_waiting_to_be_retried().await;
     let staff = app.signed_in_staff().await;
-    let reference = submit(&app, &valid_inquiry()).await;
-    let id = inquiry_id(&app, &reference).await;
-    app.wait_for_count("select count(*) from mail_attempt", 1)
-        .await;
-    let page = staff.page(&format!("/admin/anfragen/{id}"), 200).await;
+    let page = staff.page(&paths::inquiry(id), 200).await;
     assert!(
         page.select("form[action$=erneut-senden]").is_empty(),
         "no resend button while one waits"
     );
-    let response = staff
-        .post(&format!("/admin/anfragen/{id}/erneut-senden"), &[])
-        .await;
-    assert_eq!(
-        response.headers()["location"],
-        format!("/admin/anfragen/{id}?meldung=wartet")
+    let response = staff.post(&paths::inquiry_resend(id), &[]).await;
+    assert_redirects_to(
+        &response,
+        &paths::with_notice(&paths::inquiry(id), Notice::EmailAlreadyWaiting),
     );
-    assert_eq!(
-        app.count(&format!(
-            "select count(*) from mail_outbox where inquiry_id = {id}"
-        ))
-        .await,
-        1
-    );
+    assert_eq!(office_emails_of(&app, id).await, 1);
 
-    let spam = submit_spam(&app).await;
-    let response = staff
-        .post(&format!("/admin/anfragen/{spam}/erneut-senden"), &[])
-        .await;
-    assert_eq!(
-        response.headers()["location"],
-        format!("/admin/anfragen/{spam}?meldung=spam")
+    let spam = app.new_spam_inquiry().await.id;
+    let response = staff.post(&paths::inquiry_resend(spam), &[]).await;
+    assert_redirects_to(
+        &response,
+        &paths::with_notice(&paths::inquiry(spam), Notice::SpamNotSent),
     );
-    assert_eq!(
-        app.count(&format!(
-            "select count(*) from mail_outbox where inquiry_id = {spam}"
-        ))
-        .await,
-        0
-    );
+    assert_eq!(office_emails_of(&app, spam).await, 0);
 }
 
 #[tokio::test]
 async fn the_dashboard_warning_clears_once_a_resend_has_delivered() {
-    let port = crate::helpers::free_port();
-    let app = spawn_app_with(move |config| {
-        config.mail.smtp_url = Some(smtp_url(port));
-        config.mail.max_attempts = 1;
-    })
-    .await;
-    let reference = submit(&app, &valid_inquiry()).await;
-    app.wait_for_count("select count(*) from mail_outbox where state = 'failed'", 1)
-        .await;
+    let (app, mail_server, inquiry) = app_with_an_email_failed_for_good(&valid_inquiry()).await;
+    let id = inquiry.id;
     let staff = app.signed_in_staff().await;
     assert!(
         staff
-            .page("/admin", 200)
+            .page(paths::DASHBOARD, 200)
             .await
             .text(".alert")
             .contains("1 E-Mail konnte endgültig nicht zugestellt werden.")
     );
 
-    let smtp = SmtpServer::start_on(port);
-    let id = inquiry_id(&app, &reference).await;
-    staff
-        .post(&format!("/admin/anfragen/{id}/erneut-senden"), &[])
-        .await;
-    smtp.wait_for(1).await;
-    app.wait_for_count("select count(*) from mail_outbox where state = 'sent'", 1)
-        .await;
-    let page = staff.page("/admin", 200).await;
+    let smtp = mail_server.bring_back();
+    staff.post(&paths::inquiry_resend(id), &[]).await;
+    app.deliver_all_due_emails().await;
+    assert_eq!(smtp.messages().len(), 1, "the resent email arrived");
+    let page = staff.page(paths::DASHBOARD, 200).await;
     assert!(page.select(".alert").is_empty(), "{}", page.main_text());
 }
 
 #[tokio::test]
 async fn the_reply_link_cannot_be_made_to_add_recipients() {
-    let app = app_with_smtp(SmtpServer::start().url()).await;
-    let reference = submit(
-        &app,
-        &with_field(
-            valid_inquiry(),
+    let (app, _smtp) = spawn_app_with_smtp().await;
+    let id = app
+        .new_inquiry(&valid_inquiry_with(&[(
             "email",
             "x?bcc=spy%40evil.example&z@stadt.de",
-        ),
-    )
-    .await;
-    let id = inquiry_id(&app, &reference).await;
+        )]))
+        .await
+        .id;
     let staff = app.signed_in_staff().await;
-    let page = staff.page(&format!("/admin/anfragen/{id}"), 200).await;
+    let page = staff.page(&paths::inquiry(id), 200).await;
     let reply = page.attribute("a.button[href^='mailto:']", "href").unwrap();
     let (address, query) = reply.split_once('?').unwrap();
     assert_eq!(
@@ -751,41 +602,26 @@ async fn the_reply_link_cannot_be_made_to_add_recipients() {
 
 #[tokio::test]
 async fn every_staff_action_needs_the_session_s_csrf_token() {
-    let app = app_with_smtp(SmtpServer::start().url()).await;
-    let reference = submit(&app, &valid_inquiry()).await;
-    let id = inquiry_id(&app, &reference).await;
+    let (app, _smtp) = spawn_app_with_smtp().await;
+    let id = app.new_inquiry(&valid_inquiry()).await.id;
     let staff = app.signed_in_staff().await;
     staff
-        .post(
-            "/admin/seiten/goals/de",
-            &[
-                ("title", "Zweite"),
-                ("meta_description", ""),
-                ("body_markdown", "x"),
-                ("action", "save"),
-            ],
-        )
+        .save_page(PageKey::Goals, Locale::De, PageText::new("Zweite", "x"))
         .await;
-    let version: i64 = sqlx::query_scalar("select id from page_version")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let version: i64 = app.fetch_one("select id from page_version").await;
     let before = app
         .count("select count(*) + sum(length(title)) from page")
         .await;
     for (path, fields) in [
+        (paths::inquiry_status(id), vec![("status", "done")]),
+        (paths::inquiry_resend(id), vec![]),
+        (paths::inquiry_delete(id), vec![]),
         (
-            format!("/admin/anfragen/{id}/status"),
-            vec![("status", "done")],
-        ),
-        (format!("/admin/anfragen/{id}/erneut-senden"), vec![]),
-        (format!("/admin/anfragen/{id}/loeschen"), vec![]),
-        (
-            "/admin/loeschen-nach-email".to_owned(),
+            paths::ERASURE.to_owned(),
             vec![("email", "j.weiss@stadt.lueneburg.de")],
         ),
         (
-            "/admin/seiten/goals/de".to_owned(),
+            paths::page(PageKey::Goals, Locale::De),
             vec![
                 ("title", "Gefälscht"),
                 ("body_markdown", "x"),
@@ -793,11 +629,11 @@ async fn every_staff_action_needs_the_session_s_csrf_token() {
             ],
         ),
         (
-            format!("/admin/seiten/goals/de/versionen/{version}/wiederherstellen"),
+            paths::page_restore(PageKey::Goals, Locale::De, version),
             vec![],
         ),
         (
-            "/admin/fakten".to_owned(),
+            paths::FACTS.to_owned(),
             vec![
                 ("legal_name", "X"),
                 ("short_name", "X"),
@@ -830,7 +666,7 @@ async fn every_staff_action_needs_the_session_s_csrf_token() {
         before
     );
     assert!(
-        app.page("/", 200)
+        app.public_page(PageKey::Start, Locale::De)
             .await
             .text("footer address")
             .contains("Am Waterlooplatz 5 A")

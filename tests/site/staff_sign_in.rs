@@ -2,9 +2,17 @@
 
 use std::time::Duration;
 
+use defus::content::PageKey;
+use defus::i18n::Locale;
+use defus::web::admin::notice::Notice;
+use defus::web::admin::paths;
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::StatusCode;
 
-use crate::helpers::{STAFF_PASSWORD, TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{
+    Page, STAFF_EMAIL, STAFF_PASSWORD, TestApp, assert_is_sent_to_sign_in, assert_redirects_to,
+    redirect_target, spawn_app, spawn_app_with,
+};
 
 const REFUSED: &str = "Die Anmeldung ist fehlgeschlagen.";
 
@@ -13,44 +21,32 @@ async fn refusal_of(app: &TestApp, email: &str, password: &str) -> (StatusCode, 
     let response = staff.sign_in(email, password).await;
     let status = response.status();
     let sets_cookie = response.headers().get("set-cookie").is_some();
-    let page = crate::helpers::Page::parse(&response.text().await.unwrap());
+    let page = Page::of(response).await;
     (status, page.text(".form-notice"), sets_cookie)
 }
 
 #[tokio::test]
 async fn staff_sign_in_and_reach_the_dashboard_with_a_well_protected_cookie() {
     let app = spawn_app().await;
-    app.create_staff_account("buero@defus.org", STAFF_PASSWORD)
-        .await;
+    app.create_staff_account().await;
     let staff = app.staff_client();
 
-    let response = staff.get("/admin/anfragen?status=new").await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        response.headers()["location"],
-        "/admin/anmelden?weiter=%2Fadmin%2Fanfragen%3Fstatus%3Dnew"
+    let wanted = format!("{}?status=new", paths::INQUIRIES);
+    let response = staff.get(&wanted).await;
+    let way_back = utf8_percent_encode(&wanted, NON_ALPHANUMERIC);
+    assert_redirects_to(
+        &response,
+        &format!("{}?{}={way_back}", paths::SIGN_IN, paths::RETURN_PARAMETER),
     );
 
-    let form = staff.page("/admin/anmelden", 200).await;
-    let token = form.attribute("input[name=form_token]", "value").unwrap();
     let response = staff
-        .client
-        .post(app.url("/admin/anmelden"))
-        .form(&[
-            ("email", "Buero@DEFUS.org"),
-            ("password", STAFF_PASSWORD),
-            ("form_token", token.as_str()),
-            ("weiter", "/admin/anfragen?status=new"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        response.headers()["location"],
-        "/admin/anfragen?status=new",
-        "back where the staff member wanted to go"
-    );
+        .sign_in_from(
+            &redirect_target(&response),
+            "Buero@DEFUS.org",
+            STAFF_PASSWORD,
+        )
+        .await;
+    assert_redirects_to(&response, &wanted);
     let cookie = response.headers()["set-cookie"]
         .to_str()
         .unwrap()
@@ -60,11 +56,11 @@ async fn staff_sign_in_and_reach_the_dashboard_with_a_well_protected_cookie() {
     }
     assert!(!cookie.contains("Secure"), "plain http in tests: {cookie}");
 
-    let page = staff.page("/admin", 200).await;
+    let page = staff.page(paths::DASHBOARD, 200).await;
     assert_eq!(page.text("main h1"), "Übersicht");
     assert_eq!(page.lang(), "de");
-    assert_eq!(page.text(".sign-out__who"), "buero@defus.org");
-    let response = staff.get("/admin").await;
+    assert_eq!(page.text(".sign-out__who"), STAFF_EMAIL);
+    let response = staff.get(paths::DASHBOARD).await;
     assert_eq!(response.headers()["cache-control"], "no-store");
 }
 
@@ -73,11 +69,10 @@ async fn the_cookie_is_secure_when_the_site_runs_on_https() {
     let app =
         spawn_app_with(|config| config.base_url = Some("https://www.defus.org".parse().unwrap()))
             .await;
-    app.create_staff_account("buero@defus.org", STAFF_PASSWORD)
-        .await;
+    app.create_staff_account().await;
     let response = app
         .staff_client()
-        .sign_in("buero@defus.org", STAFF_PASSWORD)
+        .sign_in(STAFF_EMAIL, STAFF_PASSWORD)
         .await;
     assert!(
         response.headers()["set-cookie"]
@@ -90,10 +85,9 @@ async fn the_cookie_is_secure_when_the_site_runs_on_https() {
 #[tokio::test]
 async fn an_unknown_email_and_a_wrong_password_get_the_same_answer() {
     let app = spawn_app().await;
-    app.create_staff_account("buero@defus.org", STAFF_PASSWORD)
-        .await;
+    app.create_staff_account().await;
     let unknown = refusal_of(&app, "niemand@defus.org", STAFF_PASSWORD).await;
-    let wrong = refusal_of(&app, "buero@defus.org", "ein falsches Passwort").await;
+    let wrong = refusal_of(&app, STAFF_EMAIL, "ein falsches Passwort").await;
     assert_eq!(unknown, wrong);
     assert_eq!(unknown.0, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(unknown.1.starts_with(REFUSED), "{}", unknown.1);
@@ -103,33 +97,27 @@ async fn an_unknown_email_and_a_wrong_password_get_the_same_answer() {
 #[tokio::test]
 async fn repeated_failures_lock_the_account_for_a_while() {
     let app = spawn_app().await;
-    app.create_staff_account("buero@defus.org", STAFF_PASSWORD)
-        .await;
+    app.create_staff_account().await;
     for _ in 0..5 {
-        let (_, message, _) = refusal_of(&app, "buero@defus.org", "falsch falsch falsch").await;
+        let (_, message, _) = refusal_of(&app, STAFF_EMAIL, "falsch falsch falsch").await;
         assert!(message.starts_with(REFUSED));
     }
     // Now even the right password is refused, with the same words.
-    let (status, message, cookie) = refusal_of(&app, "buero@defus.org", STAFF_PASSWORD).await;
+    let (status, message, cookie) = refusal_of(&app, STAFF_EMAIL, STAFF_PASSWORD).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(message.starts_with(REFUSED));
     assert!(!cookie);
-    let locked: bool = sqlx::query_scalar(
-        "select locked_until > now() + interval '10 minutes' from staff_account",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let locked: bool = app
+        .fetch_one("select locked_until > now() + interval '10 minutes' from staff_account")
+        .await;
     assert!(locked, "locked for about a quarter of an hour");
 
     // Once the lock has passed, the right password works again.
-    sqlx::query("update staff_account set locked_until = now() - interval '1 second'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    app.execute("update staff_account set locked_until = now() - interval '1 second'")
+        .await;
     assert_eq!(
         app.staff_client()
-            .sign_in("buero@defus.org", STAFF_PASSWORD)
+            .sign_in(STAFF_EMAIL, STAFF_PASSWORD)
             .await
             .status(),
         StatusCode::SEE_OTHER
@@ -159,7 +147,7 @@ async fn a_client_with_many_failures_is_slowed_down_and_then_shut_out() {
         .sign_in("noch-einer@defus.org", "irgendein Passwort")
         .await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-    let page = crate::helpers::Page::parse(&response.text().await.unwrap());
+    let page = Page::of(response).await;
     assert_eq!(page.text("main h1"), "Zu viele Anfragen");
 }
 
@@ -168,21 +156,17 @@ async fn signing_in_again_replaces_the_session_id() {
     let app = spawn_app().await;
     let staff = app.signed_in_staff().await;
     let first = staff.session_cookie().expect("a session cookie");
-    let response = staff.sign_in("buero@defus.org", STAFF_PASSWORD).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let response = staff.sign_in(STAFF_EMAIL, STAFF_PASSWORD).await;
+    assert_redirects_to(&response, paths::DASHBOARD);
     let second = staff.session_cookie().expect("a session cookie");
     assert_ne!(first, second, "a new id at every sign-in");
 
     // The old id is worthless now.
-    let response = app
-        .client
-        .get(app.url("/admin"))
-        .header("cookie", format!("defus_staff={first}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(staff.page("/admin", 200).await.text("main h1"), "Übersicht");
+    assert_is_sent_to_sign_in(&app.get_with_session(paths::DASHBOARD, &first).await);
+    assert_eq!(
+        staff.page(paths::DASHBOARD, 200).await.text("main h1"),
+        "Übersicht"
+    );
 }
 
 #[tokio::test]
@@ -190,87 +174,65 @@ async fn signing_out_ends_the_session() {
     let app = spawn_app().await;
     let staff = app.signed_in_staff().await;
     let token = staff.session_cookie().unwrap();
-    let response = staff.post("/admin/abmelden", &[]).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        response.headers()["location"],
-        "/admin/anmelden?meldung=abgemeldet"
-    );
+    let signed_out = paths::with_notice(paths::SIGN_IN, Notice::SignedOut);
+    let response = staff.post(paths::SIGN_OUT, &[]).await;
+    assert_redirects_to(&response, &signed_out);
     assert!(
         response.headers()["set-cookie"]
             .to_str()
             .unwrap()
             .contains("Max-Age=0")
     );
-    let page = staff.page("/admin/anmelden?meldung=abgemeldet", 200).await;
+    let page = staff.page(&signed_out, 200).await;
     assert_eq!(page.text(".form-notice--ok"), "Sie sind abgemeldet.");
-    let response = app
-        .client
-        .get(app.url("/admin"))
-        .header("cookie", format!("defus_staff={token}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        response.status(),
-        StatusCode::SEE_OTHER,
-        "the old cookie no longer works"
-    );
+    assert_is_sent_to_sign_in(&app.get_with_session(paths::DASHBOARD, &token).await);
 }
 
 #[tokio::test]
 async fn without_a_session_pages_redirect_to_sign_in_and_actions_are_forbidden() {
     let app = spawn_app().await;
     let visitor = app.staff_client();
+    let (goals, german) = (PageKey::Goals, Locale::De);
     for path in [
-        "/admin",
-        "/admin/anfragen",
-        "/admin/anfragen/export.csv",
-        "/admin/anfragen/1",
-        "/admin/anfragen/1/loeschen",
-        "/admin/loeschen-nach-email",
-        "/admin/seiten",
-        "/admin/seiten/goals/de",
-        "/admin/seiten/goals/de/versionen",
-        "/admin/seiten/goals/de/versionen/1",
-        "/admin/fakten",
+        paths::DASHBOARD.to_owned(),
+        paths::INQUIRIES.to_owned(),
+        paths::INQUIRIES_EXPORT.to_owned(),
+        paths::inquiry(1),
+        paths::inquiry_delete(1),
+        paths::ERASURE.to_owned(),
+        paths::PAGES.to_owned(),
+        paths::page(goals, german),
+        paths::page_versions(goals, german),
+        paths::page_version(goals, german, 1),
+        paths::FACTS.to_owned(),
     ] {
-        let response = visitor.get(path).await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
-        assert!(
-            response.headers()["location"]
-                .to_str()
-                .unwrap()
-                .starts_with("/admin/anmelden?weiter="),
-            "{path}"
-        );
+        assert_is_sent_to_sign_in(&visitor.get(&path).await);
     }
     for path in [
-        "/admin/anfragen/1/status",
-        "/admin/anfragen/1/erneut-senden",
-        "/admin/anfragen/1/loeschen",
-        "/admin/loeschen-nach-email",
-        "/admin/seiten/goals/de",
-        "/admin/seiten/goals/de/versionen/1/wiederherstellen",
-        "/admin/fakten",
+        paths::inquiry_status(1),
+        paths::inquiry_resend(1),
+        paths::inquiry_delete(1),
+        paths::ERASURE.to_owned(),
+        paths::page(goals, german),
+        paths::page_restore(goals, german, 1),
+        paths::FACTS.to_owned(),
     ] {
         let response = visitor
-            .post_raw(path, &[("csrf_token", "x"), ("status", "done")])
+            .post_raw(&path, &[("csrf_token", "x"), ("status", "done")])
             .await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
-        let page = crate::helpers::Page::parse(&response.text().await.unwrap());
+        let page = Page::of(response).await;
         assert_eq!(page.text("main h1"), "Nicht angemeldet", "{path}");
         assert_eq!(
             page.attribute("main a", "href").as_deref(),
-            Some("/admin/anmelden")
+            Some(paths::SIGN_IN)
         );
     }
     // Signing out without a session just leads to the sign-in page.
-    let response = visitor.post_raw("/admin/abmelden", &[]).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        response.headers()["location"],
-        "/admin/anmelden?meldung=abgemeldet"
+    let response = visitor.post_raw(paths::SIGN_OUT, &[]).await;
+    assert_redirects_to(
+        &response,
+        &paths::with_notice(paths::SIGN_IN, Notice::SignedOut),
     );
 }
 
@@ -278,10 +240,8 @@ async fn without_a_session_pages_redirect_to_sign_in_and_actions_are_forbidden()
 async fn an_action_without_the_right_csrf_token_is_refused_and_changes_nothing() {
     let app = spawn_app().await;
     let staff = app.signed_in_staff().await;
-    let original_street: String = sqlx::query_scalar("select street from organisation")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let street = "select street from organisation";
+    let original_street: String = app.fetch_one(street).await;
     for token in [None, Some("falsch"), Some("")] {
         let mut fields = vec![
             ("street", "Geänderte Straße 9"),
@@ -293,20 +253,19 @@ async fn an_action_without_the_right_csrf_token_is_refused_and_changes_nothing()
         if let Some(token) = token {
             fields.push(("csrf_token", token));
         }
-        let response = staff.post_raw("/admin/fakten", &fields).await;
+        let response = staff.post_raw(paths::FACTS, &fields).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "token {token:?}");
     }
-    let street: String = sqlx::query_scalar("select street from organisation")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    assert_eq!(street, original_street);
+    assert_eq!(app.fetch_one::<String>(street).await, original_street);
     // Signing out needs the token too: a forged link cannot sign anyone out.
     assert_eq!(
-        staff.post_raw("/admin/abmelden", &[]).await.status(),
+        staff.post_raw(paths::SIGN_OUT, &[]).await.status(),
         StatusCode::FORBIDDEN
     );
-    assert_eq!(staff.page("/admin", 200).await.text("main h1"), "Übersicht");
+    assert_eq!(
+        staff.page(paths::DASHBOARD, 200).await.text("main h1"),
+        "Übersicht"
+    );
 }
 
 #[tokio::test]
@@ -314,7 +273,7 @@ async fn an_idle_session_ends() {
     let app = spawn_app_with(|config| config.staff.session_idle = Duration::from_secs(1)).await;
     let staff = app.signed_in_staff().await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(staff.get("/admin").await.status(), StatusCode::SEE_OTHER);
+    assert_is_sent_to_sign_in(&staff.get(paths::DASHBOARD).await);
 }
 
 #[tokio::test]
@@ -324,24 +283,24 @@ async fn even_an_active_session_ends_at_its_absolute_expiry() {
     for _ in 0..3 {
         tokio::time::sleep(Duration::from_millis(500)).await;
         assert_eq!(
-            staff.get("/admin").await.status(),
+            staff.get(paths::DASHBOARD).await.status(),
             StatusCode::OK,
             "active and within the limit"
         );
     }
     tokio::time::sleep(Duration::from_millis(1000)).await;
-    assert_eq!(staff.get("/admin").await.status(), StatusCode::SEE_OTHER);
+    assert_is_sent_to_sign_in(&staff.get(paths::DASHBOARD).await);
 }
 
 #[tokio::test]
 async fn a_disabled_account_loses_its_session_and_cannot_sign_in() {
     let app = spawn_app().await;
     let staff = app.signed_in_staff().await;
-    defus::staff::account::set_enabled(&app.pool, "buero@defus.org", false)
+    defus::staff::account::set_enabled(&app.pool, STAFF_EMAIL, false)
         .await
         .unwrap();
-    assert_eq!(staff.get("/admin").await.status(), StatusCode::SEE_OTHER);
-    let (_, message, _) = refusal_of(&app, "buero@defus.org", STAFF_PASSWORD).await;
+    assert_is_sent_to_sign_in(&staff.get(paths::DASHBOARD).await);
+    let (_, message, _) = refusal_of(&app, STAFF_EMAIL, STAFF_PASSWORD).await;
     assert!(message.starts_with(REFUSED));
 }
 
@@ -349,7 +308,11 @@ async fn a_disabled_account_loses_its_session_and_cannot_sign_in() {
 async fn public_pages_still_set_no_cookie_for_signed_in_staff() {
     let app = spawn_app().await;
     let staff = app.signed_in_staff().await;
-    for path in ["/", "/mitgliedschaft", "/en/contact"] {
+    for path in [
+        PageKey::Start.path(Locale::De),
+        PageKey::Membership.path(Locale::De),
+        PageKey::Contact.path(Locale::En),
+    ] {
         let response = staff.get(path).await;
         assert!(response.headers().get("set-cookie").is_none(), "{path}");
     }
@@ -358,49 +321,35 @@ async fn public_pages_still_set_no_cookie_for_signed_in_staff() {
 #[tokio::test]
 async fn a_return_path_outside_the_staff_area_is_ignored() {
     let app = spawn_app().await;
-    app.create_staff_account("buero@defus.org", STAFF_PASSWORD)
-        .await;
+    app.create_staff_account().await;
     let staff = app.staff_client();
-    let form = staff
-        .page("/admin/anmelden?weiter=https://evil.example/", 200)
+    let mut form = staff
+        .open_sign_in(&format!(
+            "{}?{}=https://evil.example/",
+            paths::SIGN_IN,
+            paths::RETURN_PARAMETER
+        ))
         .await;
-    assert_eq!(
-        form.attribute("input[name=weiter]", "value").as_deref(),
-        Some("/admin")
-    );
-    let token = form.attribute("input[name=form_token]", "value").unwrap();
+    assert_eq!(form.weiter, paths::DASHBOARD);
+    // A forged form names another site all the same.
+    form.weiter = "//evil.example/".to_owned();
     let response = staff
-        .client
-        .post(app.url("/admin/anmelden"))
-        .form(&[
-            ("email", "buero@defus.org"),
-            ("password", STAFF_PASSWORD),
-            ("form_token", token.as_str()),
-            ("weiter", "//evil.example/"),
-        ])
+        .sign_in_request(&form, STAFF_EMAIL, STAFF_PASSWORD)
         .send()
         .await
         .unwrap();
-    assert_eq!(response.headers()["location"], "/admin");
+    assert_redirects_to(&response, paths::DASHBOARD);
 }
 
 #[tokio::test]
 async fn a_sign_in_posted_from_another_site_is_refused() {
     let app = spawn_app().await;
-    app.create_staff_account("buero@defus.org", STAFF_PASSWORD)
-        .await;
+    app.create_staff_account().await;
     let staff = app.staff_client();
-    let form = staff.page("/admin/anmelden", 200).await;
-    let token = form.attribute("input[name=form_token]", "value").unwrap();
+    let form = staff.open_sign_in(paths::SIGN_IN).await;
     let response = staff
-        .client
-        .post(app.url("/admin/anmelden"))
+        .sign_in_request(&form, STAFF_EMAIL, STAFF_PASSWORD)
         .header("sec-fetch-site", "cross-site")
-        .form(&[
-            ("email", "buero@defus.org"),
-            ("password", STAFF_PASSWORD),
-            ("form_token", token.as_str()),
-        ])
         .send()
         .await
         .unwrap();
@@ -411,19 +360,13 @@ async fn a_sign_in_posted_from_another_site_is_refused() {
 #[tokio::test]
 async fn attempts_sent_all_at_once_cannot_get_past_the_lock() {
     let app = spawn_app().await;
-    app.create_staff_account("buero@defus.org", STAFF_PASSWORD)
-        .await;
+    app.create_staff_account().await;
     let staff = app.staff_client();
-    let form = staff.page("/admin/anmelden", 200).await;
-    let token = form.attribute("input[name=form_token]", "value").unwrap();
+    let form = staff.open_sign_in(paths::SIGN_IN).await;
     let mut attempts = tokio::task::JoinSet::new();
     for attempt in 0..20 {
         let password = format!("falsches Passwort Nummer {attempt}");
-        let request = staff.client.post(app.url("/admin/anmelden")).form(&[
-            ("email", "buero@defus.org"),
-            ("password", password.as_str()),
-            ("form_token", token.as_str()),
-        ]);
+        let request = staff.sign_in_request(&form, STAFF_EMAIL, &password);
         attempts.spawn(async move { request.send().await.unwrap().status() });
     }
     let statuses = attempts.join_all().await;
@@ -442,7 +385,7 @@ async fn attempts_sent_all_at_once_cannot_get_past_the_lock() {
     );
     let response = app
         .staff_client()
-        .sign_in("buero@defus.org", STAFF_PASSWORD)
+        .sign_in(STAFF_EMAIL, STAFF_PASSWORD)
         .await;
     assert_ne!(
         response.status(),
@@ -450,9 +393,8 @@ async fn attempts_sent_all_at_once_cannot_get_past_the_lock() {
         "the right password no longer helps"
     );
     assert!(response.headers().get("set-cookie").is_none());
-    let locked: bool = sqlx::query_scalar("select locked_until > now() from staff_account")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let locked: bool = app
+        .fetch_one("select locked_until > now() from staff_account")
+        .await;
     assert!(locked, "the account is locked");
 }

@@ -3,9 +3,12 @@
 use std::time::Duration;
 
 use defus::MIGRATOR;
-use tokio::process::Command;
+use defus::content::PageKey;
+use defus::i18n::Locale;
 
-use crate::helpers::{TestDatabase, binary, free_port, start, test_config, wait_for_log};
+use crate::helpers::{
+    TestDatabase, binary, free_port, spawn_app, start, terminate, test_config, wait_for_log,
+};
 
 #[tokio::test]
 async fn the_database_is_created_and_migrated_from_nothing() {
@@ -14,47 +17,36 @@ async fn the_database_is_created_and_migrated_from_nothing() {
 
     let app = start(test_config(&database), database).await;
 
-    let applied: Vec<i64> =
-        sqlx::query_scalar("select version from _sqlx_migrations where success order by version")
-            .fetch_all(&app.pool)
-            .await
-            .unwrap();
+    let applied: Vec<i64> = app
+        .fetch_all("select version from _sqlx_migrations where success order by version")
+        .await;
     let embedded: Vec<i64> = MIGRATOR.iter().map(|migration| migration.version).collect();
     assert_eq!(applied, embedded);
-    let pages: i64 = sqlx::query_scalar("select count(*) from page")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let pages = app.count("select count(*) from page").await;
     assert_eq!(pages, 18, "nine pages in two languages");
-    app.page("/", 200).await;
+    app.public_page(PageKey::Start, Locale::De).await;
 }
 
 #[tokio::test]
 async fn a_second_start_keeps_edited_content_and_restores_only_what_is_missing() {
-    let database = TestDatabase::new();
-    let app = start(test_config(&database), database).await;
-    sqlx::query(
+    let app = spawn_app().await;
+    app.execute(
         "update page set title = 'Unsere Arbeit' where page_key = 'goals' and locale = 'de'",
     )
-    .execute(&app.pool)
-    .await
-    .unwrap();
-    sqlx::query("update organisation set street = 'Neue Straße 1'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    sqlx::query("delete from page where page_key = 'efus' and locale = 'en'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    let database = app.stop().await;
+    .await;
+    app.execute("update organisation set street = 'Neue Straße 1'")
+        .await;
+    app.execute("delete from page where page_key = 'efus' and locale = 'en'")
+        .await;
 
-    let app = start(test_config(&database), database).await;
-    let page = app.page("/ziele", 200).await;
+    let app = app.restart().await;
+    let page = app.public_page(PageKey::Goals, Locale::De).await;
     assert_eq!(page.text("main h1"), "Unsere Arbeit");
     assert!(page.text("footer address").contains("Neue Straße 1"));
     assert_eq!(
-        app.page("/en/efus", 200).await.text("main h1"),
+        app.public_page(PageKey::Efus, Locale::En)
+            .await
+            .text("main h1"),
         "DEFUS and EFUS"
     );
 }
@@ -151,7 +143,7 @@ async fn help_names_every_setting_and_its_variable() {
 async fn the_binary_serves_reports_the_incomplete_legal_notice_and_stops_on_sigterm() {
     let database = TestDatabase::new();
     let bind = format!("127.0.0.1:{}", free_port());
-    let mail_dir = std::env::temp_dir().join(format!("{}-mail", database.name()));
+    let mail_dir = database.mail_dir();
     let mail_dir_setting = mail_dir.display().to_string();
     let mut child = binary(
         &[],
@@ -184,13 +176,7 @@ async fn the_binary_serves_reports_the_incomplete_legal_notice_and_stops_on_sigt
     .unwrap();
     assert_eq!(response.status(), 200);
 
-    let pid = child.id().expect("running").to_string();
-    let killed = Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .await
-        .unwrap();
-    assert!(killed.success());
+    terminate(&child).await;
     let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
         .await
         .expect("stops after SIGTERM")
