@@ -151,18 +151,7 @@ pub async fn versions(
     key: PageKey,
     locale: Locale,
 ) -> Result<Vec<PageVersion>, sqlx::Error> {
-    sqlx::query_as!(
-        PageVersion,
-        r#"select v.id, v.title, v.meta_description, v.body_markdown, v.replaced_at,
-                  a.email as "replaced_by?"
-           from page_version v left join staff_account a on a.id = v.replaced_by
-           where v.page_key = $1 and v.locale = $2
-           order by v.replaced_at desc, v.id desc"#,
-        key as PageKey,
-        locale as Locale
-    )
-    .fetch_all(pool)
-    .await
+    select_versions(pool, key, locale, None).await
 }
 
 pub async fn version(
@@ -171,17 +160,28 @@ pub async fn version(
     locale: Locale,
     id: i64,
 ) -> Result<Option<PageVersion>, sqlx::Error> {
+    Ok(select_versions(pool, key, locale, Some(id)).await?.pop())
+}
+
+/// The versions of a page (or only the one with `id`), newest first.
+async fn select_versions(
+    pool: &PgPool,
+    key: PageKey,
+    locale: Locale,
+    id: Option<i64>,
+) -> Result<Vec<PageVersion>, sqlx::Error> {
     sqlx::query_as!(
         PageVersion,
         r#"select v.id, v.title, v.meta_description, v.body_markdown, v.replaced_at,
                   a.email as "replaced_by?"
            from page_version v left join staff_account a on a.id = v.replaced_by
-           where v.id = $3 and v.page_key = $1 and v.locale = $2"#,
+           where v.page_key = $1 and v.locale = $2 and ($3::bigint is null or v.id = $3)
+           order by v.replaced_at desc, v.id desc"#,
         key as PageKey,
         locale as Locale,
         id
     )
-    .fetch_optional(pool)
+    .fetch_all(pool)
     .await
 }
 

@@ -169,7 +169,7 @@ impl TryFrom<&InquiryFormValues> for Inquiry {
             Field::Message,
             MultiLine::parse_optional(&values.message, Field::Message.max_length()),
         );
-        match (
+        let parsed = (
             organisation,
             contact_name,
             role,
@@ -177,26 +177,28 @@ impl TryFrom<&InquiryFormValues> for Inquiry {
             phone,
             efus_member,
             message,
-        ) {
-            (
-                Some(organisation),
-                Some(contact_name),
-                Some(role),
-                Some(email),
-                Some(phone),
-                Some(efus_member),
-                Some(message),
-            ) => Ok(Inquiry {
-                organisation,
-                contact_name,
-                role,
-                email,
-                phone,
-                efus_member,
-                message,
-            }),
-            _ => Err(errors),
-        }
+        );
+        let (
+            Some(organisation),
+            Some(contact_name),
+            Some(role),
+            Some(email),
+            Some(phone),
+            Some(efus_member),
+            Some(message),
+        ) = parsed
+        else {
+            return Err(errors);
+        };
+        Ok(Inquiry {
+            organisation,
+            contact_name,
+            role,
+            email,
+            phone,
+            efus_member,
+            message,
+        })
     }
 }
 

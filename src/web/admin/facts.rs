@@ -122,7 +122,7 @@ struct FactsTemplate<'a> {
     layout: AdminLayout<'a>,
     form: FormFields,
     csrf_token: &'a str,
-    saved: bool,
+    confirmation: Option<&'static str>,
 }
 
 pub async fn edit(
@@ -142,7 +142,7 @@ pub async fn edit(
                 state.staff.office_email_from_facts,
             ),
             csrf_token: &session.csrf_token,
-            saved: query.notice() == Some(Notice::Saved),
+            confirmation: query.notice().map(Notice::text),
         }
         .render()?,
     ))
@@ -166,7 +166,7 @@ pub async fn save(
                 layout: AdminLayout::new("Fehler: Vereinsdaten", Section::Facts, &session),
                 form: facts_form(&input, &problems, state.staff.office_email_from_facts),
                 csrf_token: &session.csrf_token,
-                saved: false,
+                confirmation: None,
             }
             .render()?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())

@@ -91,7 +91,7 @@ struct ListTemplate<'a> {
     search: String,
     export_link: String,
     truncated: bool,
-    confirmation: Option<Notice>,
+    confirmation: Option<&'static str>,
 }
 
 pub async fn list(
@@ -110,7 +110,7 @@ pub async fn list(
             selected_status: filter.status,
             search: filter.search.unwrap_or_default(),
             export_link: format!("{}{}", paths::INQUIRIES_EXPORT, query.query_string()),
-            confirmation: query.notice(),
+            confirmation: query.notice().map(Notice::text),
         }
         .render()?,
     ))
@@ -149,7 +149,7 @@ struct DetailTemplate<'a> {
     reply_link: String,
     statuses: [InquiryStatus; 4],
     csrf_token: &'a str,
-    confirmation: Option<Notice>,
+    confirmation: Option<&'static str>,
 }
 
 async fn find(state: &AppState, id: i64) -> Result<InquiryDetail, AppError> {
@@ -181,7 +181,7 @@ pub async fn show(
             reply_link,
             statuses: InquiryStatus::ALL,
             csrf_token: &session.csrf_token,
-            confirmation: query.notice(),
+            confirmation: query.notice().map(Notice::text),
         }
         .render()?,
     ))
