@@ -1,18 +1,20 @@
 //! The map of the site: every route and every layer, in one place.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{Extensions, HeaderMap, StatusCode, Version};
 use axum::middleware;
 use axum::response::Redirect;
 use axum::routing::get;
+use tower::util::MapResponseLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::csrf::CsrfLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -21,12 +23,8 @@ use crate::assets;
 use crate::content::PageKey;
 use crate::i18n::Locale;
 use crate::state::AppState;
-use crate::web::{admin, error_page, membership, public};
-
-/// Pages may use only what comes from this site: no scripts at all, no inline styles, nothing
-/// from another host, and no framing by other sites.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
-     form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+use crate::web::representation::PreEncoded;
+use crate::web::{admin, error_page, membership, public, security_headers};
 
 /// A request that takes longer than this is answered with 503 instead of hanging.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -39,17 +37,18 @@ pub fn router(state: AppState) -> Router {
     for key in PageKey::ALL {
         for locale in Locale::ALL {
             let route = if key == PageKey::Membership {
-                get(move |state| membership::show(state, locale))
-                    .post(move |state, peer, headers, body| {
-                        membership::submit(state, peer, headers, body, locale)
+                get(move |state, method, headers| membership::show(state, method, headers, locale))
+                    .post(move |state, peer, headers, form| {
+                        membership::submit(state, peer, headers, form, locale)
                     })
                     .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
             } else {
-                get(move |state| public::show(state, key, locale))
+                get(move |pages, method, headers| public::show(pages, method, headers, key, locale))
             };
             router = router.route(key.path(locale), route);
         }
     }
+    let site = Arc::clone(&state.site);
     router
         .route(
             membership::RECEIPT_ROUTE_DE,
@@ -70,25 +69,25 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(cross_site_protection(&state))
         .layer(middleware::from_fn_with_state(
-            state.clone(),
+            state.pages.clone(),
             error_page::render_error_pages,
         ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
-        .layer(CompressionLayer::new())
+        .layer(MapResponseLayer::new(move |response| {
+            security_headers::add_missing(response, &site.security_headers)
+        }))
+        // Pages held in memory come compressed already (and are left alone); what is rendered
+        // per request (staff area, forms with messages) is compressed here.
+        .layer(
+            CompressionLayer::new().compress_when(DefaultPredicate::new().and(
+                |_: StatusCode, _: Version, _: &HeaderMap, extensions: &Extensions| {
+                    extensions.get::<PreEncoded>().is_none()
+                },
+            )),
+        )
         .layer(
             // Method, path and status only: no client address, and no query string, which can
-            // hold what staff searched for or an address being erased.
+            // hold what staff searched for or an address being erased. Successful requests are
+            // logged at debug level only: a line per page view would cost more than the view.
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request<Body>| {
                     tracing::info_span!(
@@ -97,7 +96,7 @@ pub fn router(state: AppState) -> Router {
                         path = %request.uri().path()
                     )
                 })
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                .on_response(DefaultOnResponse::new().level(Level::DEBUG)),
         )
         .with_state(state)
 }

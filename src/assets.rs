@@ -5,12 +5,13 @@ use std::collections::HashMap;
 use std::fmt::Write;
 use std::sync::LazyLock;
 
-use axum::extract::Path;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Method};
+use axum::response::Response;
 use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
+use crate::web::page_cache::PageCache;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Asset {
@@ -22,7 +23,7 @@ pub enum Asset {
 pub const PREFIX: &str = "/static/";
 
 impl Asset {
-    const ALL: [Asset; 2] = [Asset::Stylesheet, Asset::Icon];
+    pub const ALL: [Asset; 2] = [Asset::Stylesheet, Asset::Icon];
 
     fn file_name(self) -> (&'static str, &'static str) {
         match self {
@@ -31,14 +32,14 @@ impl Asset {
         }
     }
 
-    fn content_type(self) -> &'static str {
+    pub fn content_type(self) -> &'static str {
         match self {
             Asset::Stylesheet => "text/css; charset=utf-8",
             Asset::Icon => "image/svg+xml",
         }
     }
 
-    fn bytes(self) -> &'static [u8] {
+    pub fn bytes(self) -> &'static [u8] {
         match self {
             Asset::Stylesheet => include_bytes!("../static/style.css"),
             Asset::Icon => include_bytes!("../static/icon.svg"),
@@ -73,22 +74,22 @@ static FINGERPRINTED: LazyLock<HashMap<Asset, Fingerprinted>> = LazyLock::new(||
         .collect()
 });
 
-/// Serves `/static/{file}`. Only the current fingerprinted names exist; an old or made-up name
-/// is a 404, so a stale URL can never be cached under a new file's content.
-pub async fn serve(Path(file_name): Path<String>) -> Result<Response, AppError> {
+/// Serves `/static/{file}`, compressed ahead (see `web::page_cache`). Only the current
+/// fingerprinted names exist; an old or made-up name is a 404, so a stale URL can never be
+/// cached under a new file's content.
+pub async fn serve(
+    State(pages): State<PageCache>,
+    Path(file_name): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     let asset = FINGERPRINTED
         .iter()
         .find(|(_, fingerprinted)| fingerprinted.file_name == file_name)
         .map(|(asset, _)| *asset)
         .ok_or(AppError::NotFound)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, asset.content_type()),
-            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-        ],
-        asset.bytes(),
-    )
-        .into_response())
+    let body = pages.asset(asset).ok_or(AppError::NotFound)?;
+    Ok(body.respond(&method, &headers))
 }
 
 #[cfg(test)]

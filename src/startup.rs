@@ -6,6 +6,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::ServiceExt;
+use axum::extract::Request;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -24,15 +26,19 @@ use crate::rate_limit::RateLimiter;
 use crate::secrets;
 use crate::staff::session::SessionPolicy;
 use crate::state::{AppState, InquiryIntake, SiteSettings, StaffArea};
+use crate::web::front_door::FrontDoor;
+use crate::web::page_cache::{PageCache, RefreshError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error(transparent)]
     Database(#[from] DatabaseError),
-    #[error("cannot store the default content: {0}")]
-    DefaultContent(sqlx::Error),
-    #[error("cannot load or create the form token key: {0}")]
-    FormTokenKey(sqlx::Error),
+    #[error("cannot store the default content")]
+    DefaultContent(#[source] sqlx::Error),
+    #[error("cannot load or create the form token key")]
+    FormTokenKey(#[source] sqlx::Error),
+    #[error("cannot render the pages")]
+    Pages(#[from] RefreshError),
     #[error(transparent)]
     Mail(#[from] MailSetupError),
     #[error("cannot listen on BIND={address}: {source}")]
@@ -91,7 +97,9 @@ impl Application {
             address: config.bind,
             source,
         })?;
-        let site = SiteSettings::new(config, listening_on);
+        let site = Arc::new(SiteSettings::new(config, listening_on));
+        let pages = PageCache::load(&pool, Arc::clone(&site)).await?;
+        tracing::info!("rendered the pages from the database");
         let staff = StaffArea {
             sessions: SessionPolicy {
                 idle: config.staff.session_idle,
@@ -105,7 +113,8 @@ impl Application {
             listener,
             state: AppState {
                 pool,
-                site: Arc::new(site),
+                site,
+                pages,
                 form_tokens: Arc::new(FormTokenKey::new(token_key, config.form.max_age)),
                 client_ip_header: config.form.client_ip_header.clone(),
                 intake: Arc::new(intake),
@@ -125,6 +134,11 @@ impl Application {
         &self.state.pool
     }
 
+    /// The pages held in memory (tests refresh them after changing content by hand).
+    pub fn pages(&self) -> &PageCache {
+        &self.state.pages
+    }
+
     /// Serves, delivers office emails and deletes expired inquiries until `shutdown` completes;
     /// then finishes the requests in flight and the email being sent, and returns.
     pub async fn run_until(
@@ -134,13 +148,22 @@ impl Application {
         let stop = CancellationToken::new();
         let events = DatabaseEvents::default();
         let delivery = tokio::spawn(self.delivery.run(events.subscribe(), stop.clone()));
+        let page_refresh = tokio::spawn(self.state.pages.clone().run(
+            self.state.pool.clone(),
+            events.subscribe(),
+            stop.clone(),
+        ));
         let notifications = tokio::spawn(events.run(self.state.pool.clone(), stop.clone()));
         let retention = tokio::spawn(retention::run(
             self.state.pool.clone(),
             self.retention_days,
             stop.clone(),
         ));
-        let router = app::router(self.state);
+        let front_door = FrontDoor::new(
+            self.state.pages.clone(),
+            Arc::clone(&self.state.form_tokens),
+            app::router(self.state),
+        );
         let stop_everything = {
             let stop = stop.clone();
             async move {
@@ -150,7 +173,7 @@ impl Application {
         };
         let served = axum::serve(
             self.listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
+            ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(front_door),
         )
         .with_graceful_shutdown(stop_everything)
         .await;
@@ -159,6 +182,7 @@ impl Application {
             (delivery, "mail delivery"),
             (retention, "retention"),
             (notifications, "database notifications"),
+            (page_refresh, "page refresh"),
         ] {
             if let Err(error) = task.await {
                 tracing::error!(%error, "the {name} task ended abnormally");

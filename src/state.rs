@@ -4,17 +4,22 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::http::HeaderName;
+use axum::extract::FromRef;
+use axum::http::{HeaderMap, HeaderName};
 use sqlx::PgPool;
 
 use crate::config::{BaseUrl, Config};
 use crate::inquiry::token::FormTokenKey;
 use crate::rate_limit::RateLimiter;
 use crate::staff::session::SessionPolicy;
+use crate::web::page_cache::PageCache;
+use crate::web::security_headers;
 
 #[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
+    /// The public pages, rendered and compressed ahead.
+    pub pages: PageCache,
     pub site: Arc<SiteSettings>,
     /// Signs and checks the tokens of every form the site shows (inquiry and sign-in).
     pub form_tokens: Arc<FormTokenKey>,
@@ -24,21 +29,31 @@ pub struct AppState {
     pub staff: Arc<StaffArea>,
 }
 
+impl FromRef<AppState> for PageCache {
+    fn from_ref(state: &AppState) -> Self {
+        state.pages.clone()
+    }
+}
+
 /// Settings that shape what pages say, fixed for the life of the process.
 #[derive(Debug, Clone)]
 pub struct SiteSettings {
     pub base_url: BaseUrl,
     pub inquiry_retention_days: u32,
+    /// What every response carries (`web::security_headers`).
+    pub security_headers: HeaderMap,
 }
 
 impl SiteSettings {
     /// The settings of a site that `config` describes and that listens on `listening_on`.
     pub fn new(config: &Config, listening_on: SocketAddr) -> Self {
+        let base_url = config
+            .base_url
+            .clone()
+            .unwrap_or_else(|| BaseUrl::of_listener(listening_on));
         Self {
-            base_url: config
-                .base_url
-                .clone()
-                .unwrap_or_else(|| BaseUrl::of_listener(listening_on)),
+            security_headers: security_headers::for_site(&base_url),
+            base_url,
             inquiry_retention_days: config.inquiry_retention_days,
         }
     }

@@ -5,6 +5,8 @@ pub mod facts;
 pub mod history;
 pub mod markdown;
 pub mod page;
+pub mod site;
 
 pub use facts::OrganisationFacts;
 pub use page::{Page, PageKey};
+pub use site::SiteContent;

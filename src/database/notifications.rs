@@ -23,6 +23,8 @@ text_enum! {
     pub enum Channel {
         /// An office email was queued (`mail::outbox::enqueue`).
         OfficeEmailQueued = "office_email_queued",
+        /// Something the public pages show was changed, by anyone (triggers, migration 0010).
+        ContentChanged = "content_changed",
     }
 }
 
@@ -36,7 +38,7 @@ pub enum DatabaseEvent {
 /// How long to wait before trying to listen again after the connection failed: doubling from
 /// the first to the last value.
 const RETRY_FIRST: Duration = Duration::from_millis(250);
-const RETRY_LONGEST: Duration = Duration::from_secs(10);
+const RETRY_LONGEST: Duration = Duration::from_secs(2);
 
 /// Sends every event of the database to those who subscribed.
 #[derive(Clone)]

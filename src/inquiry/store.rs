@@ -1,9 +1,9 @@
 //! Storing inquiries. An inquiry and the outbox entry for its office email are written in one
 //! transaction: once the visitor has been told "received", the email is certain to follow.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{Datelike, Utc};
 use chrono_tz::Europe::Berlin;
-use sqlx::{PgExecutor, PgPool};
+use sqlx::{PgConnection, PgExecutor, PgPool};
 
 use crate::i18n::Locale;
 use crate::inquiry::efus::EfusMembership;
@@ -39,44 +39,12 @@ pub struct Received {
     pub is_new: bool,
 }
 
-/// Stores the inquiry and, unless it is spam, queues its office email. A form that was already
-/// received (sent twice, even at the same moment) yields the receipt of the inquiry it created
-/// the first time.
+/// Stores the inquiry and, unless it is spam, queues its office email, in one transaction. A
+/// form that was already received (sent twice, even at the same moment) yields the receipt of
+/// the inquiry it created the first time.
 pub async fn receive(pool: &PgPool, arrival: Arrival<'_>) -> Result<Received, sqlx::Error> {
     let mut transaction = pool.begin().await?;
-    let reference = next_reference(&mut *transaction, Utc::now()).await?;
-    let message_id = new_message_id(&reference, arrival.message_id_domain);
-    let inquiry = arrival.inquiry;
-    let status = if arrival.spam.is_some() {
-        InquiryStatus::Spam
-    } else {
-        InquiryStatus::New
-    };
-    let inserted = sqlx::query_scalar!(
-        r#"insert into inquiry (reference, organisation, contact_name, role, email, phone,
-                                efus_member, message, locale, form_nonce, status, spam_reason,
-                                message_id)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-           on conflict (form_nonce) do nothing
-           returning id"#,
-        reference,
-        inquiry.organisation.as_str(),
-        inquiry.contact_name.as_str(),
-        inquiry.role.as_ref().map(|role| role.as_str()),
-        inquiry.email.as_str(),
-        inquiry.phone.as_ref().map(|phone| phone.as_str()),
-        inquiry.efus_member as EfusMembership,
-        inquiry.message.as_ref().map(|message| message.as_str()),
-        arrival.locale as Locale,
-        arrival.form_nonce,
-        status as InquiryStatus,
-        arrival.spam as Option<SpamReason>,
-        message_id,
-    )
-    .fetch_optional(&mut *transaction)
-    .await?;
-    let Some(inquiry_id) = inserted else {
-        // Rolling back also returns the reference number just taken.
+    let Some((inquiry_id, reference)) = insert(&mut transaction, &arrival).await? else {
         transaction.rollback().await?;
         let receipt = receipt_for_form(pool, arrival.form_nonce)
             .await?
@@ -93,10 +61,54 @@ pub async fn receive(pool: &PgPool, arrival: Arrival<'_>) -> Result<Received, sq
     Ok(Received {
         receipt: Receipt {
             reference,
-            efus_member: inquiry.efus_member,
+            efus_member: arrival.inquiry.efus_member,
         },
         is_new: true,
     })
+}
+
+/// Inserts the inquiry with the next reference of the year in Hannover, e.g. `DEFUS-2026-0042`
+/// (at least four digits), unless its form was received before. Returns its id and reference.
+async fn insert(
+    db: &mut PgConnection,
+    arrival: &Arrival<'_>,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    let year = Utc::now().with_timezone(&Berlin).year();
+    let inquiry = arrival.inquiry;
+    let status = if arrival.spam.is_some() {
+        InquiryStatus::Spam
+    } else {
+        InquiryStatus::New
+    };
+    // The number is taken only when the form is new: a form sent twice in a row takes none.
+    let inserted = sqlx::query!(
+        r#"insert into inquiry (reference, organisation, contact_name, role, email, phone,
+                                efus_member, message, locale, form_nonce, status, spam_reason,
+                                message_id)
+           select 'DEFUS-' || $1::integer || '-'
+                      || lpad(taken.number::text, greatest(4, length(taken.number::text)), '0'),
+                  $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13
+           from (select next_inquiry_number($1) as number) taken
+           where not exists (select from inquiry where form_nonce = $10)
+           on conflict (form_nonce) do nothing
+           returning id, reference"#,
+        year,
+        inquiry.organisation.as_str(),
+        inquiry.contact_name.as_str(),
+        inquiry.role.as_ref().map(|role| role.as_str()),
+        inquiry.email.as_str(),
+        inquiry.phone.as_ref().map(|phone| phone.as_str()),
+        inquiry.efus_member as EfusMembership,
+        inquiry.message.as_ref().map(|message| message.as_str()),
+        arrival.locale as Locale,
+        arrival.form_nonce,
+        status as InquiryStatus,
+        arrival.spam as Option<SpamReason>,
+        new_message_id(arrival.message_id_domain),
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(inserted.map(|row| (row.id, row.reference)))
 }
 
 /// The receipt of the inquiry that the form with `nonce` created, if it was received already.
@@ -148,38 +160,9 @@ fn is_reference_shaped(text: &str) -> bool {
         && all_digits(parts.next(), 4..=9)
 }
 
-/// The next reference of the year in Hannover, e.g. `DEFUS-2026-0042`. The counter row is
-/// locked until the transaction ends, so concurrent inquiries get consecutive numbers.
-async fn next_reference(
-    db: impl PgExecutor<'_>,
-    now: DateTime<Utc>,
-) -> Result<String, sqlx::Error> {
-    let year = now.with_timezone(&Berlin).year();
-    let number = sqlx::query_scalar!(
-        r#"insert into inquiry_reference_counter (year, last_number) values ($1, 1)
-           on conflict (year) do update
-               set last_number = inquiry_reference_counter.last_number + 1
-           returning last_number"#,
-        year
-    )
-    .fetch_one(db)
-    .await?;
-    Ok(format_reference(year, number))
-}
-
-fn format_reference(year: i32, number: i32) -> String {
-    format!("DEFUS-{year}-{number:04}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn references_have_four_digits_at_least() {
-        assert_eq!(format_reference(2026, 42), "DEFUS-2026-0042");
-        assert_eq!(format_reference(2027, 12345), "DEFUS-2027-12345");
-    }
 
     #[test]
     fn only_reference_shaped_text_is_looked_up() {

@@ -102,17 +102,13 @@ pub fn compose(
         .body(body)?)
 }
 
-/// A Message-ID for the office email about the inquiry `reference`, made once when the inquiry
-/// is stored and kept for every attempt. The random part keeps two installations, or a restored
-/// backup, from ever issuing the same one.
-pub fn new_message_id(reference: &str, domain: &str) -> String {
-    let mut random = [0_u8; 6];
+/// A Message-ID for the office email about an inquiry, made once when the inquiry is stored
+/// and kept for every attempt. Random, so that no two inquiries, installations or restored
+/// backups ever issue the same one.
+pub fn new_message_id(domain: &str) -> String {
+    let mut random = [0_u8; 16];
     rand::fill(&mut random);
-    format!(
-        "<{}.{}@{domain}>",
-        reference.to_ascii_lowercase(),
-        hex::encode(random)
-    )
+    format!("<inquiry.{}@{domain}>", hex::encode(random))
 }
 
 fn office_address(
@@ -195,10 +191,11 @@ mod tests {
     }
 
     #[test]
-    fn message_ids_are_angle_bracketed_and_on_the_sender_domain() {
-        let id = new_message_id("DEFUS-2026-0042", "defus.org");
-        assert!(id.starts_with("<defus-2026-0042."), "{id}");
+    fn message_ids_are_angle_bracketed_unique_and_on_the_sender_domain() {
+        let id = new_message_id("defus.org");
+        assert!(id.starts_with("<inquiry."), "{id}");
         assert!(id.ends_with("@defus.org>"), "{id}");
+        assert_ne!(id, new_message_id("defus.org"));
     }
 
     #[test]

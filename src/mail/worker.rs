@@ -187,6 +187,7 @@ async fn email_queued(events: &mut broadcast::Receiver<DatabaseEvent>) {
             Ok(DatabaseEvent::Notified(Channel::OfficeEmailQueued))
             | Ok(DatabaseEvent::Reconnected)
             | Err(broadcast::error::RecvError::Lagged(_)) => return,
+            Ok(DatabaseEvent::Notified(_)) => {}
             // The site is shutting down; the shutdown token ends the wait.
             Err(broadcast::error::RecvError::Closed) => std::future::pending().await,
         }

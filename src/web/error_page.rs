@@ -1,22 +1,66 @@
 //! Every error response becomes a page in the site's layout and in the visitor's language
 //! (taken from the URL), whatever produced it: a handler's `AppError`, an extractor's rejection
-//! or a layer such as the body size limit.
-
-use std::time::Duration;
+//! or a layer such as the body size limit. The pages are rendered ahead, with the other pages
+//! (see `page_cache`), so an error page needs no database.
 
 use askama::Template;
-use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::content::{OrganisationFacts, PageKey, facts};
+use crate::content::{OrganisationFacts, PageKey};
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::state::AppState;
 use crate::web::admin::paths;
 use crate::web::layout::Layout;
+use crate::web::page_cache::PageCache;
+
+/// The kinds of error page: each status that has words of its own, and the rest by class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorPage {
+    NotFound,
+    Forbidden,
+    /// A refused action in the staff area: almost always a session that ran out while a form
+    /// was open.
+    StaffSessionEnded,
+    MethodNotAllowed,
+    TooLarge,
+    TooManyRequests,
+    Unavailable,
+    /// Any other 4xx.
+    BadRequest,
+    /// Any other 5xx.
+    ServerError,
+}
+
+impl ErrorPage {
+    pub const ALL: [ErrorPage; 9] = [
+        ErrorPage::NotFound,
+        ErrorPage::Forbidden,
+        ErrorPage::StaffSessionEnded,
+        ErrorPage::MethodNotAllowed,
+        ErrorPage::TooLarge,
+        ErrorPage::TooManyRequests,
+        ErrorPage::Unavailable,
+        ErrorPage::BadRequest,
+        ErrorPage::ServerError,
+    ];
+
+    pub fn of(status: StatusCode, in_staff_area: bool) -> Self {
+        match status {
+            StatusCode::FORBIDDEN if in_staff_area => ErrorPage::StaffSessionEnded,
+            StatusCode::NOT_FOUND => ErrorPage::NotFound,
+            StatusCode::FORBIDDEN => ErrorPage::Forbidden,
+            StatusCode::METHOD_NOT_ALLOWED => ErrorPage::MethodNotAllowed,
+            StatusCode::PAYLOAD_TOO_LARGE => ErrorPage::TooLarge,
+            StatusCode::TOO_MANY_REQUESTS => ErrorPage::TooManyRequests,
+            StatusCode::SERVICE_UNAVAILABLE => ErrorPage::Unavailable,
+            status if status.is_client_error() => ErrorPage::BadRequest,
+            _ => ErrorPage::ServerError,
+        }
+    }
+}
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -33,9 +77,6 @@ const STAFF_SESSION_ENDED_TEXT: &str = "Diese Aktion wurde nicht ausgeführt: Si
 (mehr) angemeldet, etwa weil Sie länger als eine halbe Stunde nichts getan haben, oder das \
 Formular war nicht mehr gültig. Bitte melden Sie sich an und versuchen Sie es noch einmal.";
 
-/// How long an error page waits for the organisation facts before doing without them.
-const FACTS_WAIT: Duration = Duration::from_millis(500);
-
 /// The fallback for every path the router does not know.
 pub async fn not_found() -> AppError {
     AppError::NotFound
@@ -44,39 +85,28 @@ pub async fn not_found() -> AppError {
 /// Middleware that replaces the body of every error response that is not already HTML with the
 /// error page. Responses a handler rendered itself (e.g. a form with messages) pass unchanged.
 pub async fn render_error_pages(
-    State(state): State<AppState>,
+    State(pages): State<PageCache>,
     request: Request,
     next: Next,
 ) -> Response {
-    let locale = Locale::of_path(request.uri().path());
-    let in_staff_area = request.uri().path().starts_with(paths::DASHBOARD);
+    let path = request.uri().path();
+    let locale = Locale::of_path(path);
+    let in_staff_area = path.starts_with(paths::DASHBOARD);
+    // Only what choosing the coding needs is kept from the request.
+    let accept_encoding = request.headers().get(header::ACCEPT_ENCODING).cloned();
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) || is_html(&response) {
         return response;
     }
-    // The footer would like the facts, but an error page must not fail for want of them, nor
-    // wait long for a database that may be the reason for the error.
-    let facts = tokio::time::timeout(FACTS_WAIT, facts::load(&state.pool))
-        .await
-        .ok()
-        .and_then(Result::ok)
-        .flatten();
-    let (mut parts, _) = response.into_parts();
-    match render(status, locale, in_staff_area, facts.as_ref()) {
-        Ok(html) => {
-            parts.headers.remove(header::CONTENT_LENGTH);
-            parts.headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            );
-            Response::from_parts(parts, Body::from(html))
-        }
-        Err(error) => {
-            tracing::error!(%error, "cannot render the error page");
-            Response::from_parts(parts, Body::empty())
-        }
+    let mut accepted = axum::http::HeaderMap::new();
+    if let Some(accept_encoding) = accept_encoding {
+        accepted.insert(header::ACCEPT_ENCODING, accept_encoding);
     }
+    let page = pages.error_page(ErrorPage::of(status, in_staff_area), locale);
+    let (mut parts, _) = response.into_parts();
+    let body = page.error_body(&accepted, &mut parts);
+    Response::from_parts(parts, body)
 }
 
 fn is_html(response: &Response) -> bool {
@@ -87,17 +117,15 @@ fn is_html(response: &Response) -> bool {
         .is_some_and(|value| value.starts_with("text/html"))
 }
 
-fn render(
-    status: StatusCode,
+/// The error page of `kind` in `locale`; the footer shows the facts when there are any.
+pub fn render(
+    kind: ErrorPage,
     locale: Locale,
-    in_staff_area: bool,
     facts: Option<&OrganisationFacts>,
 ) -> Result<String, askama::Error> {
     let ui = locale.ui();
     let layout = |title| Layout::for_other(locale, title, facts);
-    // In the staff area a refused action almost always means a session that ran out while a
-    // form was open; say so, and lead back to the sign-in.
-    if in_staff_area && status == StatusCode::FORBIDDEN {
+    if kind == ErrorPage::StaffSessionEnded {
         return ErrorTemplate {
             layout: layout(STAFF_SESSION_ENDED_TITLE),
             title: STAFF_SESSION_ENDED_TITLE,
@@ -106,15 +134,17 @@ fn render(
         }
         .render();
     }
-    let (title, explanation) = match status {
-        StatusCode::NOT_FOUND => (ui.not_found_title, ui.not_found_text),
-        StatusCode::FORBIDDEN => (ui.forbidden_title, ui.forbidden_text),
-        StatusCode::METHOD_NOT_ALLOWED => (ui.method_not_allowed_title, ui.method_not_allowed_text),
-        StatusCode::PAYLOAD_TOO_LARGE => (ui.too_large_title, ui.too_large_text),
-        StatusCode::TOO_MANY_REQUESTS => (ui.too_many_requests_title, ui.too_many_requests_text),
-        StatusCode::SERVICE_UNAVAILABLE => (ui.unavailable_title, ui.unavailable_text),
-        status if status.is_client_error() => (ui.bad_request_title, ui.bad_request_text),
-        _ => (ui.server_error_title, ui.server_error_text),
+    let (title, explanation) = match kind {
+        ErrorPage::NotFound => (ui.not_found_title, ui.not_found_text),
+        ErrorPage::Forbidden | ErrorPage::StaffSessionEnded => {
+            (ui.forbidden_title, ui.forbidden_text)
+        }
+        ErrorPage::MethodNotAllowed => (ui.method_not_allowed_title, ui.method_not_allowed_text),
+        ErrorPage::TooLarge => (ui.too_large_title, ui.too_large_text),
+        ErrorPage::TooManyRequests => (ui.too_many_requests_title, ui.too_many_requests_text),
+        ErrorPage::Unavailable => (ui.unavailable_title, ui.unavailable_text),
+        ErrorPage::BadRequest => (ui.bad_request_title, ui.bad_request_text),
+        ErrorPage::ServerError => (ui.server_error_title, ui.server_error_text),
     };
     ErrorTemplate {
         layout: layout(title),

@@ -6,11 +6,11 @@ use std::time::Instant;
 
 use askama::Template;
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Utc;
 
-use crate::content::{OrganisationFacts, PageKey, facts};
+use crate::content::PageKey;
 use crate::error::AppError;
 use crate::i18n::{FormText, Locale};
 use crate::inquiry::efus::EfusMembership;
@@ -23,7 +23,7 @@ use crate::web::client_address::client_address;
 use crate::web::form_body::Form;
 use crate::web::inquiry_form::InquiryFormView;
 use crate::web::layout::Layout;
-use crate::web::public::{self, render_page};
+use crate::web::public::render_page;
 
 /// Route patterns of the confirmation page.
 pub const RECEIPT_ROUTE_DE: &str = "/mitgliedschaft/anfrage/{reference}";
@@ -37,12 +37,22 @@ pub fn receipt_path(locale: Locale, reference: &str) -> String {
     route.replace("{reference}", reference)
 }
 
-/// The membership page with an empty form.
-pub async fn show(State(state): State<AppState>, locale: Locale) -> Result<Response, AppError> {
-    let form = InquiryFormView::blank(locale, state.form_tokens.issue(Utc::now()));
-    let (page, facts) = public::load(&state.pool, PageKey::Membership, locale).await?;
-    let html = render_page(&page, &facts, &state.site, Some(&form))?;
-    Ok(uncacheable(StatusCode::OK, html))
+/// The membership page with an empty form: held in memory around the form's token, which is
+/// new for every view.
+pub async fn show(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    locale: Locale,
+) -> Result<Response, AppError> {
+    let token = state.form_tokens.issue(Utc::now());
+    match state.pages.membership_form(locale) {
+        Some(page) => Ok(page.respond(&method, &headers, &token)),
+        None => {
+            let form = InquiryFormView::blank(locale, token);
+            form_page(&state, &form, StatusCode::OK)
+        }
+    }
 }
 
 /// Takes a sent form in: refuses or re-shows what is wrong, stores what is right, and redirects
@@ -63,13 +73,13 @@ pub async fn submit(
         TokenCheck::Expired => {
             let again =
                 FormAgain::new(&state, locale, submission.values, None).notice(text.notice_expired);
-            return again.render(&state, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return again.render(&state, StatusCode::UNPROCESSABLE_ENTITY);
         }
         // Not a token this site issued: made up, altered, or missing.
         TokenCheck::Invalid => {
             let again =
                 FormAgain::new(&state, locale, submission.values, None).notice(text.notice_invalid);
-            return again.render(&state, StatusCode::FORBIDDEN).await;
+            return again.render(&state, StatusCode::FORBIDDEN);
         }
     };
 
@@ -79,7 +89,7 @@ pub async fn submit(
             // The same token again: the time to fill in counts from when the form was first shown.
             let again = FormAgain::new(&state, locale, submission.values, Some(submission.token))
                 .errors(errors);
-            return again.render(&state, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return again.render(&state, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
 
@@ -104,15 +114,11 @@ pub async fn submit(
             Ok(Redirect::to(&receipt_path(locale, &receipt.reference)).into_response())
         }
         Ok(Intake::OverLimit) => {
-            again(text.notice_too_many)
-                .render(&state, StatusCode::TOO_MANY_REQUESTS)
-                .await
+            again(text.notice_too_many).render(&state, StatusCode::TOO_MANY_REQUESTS)
         }
         Err(error) => {
             tracing::error!(%error, "cannot store an inquiry");
-            again(text.notice_unavailable)
-                .render(&state, StatusCode::SERVICE_UNAVAILABLE)
-                .await
+            again(text.notice_unavailable).render(&state, StatusCode::SERVICE_UNAVAILABLE)
         }
     }
 }
@@ -132,12 +138,15 @@ async fn take_in(
     arrival: Arrival<'_>,
 ) -> Result<Intake, sqlx::Error> {
     let intake = &state.intake;
-    if let Some(receipt) = store::receipt_for_form(&state.pool, arrival.form_nonce).await? {
-        return Ok(Intake::ReceivedEarlier(receipt));
-    }
     // Only stored inquiries count against the limit: a form shown again for a typo does not.
+    // A client at its limit still gets the receipt of a form it sent before (a double click).
     if intake.rate_limiter.is_exhausted(client, Instant::now()) {
-        return Ok(Intake::OverLimit);
+        return Ok(
+            match store::receipt_for_form(&state.pool, arrival.form_nonce).await? {
+                Some(receipt) => Intake::ReceivedEarlier(receipt),
+                None => Intake::OverLimit,
+            },
+        );
     }
     let spam = arrival.spam;
     let received = store::receive(&state.pool, arrival).await?;
@@ -181,34 +190,30 @@ impl FormAgain {
         self
     }
 
-    /// On the membership page as usual; if the database cannot provide that page, on a page
-    /// of its own, so the visitor keeps their values even then.
-    async fn render(self, state: &AppState, status: StatusCode) -> Result<Response, AppError> {
-        let locale = self.form.locale;
-        let html = match public::load(&state.pool, PageKey::Membership, locale).await {
-            Ok((page, facts)) => render_page(&page, &facts, &state.site, Some(&self.form))?,
-            Err(error) => {
-                tracing::warn!(%error, "showing the inquiry form without the membership page");
-                FormOnlyTemplate {
-                    layout: Layout::for_other(locale, self.form.text.heading, None)
-                        .in_section(PageKey::Membership)
-                        .with_counterpart(PageKey::Membership.path(locale.other()).to_owned()),
-                    text: self.form.text,
-                    inquiry_form: Some(&self.form),
-                }
-                .render()?
-            }
-        };
-        Ok(uncacheable(status, html))
+    /// On the membership page, made from the content held in memory: the visitor keeps their
+    /// values even while the database is away.
+    fn render(self, state: &AppState, status: StatusCode) -> Result<Response, AppError> {
+        form_page(state, &self.form, status)
     }
 }
 
-#[derive(Template)]
-#[template(path = "membership/form_only.html")]
-struct FormOnlyTemplate<'a> {
-    layout: Layout<'a>,
-    text: &'static FormText,
-    inquiry_form: Option<&'a InquiryFormView>,
+/// The membership page with `form`, rendered for this request.
+fn form_page(
+    state: &AppState,
+    form: &InquiryFormView,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let content = state.pages.content();
+    let (Some(page), Some(facts)) = (
+        content.page(PageKey::Membership, form.locale),
+        content.facts.as_ref(),
+    ) else {
+        return Err(AppError::MissingContent(
+            "the membership page or the facts".into(),
+        ));
+    };
+    let html = render_page(page, facts, &state.site, Some(form))?;
+    Ok(uncacheable(status, html))
 }
 
 #[derive(Template)]
@@ -230,10 +235,10 @@ pub async fn receipt(
     let receipt = store::receipt_for_reference(&state.pool, &reference)
         .await?
         .ok_or(AppError::NotFound)?;
-    let facts: Option<OrganisationFacts> = facts::load(&state.pool).await?;
+    let content = state.pages.content();
     let text = locale.form_text();
     let html = ReceiptTemplate {
-        layout: Layout::for_other(locale, text.receipt_title, facts.as_ref())
+        layout: Layout::for_other(locale, text.receipt_title, content.facts.as_ref())
             .in_section(PageKey::Membership)
             .with_counterpart(receipt_path(locale.other(), &receipt.reference)),
         text,

@@ -2,10 +2,16 @@
 
 pub mod admin;
 pub mod client_address;
+pub mod encoding;
 pub mod error_page;
 pub mod form_body;
 pub mod form_field;
+pub mod front_door;
 pub mod inquiry_form;
 pub mod layout;
 pub mod membership;
+pub mod page_cache;
 pub mod public;
+pub mod representation;
+pub mod security_headers;
+pub mod spliced;

@@ -3,15 +3,16 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::Html;
-use sqlx::PgPool;
+use axum::http::{HeaderMap, Method};
+use axum::response::Response;
 
-use crate::content::{OrganisationFacts, Page, PageKey, facts, markdown, page};
+use crate::content::{OrganisationFacts, Page, PageKey, markdown};
 use crate::error::AppError;
 use crate::i18n::{self, Locale, Ui};
-use crate::state::{AppState, SiteSettings};
+use crate::state::SiteSettings;
 use crate::web::inquiry_form::InquiryFormView;
 use crate::web::layout::Layout;
+use crate::web::page_cache::PageCache;
 
 #[derive(Template)]
 #[template(path = "page.html")]
@@ -29,8 +30,7 @@ struct PageTemplate<'a> {
 }
 
 /// Renders a page from its stored texts, the organisation facts and the site settings. The
-/// membership page also shows the inquiry form, which carries a token of its own: that page is
-/// different for every request and must not be cached; all others may be.
+/// membership page also shows the inquiry form, which carries a token of its own.
 pub fn render_page(
     page: &Page,
     facts: &OrganisationFacts,
@@ -62,26 +62,16 @@ pub fn render_page(
     .render()
 }
 
-/// The stored texts of a page and the organisation facts, both of which every page needs.
-pub async fn load(
-    pool: &PgPool,
-    key: PageKey,
-    locale: Locale,
-) -> Result<(Page, OrganisationFacts), AppError> {
-    let (page, facts) = tokio::try_join!(page::find(pool, key, locale), facts::load(pool))?;
-    let page = page.ok_or_else(|| {
-        AppError::MissingContent(format!("page {} in {}", key.code(), locale.code()))
-    })?;
-    let facts = facts.ok_or_else(|| AppError::MissingContent("organisation facts".into()))?;
-    Ok((page, facts))
-}
-
-/// Shows `key` in `locale`.
+/// Shows `key` in `locale`, as held in memory.
 pub async fn show(
-    State(state): State<AppState>,
+    State(pages): State<PageCache>,
+    method: Method,
+    headers: HeaderMap,
     key: PageKey,
     locale: Locale,
-) -> Result<Html<String>, AppError> {
-    let (page, facts) = load(&state.pool, key, locale).await?;
-    Ok(Html(render_page(&page, &facts, &state.site, None)?))
+) -> Result<Response, AppError> {
+    let page = pages
+        .page(key, locale)
+        .ok_or_else(|| AppError::MissingContent(format!("page {key} in {locale}")))?;
+    Ok(page.respond(&method, &headers))
 }

@@ -13,6 +13,7 @@ use defus::config::Config;
 use defus::content::PageKey;
 use defus::i18n::Locale;
 use defus::startup::Application;
+use defus::web::page_cache::PageCache;
 use reqwest::redirect::Policy;
 use scraper::{ElementRef, Html, Selector};
 use sqlx::PgPool;
@@ -20,7 +21,8 @@ use tokio::sync::oneshot;
 
 pub use database::TestDatabase;
 pub use inquiry::{
-    Inquiry, membership_form, nth_reference, valid_inquiry, valid_inquiry_with, with_field,
+    Inquiry, membership_form, nth_reference, this_year, valid_inquiry, valid_inquiry_with,
+    with_field,
 };
 pub use mail::{
     MailServerDown, spawn_app_mailing_to, spawn_app_with_mail_server_down, spawn_app_with_smtp,
@@ -37,6 +39,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The configuration the app runs with.
     pub config: Config,
+    /// The pages the app holds in memory.
+    pages: PageCache,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     // Declared last so that it is dropped after the server has stopped.
@@ -95,6 +99,7 @@ async fn launch(config: Config, database: Option<TestDatabase>) -> TestApp {
     let pool = PgPool::connect(&config.database_url)
         .await
         .expect("test pool");
+    let pages = application.pages().clone();
     let (stop, stopped) = oneshot::channel();
     let server = tokio::spawn(async move {
         application
@@ -109,6 +114,7 @@ async fn launch(config: Config, database: Option<TestDatabase>) -> TestApp {
         pool,
         client: client(),
         config,
+        pages,
         stop: Some(stop),
         server: Some(server),
         database,
@@ -146,12 +152,19 @@ impl TestApp {
         self.page(key.path(locale), 200).await
     }
 
-    /// Runs `sql` on the app's database, as an operator would in `psql`.
+    /// Runs `sql` on the app's database, as an operator would in `psql`, and lets the app
+    /// show what changed at once: the refresh that the database's notification triggers a few
+    /// milliseconds later is done right away, so the test need not wait for it
+    /// (`pages_from_memory` tests the notification itself).
     pub async fn execute(&self, sql: &str) {
         sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
             .execute(&self.pool)
             .await
             .unwrap_or_else(|error| panic!("{sql}: {error}"));
+        self.pages
+            .refresh(&self.pool)
+            .await
+            .expect("the pages are rendered again");
     }
 
     /// The single value `sql` selects.

@@ -7,8 +7,8 @@ use reqwest::StatusCode;
 
 use crate::helpers::{
     Page, TestApp, membership_form, nth_reference, redirect_target, spawn_app, spawn_app_with,
-    spawn_app_with_smtp, spawn_app_with_smtp_and, text_of, valid_inquiry, valid_inquiry_with,
-    with_field,
+    spawn_app_with_smtp, spawn_app_with_smtp_and, text_of, this_year, valid_inquiry,
+    valid_inquiry_with, with_field,
 };
 use crate::smtp::SmtpServer;
 
@@ -568,6 +568,38 @@ async fn sending_the_same_form_twice_creates_one_inquiry_and_one_email() {
     smtp.wait_for(1).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(smtp.messages().len(), 1);
+}
+
+#[tokio::test]
+async fn references_count_up_and_a_form_sent_again_takes_no_number() {
+    let app = spawn_app().await;
+    let token = app.form_token(Locale::De).await;
+    let first = app.post_form(Locale::De, &valid_inquiry(), &token).await;
+    let again = app.post_form(Locale::De, &valid_inquiry(), &token).await;
+    assert_eq!(redirect_target(&again), redirect_target(&first));
+    let next = app.submit_inquiry(Locale::En, &valid_inquiry()).await;
+    assert!(redirect_target(&first).ends_with(&nth_reference(1)));
+    assert!(
+        redirect_target(&next).ends_with(&nth_reference(2)),
+        "no gap"
+    );
+}
+
+#[tokio::test]
+async fn the_ten_thousandth_reference_of_a_year_has_five_digits() {
+    let app = spawn_app().await;
+    app.submit_inquiry(Locale::De, &valid_inquiry()).await;
+    app.execute(&format!(
+        "select setval('inquiry_number_{}', 9999)",
+        this_year()
+    ))
+    .await;
+    let response = app.submit_inquiry(Locale::De, &valid_inquiry()).await;
+    assert!(
+        redirect_target(&response).ends_with(&format!("DEFUS-{}-10000", this_year())),
+        "{}",
+        redirect_target(&response)
+    );
 }
 
 #[tokio::test]

@@ -151,6 +151,9 @@ async fn the_binary_serves_reports_the_incomplete_legal_notice_and_stops_on_sigt
             ("DATABASE_URL", &database.url()),
             ("BIND", &bind),
             ("MAIL_DIR", &mail_dir_setting),
+            // Requests are logged at debug level only (a line per view costs more than the
+            // view); switched on here to see what such a line holds.
+            ("RUST_LOG", "info,defus=debug,tower_http=debug"),
         ],
     )
     .spawn()
@@ -175,6 +178,13 @@ async fn the_binary_serves_reports_the_incomplete_legal_notice_and_stops_on_sigt
     .await
     .unwrap();
     assert_eq!(response.status(), 200);
+    // One request that the router answers (not one held in memory).
+    let response = reqwest::get(format!(
+        "http://{bind}/admin/anmelden?weiter=%2Fadmin%2Fgeheimer-pfad"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 200);
 
     terminate(&child).await;
     let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
@@ -191,13 +201,15 @@ async fn the_binary_serves_reports_the_incomplete_legal_notice_and_stops_on_sigt
         use tokio::io::AsyncReadExt;
         stderr.read_to_string(&mut rest).await.unwrap();
     }
-    assert!(
-        rest.contains("path=/en/"),
-        "requests are logged by path: {rest}"
-    );
-    assert!(
-        !rest.contains("geheime-suche"),
-        "query strings are not logged: {rest}"
-    );
+    for path in ["path=/en/", "path=/admin/anmelden"] {
+        assert!(rest.contains(path), "requests are logged by path: {rest}");
+    }
+    for query in ["geheime-suche", "geheimer-pfad"] {
+        assert!(
+            !rest.contains(query),
+            "query strings are not logged: {rest}"
+        );
+    }
+
     let _ = std::fs::remove_dir_all(&mail_dir);
 }

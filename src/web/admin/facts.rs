@@ -158,6 +158,7 @@ pub async fn save(
     match input.validate(state.staff.office_email_from_facts) {
         Ok(facts) => {
             facts::update(&state.pool, &facts).await?;
+            state.pages.refresh_after_change(&state.pool).await;
             tracing::info!(account = session.account_id, "saved the organisation facts");
             Ok(Redirect::to(&paths::with_notice(paths::FACTS, Notice::Saved)).into_response())
         }

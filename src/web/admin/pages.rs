@@ -282,6 +282,7 @@ pub async fn save(
     };
     match outcome {
         Saved::Saved => {
+            state.pages.refresh_after_change(&state.pool).await;
             tracing::info!(
                 page = key.code(),
                 locale = locale.code(),
@@ -396,6 +397,7 @@ pub async fn restore(
     if history::restore(&state.pool, key, locale, id, session.account_id).await? == Saved::Missing {
         return Err(AppError::NotFound);
     }
+    state.pages.refresh_after_change(&state.pool).await;
     tracing::info!(
         page = key.code(),
         locale = locale.code(),

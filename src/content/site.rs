@@ -1,0 +1,46 @@
+//! Everything the public pages are made of, read from the database in one go, so that the
+//! rendered pages can be rebuilt from one consistent state (and served while the database is
+//! away).
+
+use std::collections::HashMap;
+
+use sqlx::PgPool;
+
+use crate::content::facts::{self, OrganisationFacts};
+use crate::content::page::{self, Page, PageKey};
+use crate::i18n::Locale;
+
+/// What the database holds. A new installation has every page and the facts (start-up inserts
+/// what is missing); should a row be deleted by hand, the pages that need it answer with an
+/// error page until it is back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteContent {
+    pub pages: HashMap<(PageKey, Locale), Page>,
+    pub facts: Option<OrganisationFacts>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read the content")]
+pub struct ContentError(#[from] sqlx::Error);
+
+impl SiteContent {
+    /// Reads every page text and the facts, in one transaction (one snapshot of the data).
+    pub async fn load(pool: &PgPool) -> Result<Self, ContentError> {
+        let mut transaction = pool.begin().await?;
+        sqlx::query!("set transaction isolation level repeatable read, read only")
+            .execute(&mut *transaction)
+            .await?;
+        let pages = page::list_all(&mut *transaction).await?;
+        let facts = facts::load(&mut *transaction).await?;
+        transaction.commit().await?;
+        let pages = pages
+            .into_iter()
+            .map(|page| ((page.key, page.locale), page))
+            .collect();
+        Ok(Self { pages, facts })
+    }
+
+    pub fn page(&self, key: PageKey, locale: Locale) -> Option<&Page> {
+        self.pages.get(&(key, locale))
+    }
+}

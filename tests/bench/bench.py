@@ -1,0 +1,297 @@
+"""The benchmark behind README's "Performance" section (run it with tests/bench/run).
+
+Part 1, pages: the site (release build, default settings, fresh database) and nginx serving the
+very same bytes as files (identity, and a `gzip -9` twin through gzip_static) take turns under
+wrk: both servers pinned to core 0, wrk to core 1, 32 connections. Per page and encoding it
+prints requests per second of both, the ratio, p50/p99, and a lone visitor's p50.
+
+Part 2, intake: distinct valid inquiries (each with its own form token and client address) sent
+as fast as the site takes them; accepted inquiries per second are counted in the database.
+
+At the end: the site's peak resident memory (VmHWM) and how soon it serves after a start on a
+migrated database. Needs PostgreSQL on localhost (trust auth for `postgres`), nginx and wrk.
+"""
+
+import gzip
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "tests" / "bench"
+BINARY = ROOT / "target" / "release" / "defus"
+POSTGRES = os.environ.get("DEFUS_TEST_POSTGRES", "postgres://postgres@localhost")
+SERVER_CORE = "0"
+LOAD_CORE = "1"
+CONNECTIONS = 32
+ROUNDS = 3
+
+# Servers started, stopped at the end whatever happens.
+RUNNING = []
+
+PAGES = [
+    ("start", "/"),
+    ("history", "/geschichte"),
+    ("start-en", "/en/"),
+    ("membership", "/mitgliedschaft"),
+]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def psql(database, sql):
+    return subprocess.run(
+        ["psql", "-qAtX", f"{POSTGRES}/{database}", "-c", sql],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()
+
+
+def fetch(url, accept_encoding=None):
+    request = urllib.request.Request(url)
+    if accept_encoding:
+        request.add_header("Accept-Encoding", accept_encoding)
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return response.read(), response.headers.get("Content-Encoding")
+
+
+class Site:
+    def __init__(self, database, work, extra_env=None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "BIND", "MAIL_", "SMTP_", "CLIENT_IP"))}
+        env.update({
+            "DATABASE_URL": f"{POSTGRES}/{database}",
+            "BIND": f"127.0.0.1:{self.port}",
+            "MAIL_DIR": str(work / "mail"),
+            "RUST_LOG": env.get("RUST_LOG", "info,sqlx=warn,tower_http=info"),
+        })
+        env.update(extra_env or {})
+        self.log = open(work / f"site-{self.port}.log", "w")
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(
+            ["taskset", "-c", SERVER_CORE, str(BINARY)],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        RUNNING.append(self)
+        self.ready_after = self.wait_until_ready()
+
+    def wait_until_ready(self):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                sys.exit(f"the site stopped; see {self.log.name}")
+            try:
+                fetch(self.url + "/")
+                return time.monotonic() - self.started
+            except OSError:
+                time.sleep(0.002)
+        sys.exit("the site did not start within a minute")
+
+    def peak_memory_kib(self):
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+        return 0
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=30)
+        self.log.close()
+
+
+class Nginx:
+    def __init__(self, work, files):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        root = work / "nginx-root"
+        root.mkdir()
+        locations = []
+        for name, body in files.items():
+            (root / f"{name}.html").write_bytes(body)
+            (root / f"{name}.html.gz").write_bytes(gzip.compress(body, compresslevel=9, mtime=0))
+            locations.append(f"location = /{name} {{ try_files /{name}.html =404; }}")
+        config = work / "nginx.conf"
+        config.write_text(f"""
+worker_processes 1;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    default_type text/html;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    open_file_cache max=100;
+    gzip_static on;
+    gzip_vary on;
+    client_body_temp_path {work}/nginx-body;
+    proxy_temp_path {work}/nginx-proxy;
+    fastcgi_temp_path {work}/nginx-fastcgi;
+    uwsgi_temp_path {work}/nginx-uwsgi;
+    scgi_temp_path {work}/nginx-scgi;
+    server {{
+        listen 127.0.0.1:{self.port};
+        root {root};
+        {chr(10).join(locations)}
+    }}
+}}
+""")
+        self.process = subprocess.Popen(
+            ["taskset", "-c", SERVER_CORE, "nginx", "-c", str(config), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        RUNNING.append(self)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                fetch(f"{self.url}/{next(iter(files))}")
+                return
+            except OSError:
+                time.sleep(0.05)
+        sys.exit("nginx did not start")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)
+            self.process.wait(timeout=30)
+
+
+def wrk(url, seconds, connections, accept_encoding=None, script=BENCH / "report.lua", args=()):
+    command = ["taskset", "-c", LOAD_CORE, "wrk", "-t1", f"-c{connections}", f"-d{seconds}s",
+               "--latency", "-s", str(script)]
+    if accept_encoding:
+        command += ["-H", f"Accept-Encoding: {accept_encoding}"]
+    command.append(url)
+    if args:
+        command += ["--", *args]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    line = [line for line in output.splitlines() if line.startswith("{")][-1]
+    result = json.loads(line)
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def median_run(runs):
+    return sorted(runs, key=lambda run: run["rps"])[len(runs) // 2]
+
+
+def bench_pages(site, nginx, seconds):
+    rows = []
+    for name, path in PAGES:
+        for encoding in ("identity", "gzip"):
+            accept = "gzip" if encoding == "gzip" else None
+            site_runs, nginx_runs = [], []
+            for _ in range(ROUNDS):
+                site_runs.append(wrk(site.url + path, seconds, CONNECTIONS, accept))
+                nginx_runs.append(wrk(f"{nginx.url}/{name}", seconds, CONNECTIONS, accept))
+            lone_site = wrk(site.url + path, max(3, seconds // 2), 1, accept)
+            lone_nginx = wrk(f"{nginx.url}/{name}", max(3, seconds // 2), 1, accept)
+            s, n = median_run(site_runs), median_run(nginx_runs)
+            for run in site_runs + nginx_runs:
+                if run["socket_errors"] or run["bad_status"]:
+                    sys.exit(f"errors while measuring {path}: {run}")
+            rows.append({
+                "page": path, "encoding": encoding,
+                "site_rps": s["rps"], "nginx_rps": n["rps"], "ratio": s["rps"] / n["rps"],
+                "site_p50_ms": s["p50_us"] / 1000, "site_p99_ms": s["p99_us"] / 1000,
+                "nginx_p50_ms": n["p50_us"] / 1000, "nginx_p99_ms": n["p99_us"] / 1000,
+                "lone_site_p50_ms": lone_site["p50_us"] / 1000,
+                "lone_nginx_p50_ms": lone_nginx["p50_us"] / 1000,
+            })
+            print_row(rows[-1])
+    return rows
+
+
+def print_row(row):
+    print(f"{row['page']:<16} {row['encoding']:<8} {row['site_rps']:>9.0f} {row['nginx_rps']:>9.0f} "
+          f"{row['ratio']:>6.2f}  {row['site_p50_ms']:>6.2f}/{row['site_p99_ms']:<6.2f} "
+          f"{row['nginx_p50_ms']:>6.2f}/{row['nginx_p99_ms']:<6.2f}  "
+          f"{row['lone_site_p50_ms']:>6.3f}  {row['lone_nginx_p50_ms']:>6.3f}", flush=True)
+
+
+def form_tokens(database, count):
+    """Tokens exactly as the site issues them, signed with its key, shown ten seconds ago."""
+    key = bytes.fromhex(psql(database, "select encode(value, 'hex') from site_secret where name = 'form-token'"))
+    issued = int(time.time()) - 10
+    tokens = []
+    for _ in range(count):
+        payload = f"{issued}.{secrets.token_hex(16)}"
+        signature = hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
+        tokens.append(f"{payload}.{signature}")
+    return tokens
+
+
+def bench_intake(database, work, seconds):
+    site = Site(database, work, {"CLIENT_IP_HEADER": "X-Forwarded-For"})
+    tokens = work / "tokens.txt"
+    tokens.write_text("\n".join(form_tokens(database, 200_000)) + "\n")
+    before = int(psql(database, "select count(*) from inquiry where status = 'new'"))
+    run = wrk(site.url + "/mitgliedschaft", seconds, CONNECTIONS, script=BENCH / "intake.lua",
+              args=[str(tokens)])
+    accepted = int(psql(database, "select count(*) from inquiry where status = 'new'")) - before
+    memory = site.peak_memory_kib()
+    site.stop()
+    return run, accepted / (run["duration_us"] / 1e6), memory
+
+
+def main():
+    seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    database = f"defus_bench_{os.getpid()}"
+    work = Path(tempfile.mkdtemp(prefix="defus-bench-"))
+    # nginx's worker runs as an unprivileged user and must read the files.
+    work.chmod(0o755)
+    psql("postgres", f"create database {database}")
+    try:
+        # First start: creates the schema and the default content. Second start: on a migrated
+        # database, as after an upgrade or a restart.
+        Site(database, work).stop()
+        site = Site(database, work)
+        ready = site.ready_after
+        files = {}
+        for name, path in PAGES:
+            body, _ = fetch(site.url + path)
+            files[name] = body
+        nginx = Nginx(work, files)
+        cpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        model = next((line.split(":", 1)[1].strip() for line in cpu.splitlines() if line.startswith("Model name")), "?")
+        print(f"machine: {os.cpu_count()} cores, {model}; {seconds} s per round, {ROUNDS} rounds, "
+              f"{CONNECTIONS} connections; site and nginx on core {SERVER_CORE}, wrk on core {LOAD_CORE}")
+        print(f"{'page':<16} {'encoding':<8} {'site r/s':>9} {'nginx r/s':>9} {'ratio':>6}  "
+              f"{'site p50/p99 ms':<15} {'nginx p50/p99 ms':<16} {'lone site':>8} {'lone nginx':>9}")
+        bench_pages(site, nginx, seconds)
+        memory = site.peak_memory_kib()
+        nginx.stop()
+        site.stop()
+        print(f"site resident memory at the end (VmHWM): {memory / 1024:.1f} MiB")
+        print(f"ready to serve after a start on a migrated database: {ready * 1000:.0f} ms")
+        run, accepted, intake_memory = bench_intake(database, work, seconds)
+        print(f"intake: {accepted:.0f} accepted inquiries/s ({run['requests']} requests, "
+              f"p50 {run['p50_us'] / 1000:.2f} ms, p99 {run['p99_us'] / 1000:.2f} ms, "
+              f"{run['bad_status']} non-2xx/3xx); memory {intake_memory / 1024:.1f} MiB")
+    finally:
+        for server in reversed(RUNNING):
+            server.stop()
+        psql("postgres", f"drop database if exists {database} with (force)")
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
