@@ -27,16 +27,12 @@ text_enum! {
 /// nothing yet).
 pub async fn enqueue(db: &mut PgConnection, inquiry_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "insert into mail_outbox (inquiry_id) values ($1)",
-        inquiry_id
-    )
-    .execute(&mut *db)
-    .await?;
-    sqlx::query!(
-        "select pg_notify($1, '')",
+        r#"with queued as (insert into mail_outbox (inquiry_id) values ($1) returning id)
+           select pg_notify($2, '') from queued"#,
+        inquiry_id,
         Channel::OfficeEmailQueued as Channel
     )
-    .execute(&mut *db)
+    .execute(db)
     .await?;
     Ok(())
 }
@@ -90,14 +86,8 @@ pub async fn record_attempt(
         AttemptOutcome::GaveUp { error } => (OutboxState::Failed, Some(error.as_str()), None),
     };
     sqlx::query!(
-        "insert into mail_attempt (outbox_id, error) values ($1, $2)",
-        outbox_id,
-        error
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query!(
-        r#"update mail_outbox
+        r#"with attempt as (insert into mail_attempt (outbox_id, error) values ($1, $4))
+           update mail_outbox
            set state = $2,
                attempts = $3,
                last_error = $4,
@@ -111,7 +101,7 @@ pub async fn record_attempt(
         next_attempt_at,
         state == OutboxState::Sent,
     )
-    .execute(&mut *conn)
+    .execute(conn)
     .await?;
     Ok(())
 }

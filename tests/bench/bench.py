@@ -254,6 +254,8 @@ def bench_intake(database, work, seconds):
 
 def main():
     seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    # "pages", "intake" or both (the default).
+    parts = sys.argv[2:] or ["pages", "intake"]
     database = f"defus_bench_{os.getpid()}"
     work = Path(tempfile.mkdtemp(prefix="defus-bench-"))
     # nginx's worker runs as an unprivileged user and must read the files.
@@ -263,34 +265,40 @@ def main():
         # First start: creates the schema and the default content. Second start: on a migrated
         # database, as after an upgrade or a restart.
         Site(database, work).stop()
-        site = Site(database, work)
-        ready = site.ready_after
-        files = {}
-        for name, path in PAGES:
-            body, _ = fetch(site.url + path)
-            files[name] = body
-        nginx = Nginx(work, files)
-        cpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-        model = next((line.split(":", 1)[1].strip() for line in cpu.splitlines() if line.startswith("Model name")), "?")
-        print(f"machine: {os.cpu_count()} cores, {model}; {seconds} s per round, {ROUNDS} rounds, "
-              f"{CONNECTIONS} connections; site and nginx on core {SERVER_CORE}, wrk on core {LOAD_CORE}")
-        print(f"{'page':<16} {'encoding':<8} {'site r/s':>9} {'nginx r/s':>9} {'ratio':>6}  "
-              f"{'site p50/p99 ms':<15} {'nginx p50/p99 ms':<16} {'lone site':>8} {'lone nginx':>9}")
-        bench_pages(site, nginx, seconds)
-        memory = site.peak_memory_kib()
-        nginx.stop()
-        site.stop()
-        print(f"site resident memory at the end (VmHWM): {memory / 1024:.1f} MiB")
-        print(f"ready to serve after a start on a migrated database: {ready * 1000:.0f} ms")
-        run, accepted, intake_memory = bench_intake(database, work, seconds)
-        print(f"intake: {accepted:.0f} accepted inquiries/s ({run['requests']} requests, "
-              f"p50 {run['p50_us'] / 1000:.2f} ms, p99 {run['p99_us'] / 1000:.2f} ms, "
-              f"{run['bad_status']} non-2xx/3xx); memory {intake_memory / 1024:.1f} MiB")
+        if "pages" in parts:
+            bench_all_pages(database, work, seconds)
+        if "intake" in parts:
+            run, accepted, intake_memory = bench_intake(database, work, seconds)
+            print(f"intake: {accepted:.0f} accepted inquiries/s ({run['requests']} requests, "
+                  f"p50 {run['p50_us'] / 1000:.2f} ms, p99 {run['p99_us'] / 1000:.2f} ms, "
+                  f"{run['bad_status']} non-2xx/3xx); memory {intake_memory / 1024:.1f} MiB")
     finally:
         for server in reversed(RUNNING):
             server.stop()
         psql("postgres", f"drop database if exists {database} with (force)")
         shutil.rmtree(work, ignore_errors=True)
+
+
+def bench_all_pages(database, work, seconds):
+    site = Site(database, work)
+    ready = site.ready_after
+    files = {}
+    for name, path in PAGES:
+        body, _ = fetch(site.url + path)
+        files[name] = body
+    nginx = Nginx(work, files)
+    cpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    model = next((line.split(":", 1)[1].strip() for line in cpu.splitlines() if line.startswith("Model name")), "?")
+    print(f"machine: {os.cpu_count()} cores, {model}; {seconds} s per round, {ROUNDS} rounds, "
+          f"{CONNECTIONS} connections; site and nginx on core {SERVER_CORE}, wrk on core {LOAD_CORE}")
+    print(f"{'page':<16} {'encoding':<8} {'site r/s':>9} {'nginx r/s':>9} {'ratio':>6}  "
+          f"{'site p50/p99 ms':<15} {'nginx p50/p99 ms':<16} {'lone site':>8} {'lone nginx':>9}")
+    bench_pages(site, nginx, seconds)
+    memory = site.peak_memory_kib()
+    nginx.stop()
+    site.stop()
+    print(f"site resident memory at the end (VmHWM): {memory / 1024:.1f} MiB")
+    print(f"ready to serve after a start on a migrated database: {ready * 1000:.0f} ms")
 
 
 if __name__ == "__main__":
