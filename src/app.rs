@@ -69,7 +69,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(cross_site_protection(&state))
         .layer(middleware::from_fn_with_state(
-            state.pages.clone(),
+            state.clone(),
             error_page::render_error_pages,
         ))
         .layer(MapResponseLayer::new(move |response| {

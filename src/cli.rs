@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::Config;
 use crate::database;
-use crate::staff::account::{self, AccountError};
+use crate::staff::account::{self, AccountError, Role, Safeguard};
 use crate::staff::password::{Password, PasswordRuleError};
 use crate::startup::{Application, shutdown_signal};
 
@@ -36,8 +36,17 @@ enum Command {
 #[derive(Debug, Subcommand)]
 enum UserCommand {
     /// Create an account. The password is asked for (twice) at a terminal, or read as one line
-    /// from standard input.
-    Add { email: String },
+    /// from standard input. The first account gets the role Verwaltung (it may add the others
+    /// in the browser), later ones Redaktion unless --role says otherwise.
+    Add {
+        email: String,
+        /// How colleagues call the person, e.g. "Erika Muster".
+        #[arg(long, default_value = "")]
+        name: String,
+        /// `admin` (Verwaltung: may manage the accounts of others) or `editor` (Redaktion).
+        #[arg(long, value_parser = parse_role)]
+        role: Option<Role>,
+    },
     /// List all accounts.
     List,
     /// Disable an account and end its sessions.
@@ -103,10 +112,14 @@ async fn serve(config: &Config) -> ExitCode {
 async fn manage_users(config: &Config, command: UserCommand) -> Result<(), CliError> {
     let pool = database::connect_and_migrate(&config.database_url).await?;
     match command {
-        UserCommand::Add { email } => {
+        UserCommand::Add { email, name, role } => {
             let password = read_new_password()?;
-            let account = account::create(&pool, &email, password).await?;
-            println!("created the account {}", account.email);
+            let account = account::create(&pool, &email, &name, role, password).await?;
+            println!(
+                "created the account {} with the role {}",
+                account.email,
+                account.role.label()
+            );
         }
         UserCommand::List => {
             for account in account::list(&pool).await? {
@@ -125,24 +138,40 @@ async fn manage_users(config: &Config, command: UserCommand) -> Result<(), CliEr
                     .map_or("never signed in".to_owned(), |at| {
                         format!("last sign-in {}", at.format("%Y-%m-%d %H:%M UTC"))
                     });
-                println!("{}\t{state}\t{last}", account.email);
+                println!(
+                    "{}\t{}\t{state}\t{last}",
+                    account.email,
+                    account.role.label()
+                );
             }
         }
         UserCommand::Disable { email } => {
-            account::set_enabled(&pool, &email, false).await?;
+            let id = account::id_of(&pool, &email).await?;
+            let mut transaction = pool.begin().await?;
+            account::set_enabled(&mut transaction, id, false, Safeguard::None).await?;
+            transaction.commit().await?;
             println!("disabled the account {email}");
         }
         UserCommand::Enable { email } => {
-            account::set_enabled(&pool, &email, true).await?;
+            let id = account::id_of(&pool, &email).await?;
+            let mut transaction = pool.begin().await?;
+            account::set_enabled(&mut transaction, id, true, Safeguard::None).await?;
+            transaction.commit().await?;
             println!("enabled the account {email}");
         }
         UserCommand::SetPassword { email } => {
             let password = read_new_password()?;
-            account::set_password(&pool, &email, password).await?;
+            let id = account::id_of(&pool, &email).await?;
+            let mut connection = pool.acquire().await?;
+            account::set_password(&mut connection, id, password, None).await?;
             println!("set a new password for {email}");
         }
     }
     Ok(())
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::from_code(text).ok_or_else(|| "must be admin (Verwaltung) or editor (Redaktion)".into())
 }
 
 /// At a terminal, asks twice without echo; otherwise reads one line (for scripts and tests).

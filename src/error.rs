@@ -26,6 +26,8 @@ pub enum AppError {
     Render(#[from] askama::Error),
     #[error("cannot build a response header")]
     Header(#[from] InvalidHeaderValue),
+    #[error("cannot hash a password")]
+    Hash(#[from] crate::staff::password::HashError),
     /// Content that the site relies on is missing from the database (e.g. a deleted page row).
     #[error("content missing: {0}")]
     MissingContent(String),
@@ -40,9 +42,10 @@ impl AppError {
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Database(error) => database_status(error),
-            AppError::Render(_) | AppError::Header(_) | AppError::MissingContent(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
+            AppError::Render(_)
+            | AppError::Header(_)
+            | AppError::Hash(_)
+            | AppError::MissingContent(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }

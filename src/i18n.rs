@@ -452,6 +452,8 @@ impl Locale {
             (Locale::En, FieldError::InvalidChoice) => {
                 "Please choose one of the answers offered.".into()
             }
+            (Locale::De, FieldError::AlreadyTaken) => "Das ist schon vergeben.".into(),
+            (Locale::En, FieldError::AlreadyTaken) => "This is taken already.".into(),
         }
     }
 }

@@ -21,6 +21,8 @@ pub enum FieldError {
     InvalidEmail,
     InvalidPhone,
     InvalidChoice,
+    /// Taken by another record already (an account's address, a slug).
+    AlreadyTaken,
 }
 
 /// One line of text: trimmed, `min..=max` characters, no control characters at all. Safe to
@@ -119,10 +121,10 @@ impl EmailAddress {
     }
 }
 
-/// A `mailto:` link to `address`, optionally with a subject. The address is percent-encoded:
-/// an address may legally contain `?` or `&`, which would otherwise smuggle `bcc=` or `body=`
-/// into the link.
-pub fn mailto_uri(address: &str, subject: Option<&str>) -> String {
+/// A `mailto:` link to `address`, optionally with a subject and the start of the text. The
+/// address is percent-encoded: an address may legally contain `?` or `&`, which would otherwise
+/// smuggle `bcc=` or `body=` into the link.
+pub fn mailto_uri(address: &str, subject: Option<&str>, body: Option<&str>) -> String {
     const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
         .remove(b'@')
         .remove(b'.')
@@ -133,10 +135,19 @@ pub fn mailto_uri(address: &str, subject: Option<&str>) -> String {
         "mailto:{}",
         percent_encoding::utf8_percent_encode(address, KEEP)
     );
-    if let Some(subject) = subject {
-        uri.push_str("?subject=");
+    let fields = [("subject", subject), ("body", body)];
+    for (index, (name, value)) in fields
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|value| (name, value)))
+        .enumerate()
+    {
+        uri.push(if index == 0 { '?' } else { '&' });
+        uri.push_str(name);
+        uri.push('=');
+        // Line breaks are CRLF in mail (RFC 6068).
+        let value = value.replace("\r\n", "\n").replace('\n', "\r\n");
         uri.extend(percent_encoding::utf8_percent_encode(
-            subject,
+            &value,
             percent_encoding::NON_ALPHANUMERIC,
         ));
     }
@@ -281,13 +292,21 @@ mod tests {
     #[test]
     fn mailto_links_cannot_carry_extra_headers() {
         assert_eq!(
-            mailto_uri("j.weiss@stadt.de", None),
+            mailto_uri("j.weiss@stadt.de", None, None),
             "mailto:j.weiss@stadt.de"
         );
-        let hostile = mailto_uri("x?bcc=spy%40evil.example&z@stadt.de", Some("Re: Anfrage"));
+        let hostile = mailto_uri(
+            "x?bcc=spy%40evil.example&z@stadt.de",
+            Some("Re: Anfrage"),
+            None,
+        );
         assert_eq!(
             hostile,
             "mailto:x%3Fbcc%3Dspy%2540evil.example%26z@stadt.de?subject=Re%3A%20Anfrage"
+        );
+        assert_eq!(
+            mailto_uri("a@b.de", Some("S"), Some("Hallo,\n\nGruß&bcc=x")),
+            "mailto:a@b.de?subject=S&body=Hallo%2C%0D%0A%0D%0AGru%C3%9F%26bcc%3Dx"
         );
     }
 

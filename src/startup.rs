@@ -73,7 +73,6 @@ impl Application {
         let transport = MailTransport::from_config(&config.mail).await?;
         tracing::info!("office emails go to {transport}");
         report_missing_office_address(&pool, config).await;
-        let delivery = DeliveryWorker::new(pool.clone(), Arc::new(transport), &config.mail);
         let token_key = secrets::load_or_create::<KEY_LENGTH>(&pool, "form-token")
             .await
             .map_err(StartupError::FormTokenKey)?;
@@ -98,6 +97,12 @@ impl Application {
             source,
         })?;
         let site = Arc::new(SiteSettings::new(config, listening_on));
+        let delivery = DeliveryWorker::new(
+            pool.clone(),
+            Arc::new(transport),
+            &config.mail,
+            site.base_url.clone(),
+        );
         let pages = PageCache::load(&pool, Arc::clone(&site)).await?;
         tracing::info!("rendered the pages from the database");
         let staff = StaffArea {
@@ -197,9 +202,9 @@ impl Application {
 async fn report_incomplete_legal_notice(pool: &PgPool) {
     match facts::load(pool).await {
         Ok(Some(facts)) => {
-            for detail in facts.missing_legal_notice_details() {
+            for fact in facts.missing_legal_notice_details() {
                 tracing::warn!(
-                    detail,
+                    detail = fact.name(),
                     "the legal notice leaves out a detail that is not set yet"
                 );
             }

@@ -5,6 +5,7 @@
 use sqlx::PgPool;
 
 use crate::content::facts::{self, OrganisationFacts};
+use crate::content::history;
 use crate::content::page::{self, PageKey};
 use crate::i18n::Locale;
 
@@ -200,6 +201,9 @@ pub async fn insert_missing(pool: &PgPool) -> Result<(), sqlx::Error> {
     if facts::insert_if_missing(&mut *transaction, &default_facts()).await? {
         tracing::info!("stored the default organisation facts");
     }
+    // The texts as they are now are the first revisions, to compare the first edits with.
+    history::keep_first_revisions(&mut *transaction).await?;
+    facts::keep_first_revision(&mut *transaction).await?;
     transaction.commit().await?;
     if inserted > 0 {
         tracing::info!(pages = inserted, "stored default page texts");

@@ -1,12 +1,18 @@
 //! The organisation facts: the association's details that change over the years (address,
 //! phone, contact person, chairs, legal notice details). Stored as data, shown everywhere.
 
-use serde::Deserialize;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use sqlx::PgExecutor;
+use sqlx::PgPool;
+use sqlx::types::Json;
 
+use crate::content::diff::{self, Run};
+use crate::i18n::berlin_date_time;
 use crate::input::{EmailAddress, FieldError, PhoneNumber, SingleLine, mailto_uri};
+use crate::staff::activity::{self, ActivityKind, Actor, Change, Subject};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrganisationFacts {
     pub legal_name: String,
     pub short_name: String,
@@ -33,23 +39,18 @@ impl OrganisationFacts {
 
     /// The email address as a `mailto:` link.
     pub fn email_uri(&self) -> Option<String> {
-        self.email.as_deref().map(|email| mailto_uri(email, None))
+        self.email
+            .as_deref()
+            .map(|email| mailto_uri(email, None, None))
     }
 
-    /// The legal notice details (§ 5 DDG) that are not set yet, by their English names.
-    pub fn missing_legal_notice_details(&self) -> Vec<&'static str> {
-        [
-            ("phone", &self.phone),
-            ("email", &self.email),
-            ("represented_by", &self.represented_by),
-            ("register_court", &self.register_court),
-            ("register_number", &self.register_number),
-            ("content_responsible", &self.content_responsible),
-        ]
-        .into_iter()
-        .filter(|(_, value)| value.as_deref().is_none_or(|text| text.trim().is_empty()))
-        .map(|(name, _)| name)
-        .collect()
+    /// The legal notice details (§ 5 DDG) that are not set yet.
+    pub fn missing_legal_notice_details(&self) -> Vec<Fact> {
+        let form = FactsForm::of(self);
+        Fact::ALL
+            .into_iter()
+            .filter(|fact| fact.belongs_in_legal_notice() && form.value(*fact).trim().is_empty())
+            .collect()
     }
 }
 
@@ -107,6 +108,39 @@ impl Fact {
             Fact::RegisterNumber => "register_number",
             Fact::ContentResponsible => "content_responsible",
         }
+    }
+
+    /// As the staff area names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Fact::LegalName => "Name des Vereins",
+            Fact::ShortName => "Kurzname",
+            Fact::CareOf => "Zusatz zur Anschrift",
+            Fact::Street => "Straße und Hausnummer",
+            Fact::PostalCode => "Postleitzahl",
+            Fact::City => "Ort",
+            Fact::Phone => "Telefon der Geschäftsstelle",
+            Fact::Email => "E-Mail der Geschäftsstelle",
+            Fact::ContactPerson => "Ansprechperson für die Mitgliedschaft",
+            Fact::Chairs => "Vorsitz",
+            Fact::RepresentedBy => "Vertretungsberechtigter Vorstand",
+            Fact::RegisterCourt => "Registergericht",
+            Fact::RegisterNumber => "Registernummer",
+            Fact::ContentResponsible => "Verantwortlich für den Inhalt (§ 18 Abs. 2 MStV)",
+        }
+    }
+
+    /// Needed for a complete legal notice (§ 5 DDG), though the site works without it.
+    pub fn belongs_in_legal_notice(self) -> bool {
+        matches!(
+            self,
+            Fact::Phone
+                | Fact::Email
+                | Fact::RepresentedBy
+                | Fact::RegisterCourt
+                | Fact::RegisterNumber
+                | Fact::ContentResponsible
+        )
     }
 
     pub fn is_required(self) -> bool {
@@ -300,9 +334,205 @@ pub async fn load(db: impl PgExecutor<'_>) -> Result<Option<OrganisationFacts>, 
     .await
 }
 
-/// Replaces the stored facts.
-pub async fn update(db: impl PgExecutor<'_>, facts: &OrganisationFacts) -> Result<(), sqlx::Error> {
-    store(db, facts, true).await.map(|_| ())
+/// Replaces the stored facts, keeping them as a new revision by `actor`. Returns whether
+/// anything changed (saving the same facts again makes no revision).
+pub async fn save(
+    pool: &PgPool,
+    facts: &OrganisationFacts,
+    actor: &Actor,
+) -> Result<bool, sqlx::Error> {
+    store_revision(pool, facts, actor, ActivityKind::FactsSaved, "").await
+}
+
+async fn store_revision(
+    pool: &PgPool,
+    facts: &OrganisationFacts,
+    actor: &Actor,
+    kind: ActivityKind,
+    detail: &str,
+) -> Result<bool, sqlx::Error> {
+    let mut transaction = pool.begin().await?;
+    let current = sqlx::query_scalar!("select true from organisation for update")
+        .fetch_optional(&mut *transaction)
+        .await?;
+    let before = load(&mut *transaction).await?;
+    if current.is_some() && before.as_ref() == Some(facts) {
+        return Ok(false);
+    }
+    store(&mut *transaction, facts, true).await?;
+    sqlx::query!(
+        r#"insert into organisation_revision (facts, written_at, account_id, author)
+           values ($1, now(), $2, $3)"#,
+        Json(facts) as _,
+        actor.account_id,
+        actor.name,
+    )
+    .execute(&mut *transaction)
+    .await?;
+    let changed: Vec<&str> = before
+        .map(|before| changed_facts(&before, facts))
+        .unwrap_or_default()
+        .into_iter()
+        .map(Fact::label)
+        .collect();
+    let detail = if detail.is_empty() {
+        changed.join(", ")
+    } else {
+        detail.to_owned()
+    };
+    activity::record(
+        &mut *transaction,
+        actor,
+        Change {
+            kind,
+            subject: Subject::Facts,
+            subject_label: "Vereinsdaten",
+            detail: &detail,
+        },
+    )
+    .await?;
+    transaction.commit().await?;
+    Ok(true)
+}
+
+/// The facts whose values differ.
+pub fn changed_facts(before: &OrganisationFacts, after: &OrganisationFacts) -> Vec<Fact> {
+    let (before, after) = (FactsForm::of(before), FactsForm::of(after));
+    Fact::ALL
+        .into_iter()
+        .filter(|fact| before.value(*fact) != after.value(*fact))
+        .collect()
+}
+
+/// What a revision changed in one fact, word by word.
+pub struct FactChange {
+    pub fact: Fact,
+    pub runs: Vec<Run>,
+}
+
+/// What `after` changed against `before`, fact by fact; every fact when there is no `before`.
+pub fn fact_changes(
+    before: Option<&OrganisationFacts>,
+    after: &OrganisationFacts,
+) -> Vec<FactChange> {
+    let after_form = FactsForm::of(after);
+    let before_form = before.map(FactsForm::of).unwrap_or_default();
+    Fact::ALL
+        .into_iter()
+        .filter_map(|fact| {
+            let runs = diff::words(before_form.value(fact), after_form.value(fact));
+            diff::changed(&runs).then_some(FactChange { fact, runs })
+        })
+        .collect()
+}
+
+/// The facts as they were at some point, with who saved them and when.
+#[derive(Debug, Clone)]
+pub struct FactsRevision {
+    pub id: i64,
+    pub facts: OrganisationFacts,
+    /// `None` for the facts from before revisions were kept.
+    pub written_at: Option<DateTime<Utc>>,
+    pub author: String,
+}
+
+impl FactsRevision {
+    pub fn written_in_hannover(&self) -> String {
+        self.written_at
+            .map_or_else(|| "ursprüngliche Fassung".to_owned(), berlin_date_time)
+    }
+
+    /// "Fassung vom 1.7.2026, 10:30 Uhr", or for the text from before revisions were kept,
+    /// "ursprüngliche Fassung".
+    pub fn describe(&self) -> String {
+        match self.written_at {
+            Some(at) => format!("Fassung vom {}", berlin_date_time(at)),
+            None => "ursprüngliche Fassung".to_owned(),
+        }
+    }
+
+    pub fn author_or_unknown(&self) -> &str {
+        if self.author.is_empty() {
+            "–"
+        } else {
+            &self.author
+        }
+    }
+}
+
+/// Every revision of the facts, newest (the current facts) first.
+pub async fn revisions(pool: &PgPool) -> Result<Vec<FactsRevision>, sqlx::Error> {
+    select_revisions(pool, None, i64::MAX).await
+}
+
+/// Revision `id`, and the one before it.
+pub async fn revision(
+    pool: &PgPool,
+    id: i64,
+) -> Result<Option<(FactsRevision, Option<FactsRevision>)>, sqlx::Error> {
+    let mut both = select_revisions(pool, Some(id), 2).await?;
+    if both.first().is_none_or(|revision| revision.id != id) {
+        return Ok(None);
+    }
+    let previous = (both.len() == 2).then(|| both.remove(1));
+    Ok(Some((both.remove(0), previous)))
+}
+
+async fn select_revisions(
+    pool: &PgPool,
+    up_to: Option<i64>,
+    limit: i64,
+) -> Result<Vec<FactsRevision>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"select id, facts as "facts: Json<OrganisationFacts>", written_at, author
+           from organisation_revision
+           where ($1::bigint is null or id <= $1)
+           order by id desc
+           limit $2"#,
+        up_to,
+        limit
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| FactsRevision {
+            id: row.id,
+            facts: row.facts.0,
+            written_at: row.written_at,
+            author: row.author,
+        })
+        .collect())
+}
+
+/// Makes revision `id` the current facts again, as a new revision. Returns `None` if there is
+/// no such revision.
+pub async fn restore(pool: &PgPool, id: i64, actor: &Actor) -> Result<Option<bool>, sqlx::Error> {
+    let Some((old, _)) = revision(pool, id).await? else {
+        return Ok(None);
+    };
+    let detail = old.describe();
+    store_revision(
+        pool,
+        &old.facts,
+        actor,
+        ActivityKind::FactsRestored,
+        &detail,
+    )
+    .await
+    .map(Some)
+}
+
+/// Keeps the current facts as the first revision if there is none yet.
+pub async fn keep_first_revision(db: impl PgExecutor<'_>) -> Result<u64, sqlx::Error> {
+    let inserted = sqlx::query!(
+        r#"insert into organisation_revision (facts)
+           select to_jsonb(o) - 'singleton' - 'updated_at' from organisation o
+           where not exists (select from organisation_revision)"#
+    )
+    .execute(db)
+    .await?;
+    Ok(inserted.rows_affected())
 }
 
 /// Stores `facts` if no facts are stored yet; stored facts are never overwritten.

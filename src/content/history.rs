@@ -1,12 +1,14 @@
-//! Editing page texts with a memory: each save keeps the text it replaces as a version, and any
-//! version can be looked at and brought back.
+//! Editing page texts with a memory: every text a page has had is kept as a revision, with who
+//! wrote it and when; any revision can be looked at, compared with the one before, and brought
+//! back. Each save is recorded in the activity log in the same transaction.
 
 use chrono::{DateTime, Utc};
-use sqlx::PgPool;
+use sqlx::{PgExecutor, PgPool};
 
 use crate::content::page::PageKey;
 use crate::i18n::{Locale, berlin_date_time};
 use crate::input::{FieldError, SingleLine};
+use crate::staff::activity::{self, ActivityKind, Actor, Change, Subject};
 
 /// A page's texts in one language, checked for the limits of the `page` table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +27,8 @@ pub enum PageTextField {
 }
 
 impl PageText {
+    pub const MAX_TITLE_LENGTH: usize = 200;
+    pub const MAX_DESCRIPTION_LENGTH: usize = 300;
     pub const MAX_BODY_LENGTH: usize = 100_000;
 
     pub fn parse(
@@ -33,13 +37,19 @@ impl PageText {
         body_markdown: &str,
     ) -> Result<Self, Vec<(PageTextField, FieldError)>> {
         let mut problems = Vec::new();
-        let title = SingleLine::parse(title, 1, 200)
+        let title = SingleLine::parse(title, 1, Self::MAX_TITLE_LENGTH)
             .map_err(|error| problems.push((PageTextField::Title, error)))
             .ok();
-        let meta_description = if meta_description.trim().is_empty() {
+        // Written in a box of several lines, but it is one paragraph: line breaks become spaces.
+        let description = meta_description
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let meta_description = if description.is_empty() {
             Ok(String::new())
         } else {
-            SingleLine::parse(meta_description, 1, 300).map(|text| text.as_str().to_owned())
+            SingleLine::parse(&description, 1, Self::MAX_DESCRIPTION_LENGTH)
+                .map(|text| text.as_str().to_owned())
         }
         .map_err(|error| problems.push((PageTextField::MetaDescription, error)))
         .ok();
@@ -67,7 +77,7 @@ impl PageText {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Saved {
     Saved,
-    /// The text is the same as the stored one; no version is made for nothing.
+    /// The text is the same as the stored one; no revision is made for nothing.
     Unchanged,
     /// Someone saved the page after the editor opened it; nothing was saved, so that their
     /// change is not overwritten unseen.
@@ -76,7 +86,16 @@ pub enum Saved {
     Missing,
 }
 
-/// Replaces the texts of `key` in `locale`, keeping the replaced texts as a version.
+/// The words naming a page in the staff area, e.g. `Seite „Ziele“ (Deutsch)`.
+pub fn page_label(key: PageKey, locale: Locale) -> String {
+    format!(
+        "Seite „{}“ ({})",
+        key.link_label(Locale::De),
+        locale.name_in_german()
+    )
+}
+
+/// Replaces the texts of `key` in `locale`, keeping them as a new revision by `actor`.
 /// `opened_at` is the `updated_at` of the text the editor started from; when given and no
 /// longer current, nothing is saved.
 pub async fn save(
@@ -84,8 +103,32 @@ pub async fn save(
     key: PageKey,
     locale: Locale,
     text: &PageText,
-    by: i64,
+    actor: &Actor,
     opened_at: Option<DateTime<Utc>>,
+) -> Result<Saved, sqlx::Error> {
+    store(
+        pool,
+        key,
+        locale,
+        text,
+        actor,
+        opened_at,
+        ActivityKind::PageSaved,
+        "",
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn store(
+    pool: &PgPool,
+    key: PageKey,
+    locale: Locale,
+    text: &PageText,
+    actor: &Actor,
+    opened_at: Option<DateTime<Utc>>,
+    kind: ActivityKind,
+    detail: &str,
 ) -> Result<Saved, sqlx::Error> {
     let mut transaction = pool.begin().await?;
     let Some(current) = sqlx::query!(
@@ -109,18 +152,6 @@ pub async fn save(
         return Ok(Saved::Unchanged);
     }
     sqlx::query!(
-        r#"insert into page_version (page_key, locale, title, meta_description, body_markdown, replaced_by)
-           values ($1, $2, $3, $4, $5, $6)"#,
-        key as PageKey,
-        locale as Locale,
-        current.title,
-        current.meta_description,
-        current.body_markdown,
-        by
-    )
-    .execute(&mut *transaction)
-    .await?;
-    sqlx::query!(
         r#"update page set title = $3, meta_description = $4, body_markdown = $5
            where page_key = $1 and locale = $2"#,
         key as PageKey,
@@ -131,84 +162,163 @@ pub async fn save(
     )
     .execute(&mut *transaction)
     .await?;
+    sqlx::query!(
+        r#"insert into page_revision (page_key, locale, title, meta_description, body_markdown,
+                                      written_at, account_id, author)
+           values ($1, $2, $3, $4, $5, now(), $6, $7)"#,
+        key as PageKey,
+        locale as Locale,
+        text.title,
+        text.meta_description,
+        text.body_markdown,
+        actor.account_id,
+        actor.name,
+    )
+    .execute(&mut *transaction)
+    .await?;
+    activity::record(
+        &mut *transaction,
+        actor,
+        Change {
+            kind,
+            subject: Subject::Page(key, locale),
+            subject_label: &page_label(key, locale),
+            detail,
+        },
+    )
+    .await?;
     transaction.commit().await?;
     Ok(Saved::Saved)
 }
 
+/// A text a page had (or has: the newest revision is the current text).
 #[derive(Debug, Clone)]
-pub struct PageVersion {
+pub struct PageRevision {
     pub id: i64,
     pub title: String,
     pub meta_description: String,
     pub body_markdown: String,
-    pub replaced_at: DateTime<Utc>,
-    pub replaced_by: Option<String>,
+    /// `None` for texts from before revisions were kept (the defaults of a new installation).
+    pub written_at: Option<DateTime<Utc>>,
+    /// Empty where unknown.
+    pub author: String,
 }
 
-/// The earlier versions of a page, newest first.
-pub async fn versions(
+impl PageRevision {
+    /// When it was written, in Hannover's time, for the staff area.
+    pub fn written_in_hannover(&self) -> String {
+        self.written_at
+            .map_or_else(|| "ursprüngliche Fassung".to_owned(), berlin_date_time)
+    }
+
+    /// "Fassung vom 1.7.2026, 10:30 Uhr", or for the text from before revisions were kept,
+    /// "ursprüngliche Fassung".
+    pub fn describe(&self) -> String {
+        match self.written_at {
+            Some(at) => format!("Fassung vom {}", berlin_date_time(at)),
+            None => "ursprüngliche Fassung".to_owned(),
+        }
+    }
+
+    pub fn author_or_unknown(&self) -> &str {
+        if self.author.is_empty() {
+            "–"
+        } else {
+            &self.author
+        }
+    }
+}
+
+/// Every revision of a page, newest (the current text) first.
+pub async fn revisions(
     pool: &PgPool,
     key: PageKey,
     locale: Locale,
-) -> Result<Vec<PageVersion>, sqlx::Error> {
-    select_versions(pool, key, locale, None).await
+) -> Result<Vec<PageRevision>, sqlx::Error> {
+    select_revisions(pool, key, locale, None, i64::MAX).await
 }
 
-pub async fn version(
+/// Revision `id` of a page, and the one before it (what it changed).
+pub async fn revision(
     pool: &PgPool,
     key: PageKey,
     locale: Locale,
     id: i64,
-) -> Result<Option<PageVersion>, sqlx::Error> {
-    Ok(select_versions(pool, key, locale, Some(id)).await?.pop())
+) -> Result<Option<(PageRevision, Option<PageRevision>)>, sqlx::Error> {
+    let mut both = select_revisions(pool, key, locale, Some(id), 2).await?;
+    if both.first().is_none_or(|revision| revision.id != id) {
+        return Ok(None);
+    }
+    let previous = (both.len() == 2).then(|| both.remove(1));
+    Ok(Some((both.remove(0), previous)))
 }
 
-/// The versions of a page (or only the one with `id`), newest first.
-async fn select_versions(
+/// Revisions of a page, newest first; with `up_to`, only that one and older ones.
+async fn select_revisions(
     pool: &PgPool,
     key: PageKey,
     locale: Locale,
-    id: Option<i64>,
-) -> Result<Vec<PageVersion>, sqlx::Error> {
+    up_to: Option<i64>,
+    limit: i64,
+) -> Result<Vec<PageRevision>, sqlx::Error> {
     sqlx::query_as!(
-        PageVersion,
-        r#"select v.id, v.title, v.meta_description, v.body_markdown, v.replaced_at,
-                  a.email as "replaced_by?"
-           from page_version v left join staff_account a on a.id = v.replaced_by
-           where v.page_key = $1 and v.locale = $2 and ($3::bigint is null or v.id = $3)
-           order by v.replaced_at desc, v.id desc"#,
+        PageRevision,
+        r#"select id, title, meta_description, body_markdown, written_at, author
+           from page_revision
+           where page_key = $1 and locale = $2 and ($3::bigint is null or id <= $3)
+           order by id desc
+           limit $4"#,
         key as PageKey,
         locale as Locale,
-        id
+        up_to,
+        limit
     )
     .fetch_all(pool)
     .await
 }
 
-/// Makes version `id` the current text again; the text it replaces becomes a version itself.
+/// Makes revision `id` the current text again, as a new revision.
 pub async fn restore(
     pool: &PgPool,
     key: PageKey,
     locale: Locale,
     id: i64,
-    by: i64,
+    actor: &Actor,
 ) -> Result<Saved, sqlx::Error> {
-    let Some(old) = version(pool, key, locale, id).await? else {
+    let Some((old, _)) = revision(pool, key, locale, id).await? else {
         return Ok(Saved::Missing);
     };
     let text = PageText {
-        title: old.title,
-        meta_description: old.meta_description,
-        body_markdown: old.body_markdown,
+        title: old.title.clone(),
+        meta_description: old.meta_description.clone(),
+        body_markdown: old.body_markdown.clone(),
     };
-    save(pool, key, locale, &text, by, None).await
+    let detail = old.describe();
+    store(
+        pool,
+        key,
+        locale,
+        &text,
+        actor,
+        None,
+        ActivityKind::PageRestored,
+        &detail,
+    )
+    .await
 }
 
-impl PageVersion {
-    /// When this text stopped being current, in Hannover's time, for the staff area.
-    pub fn replaced_in_hannover(&self) -> String {
-        berlin_date_time(self.replaced_at)
-    }
+/// Keeps the current text of every page that has no revision yet (a new installation's
+/// defaults) as its first revision, so that the first save can be compared with it.
+pub async fn keep_first_revisions(db: impl PgExecutor<'_>) -> Result<u64, sqlx::Error> {
+    let inserted = sqlx::query!(
+        r#"insert into page_revision (page_key, locale, title, meta_description, body_markdown)
+           select page_key, locale, title, meta_description, body_markdown from page p
+           where not exists (select from page_revision r
+                             where r.page_key = p.page_key and r.locale = p.locale)"#
+    )
+    .execute(db)
+    .await?;
+    Ok(inserted.rows_affected())
 }
 
 #[cfg(test)]
@@ -232,5 +342,11 @@ mod tests {
             PageText::parse("T", "", "a\r\nb").unwrap().body_markdown,
             "a\nb"
         );
+    }
+
+    #[test]
+    fn a_description_typed_over_several_lines_becomes_one() {
+        let text = PageText::parse("T", "Erste Zeile\r\nzweite  Zeile ", "").unwrap();
+        assert_eq!(text.meta_description, "Erste Zeile zweite Zeile");
     }
 }

@@ -1,6 +1,7 @@
 //! What the public site says: its pages, the organisation facts, and how both become HTML.
 
 pub mod defaults;
+pub mod diff;
 pub mod facts;
 pub mod history;
 pub mod markdown;

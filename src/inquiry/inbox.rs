@@ -3,10 +3,15 @@
 
 use sqlx::{PgConnection, PgPool};
 
+use chrono::{DateTime, Utc};
+
+use crate::i18n::berlin_date_time;
+use crate::input::{FieldError, MultiLine};
 use crate::inquiry::spam::SpamReason;
 use crate::inquiry::status::InquiryStatus;
 use crate::inquiry::stored::{self, InquiryFilter, StoredInquiry};
 use crate::mail::outbox::{self, DeliveryAttempt, DeliveryState, OutboxState};
+use crate::staff::activity::{self, ActivityKind, Actor, Change, Subject};
 
 /// An inquiry in the office's list: what was sent, and what became of its office email.
 #[derive(Debug, Clone)]
@@ -58,14 +63,43 @@ pub async fn find(pool: &PgPool, id: i64) -> Result<Option<InquiryDetail>, sqlx:
     }))
 }
 
-/// The status of inquiry `id`, locked until the transaction ends, so that two changes made at
-/// once (two colleagues, two clicks) happen one after the other.
-async fn lock_status(db: &mut PgConnection, id: i64) -> Result<Option<InquiryStatus>, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"select status as "status: InquiryStatus" from inquiry where id = $1 for update"#,
+/// The status and reference of inquiry `id`, locked until the transaction ends, so that two
+/// changes made at once (two colleagues, two clicks) happen one after the other.
+async fn lock(db: &mut PgConnection, id: i64) -> Result<Option<Locked>, sqlx::Error> {
+    sqlx::query_as!(
+        Locked,
+        r#"select status as "status: InquiryStatus", reference from inquiry where id = $1
+           for update"#,
         id
     )
     .fetch_optional(db)
+    .await
+}
+
+struct Locked {
+    status: InquiryStatus,
+    reference: String,
+}
+
+/// Records a change of inquiry `id` (named by its reference only: no personal data in the log).
+async fn record(
+    db: &mut PgConnection,
+    actor: &Actor,
+    id: i64,
+    reference: &str,
+    kind: ActivityKind,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    activity::record(
+        db,
+        actor,
+        Change {
+            kind,
+            subject: Subject::Inquiry(id),
+            subject_label: &format!("Anfrage {reference}"),
+            detail,
+        },
+    )
     .await
 }
 
@@ -76,9 +110,14 @@ pub async fn set_status(
     pool: &PgPool,
     id: i64,
     status: InquiryStatus,
+    actor: &Actor,
 ) -> Result<bool, sqlx::Error> {
     let mut transaction = pool.begin().await?;
-    let Some(previous) = lock_status(&mut transaction, id).await? else {
+    let Some(Locked {
+        status: previous,
+        reference,
+    }) = lock(&mut transaction, id).await?
+    else {
         return Ok(false);
     };
     let spam_reason = (status == InquiryStatus::Spam).then_some(SpamReason::MarkedByStaff);
@@ -105,6 +144,16 @@ pub async fn set_status(
             outbox::enqueue(&mut transaction, id).await?;
         }
     }
+    let detail = format!("{} → {}", previous.label(), status.label());
+    record(
+        &mut transaction,
+        actor,
+        id,
+        &reference,
+        ActivityKind::InquiryStatus,
+        &detail,
+    )
+    .await?;
     transaction.commit().await?;
     Ok(true)
 }
@@ -121,9 +170,9 @@ pub enum Resend {
 }
 
 /// Queues the office email again, due now; it keeps its Message-ID.
-pub async fn resend(pool: &PgPool, id: i64) -> Result<Resend, sqlx::Error> {
+pub async fn resend(pool: &PgPool, id: i64, actor: &Actor) -> Result<Resend, sqlx::Error> {
     let mut transaction = pool.begin().await?;
-    let Some(status) = lock_status(&mut transaction, id).await? else {
+    let Some(Locked { status, reference }) = lock(&mut transaction, id).await? else {
         return Ok(Resend::NotFound);
     };
     if status == InquiryStatus::Spam {
@@ -133,16 +182,145 @@ pub async fn resend(pool: &PgPool, id: i64) -> Result<Resend, sqlx::Error> {
         return Ok(Resend::AlreadyPending);
     }
     outbox::enqueue(&mut transaction, id).await?;
+    record(
+        &mut transaction,
+        actor,
+        id,
+        &reference,
+        ActivityKind::InquiryResent,
+        "",
+    )
+    .await?;
     transaction.commit().await?;
     Ok(Resend::Queued)
 }
 
-/// Deletes an inquiry with its emails and their history. Returns whether it existed.
-pub async fn delete(pool: &PgPool, id: i64) -> Result<bool, sqlx::Error> {
-    let deleted = sqlx::query!("delete from inquiry where id = $1", id)
-        .execute(pool)
+/// Deletes an inquiry with its emails, their history and its notes. Returns whether it existed.
+pub async fn delete(pool: &PgPool, id: i64, actor: &Actor) -> Result<bool, sqlx::Error> {
+    let mut transaction = pool.begin().await?;
+    let Some(Locked { reference, .. }) = lock(&mut transaction, id).await? else {
+        return Ok(false);
+    };
+    sqlx::query!("delete from inquiry where id = $1", id)
+        .execute(&mut *transaction)
         .await?;
-    Ok(deleted.rows_affected() == 1)
+    record(
+        &mut transaction,
+        actor,
+        id,
+        &reference,
+        ActivityKind::InquiryDeleted,
+        "",
+    )
+    .await?;
+    transaction.commit().await?;
+    Ok(true)
+}
+
+/// A note the office keeps on an inquiry.
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub written_at: DateTime<Utc>,
+    pub author: String,
+    pub text: String,
+}
+
+impl Note {
+    pub const MAX_LENGTH: usize = 4000;
+
+    pub fn written_in_hannover(&self) -> String {
+        berlin_date_time(self.written_at)
+    }
+
+    /// A note as typed: several lines, not empty.
+    pub fn parse(text: &str) -> Result<MultiLine, FieldError> {
+        MultiLine::parse_optional(text, Self::MAX_LENGTH)?.ok_or(FieldError::Required)
+    }
+}
+
+/// The notes on inquiry `id`, oldest first.
+pub async fn notes(pool: &PgPool, id: i64) -> Result<Vec<Note>, sqlx::Error> {
+    sqlx::query_as!(
+        Note,
+        r#"select written_at, author, text from inquiry_note
+           where inquiry_id = $1 order by written_at, id"#,
+        id
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Adds a note by `actor`. Returns whether the inquiry exists.
+pub async fn add_note(
+    pool: &PgPool,
+    id: i64,
+    text: &MultiLine,
+    actor: &Actor,
+) -> Result<bool, sqlx::Error> {
+    let mut transaction = pool.begin().await?;
+    let Some(Locked { reference, .. }) = lock(&mut transaction, id).await? else {
+        return Ok(false);
+    };
+    sqlx::query!(
+        "insert into inquiry_note (inquiry_id, account_id, author, text) values ($1, $2, $3, $4)",
+        id,
+        actor.account_id,
+        actor.name,
+        text.as_str()
+    )
+    .execute(&mut *transaction)
+    .await?;
+    // The note's text may be personal; the log only says that there is one.
+    record(
+        &mut transaction,
+        actor,
+        id,
+        &reference,
+        ActivityKind::InquiryNote,
+        "",
+    )
+    .await?;
+    transaction.commit().await?;
+    Ok(true)
+}
+
+/// Makes `assignee` (an account, or nobody) responsible for inquiry `id`. Returns whether the
+/// inquiry exists; an assignee that is not an account makes nobody responsible.
+pub async fn assign(
+    pool: &PgPool,
+    id: i64,
+    assignee: Option<i64>,
+    actor: &Actor,
+) -> Result<bool, sqlx::Error> {
+    let mut transaction = pool.begin().await?;
+    let Some(Locked { reference, .. }) = lock(&mut transaction, id).await? else {
+        return Ok(false);
+    };
+    let name = sqlx::query_scalar!(
+        r#"update inquiry set assigned_to = (select id from staff_account where id = $2)
+           where id = $1
+           returning (select coalesce(nullif(name, ''), email) from staff_account
+                      where id = inquiry.assigned_to) as "name?""#,
+        id,
+        assignee
+    )
+    .fetch_one(&mut *transaction)
+    .await?;
+    let detail = match name {
+        Some(name) => format!("zuständig: {name}"),
+        None => "niemand zuständig".to_owned(),
+    };
+    record(
+        &mut transaction,
+        actor,
+        id,
+        &reference,
+        ActivityKind::InquiryAssigned,
+        &detail,
+    )
+    .await?;
+    transaction.commit().await?;
+    Ok(true)
 }
 
 /// What is stored for one email address.
@@ -175,15 +353,35 @@ pub async fn stored_for_email(pool: &PgPool, email: &str) -> Result<StoredForEma
     count_for(&mut connection, &ids).await
 }
 
-/// Erases every inquiry sent with `email` (in any capitalisation), with its emails and their
-/// history (GDPR Art. 17), and says how much was removed.
-pub async fn erase_email(pool: &PgPool, email: &str) -> Result<StoredForEmail, sqlx::Error> {
+/// Erases every inquiry sent with `email` (in any capitalisation), with its emails, their
+/// history and its notes (GDPR Art. 17), and says how much was removed. The activity log notes
+/// the erasure without the address.
+pub async fn erase_email(
+    pool: &PgPool,
+    email: &str,
+    actor: &Actor,
+) -> Result<StoredForEmail, sqlx::Error> {
     let mut transaction = pool.begin().await?;
     let ids = stored::ids_with_email(&mut *transaction, email).await?;
     let counts = count_for(&mut transaction, &ids).await?;
     sqlx::query!("delete from inquiry where id = any($1)", &ids)
         .execute(&mut *transaction)
         .await?;
+    let detail = format!(
+        "{} Anfrage(n), {} E-Mail(s), {} Zustellversuch(e)",
+        counts.inquiries, counts.emails, counts.attempts
+    );
+    activity::record(
+        &mut *transaction,
+        actor,
+        Change {
+            kind: ActivityKind::Erasure,
+            subject: Subject::Erasure,
+            subject_label: "Daten zu einer E-Mail-Adresse",
+            detail: &detail,
+        },
+    )
+    .await?;
     transaction.commit().await?;
     Ok(counts)
 }

@@ -5,6 +5,7 @@ pub mod csv_export;
 pub mod efus;
 pub mod form;
 pub mod inbox;
+pub mod reply;
 pub mod retention;
 pub mod spam;
 pub mod status;

@@ -27,6 +27,9 @@ pub struct StoredInquiry {
     /// Of the office email: the same on every attempt and every resend.
     pub message_id: String,
     pub received_at: DateTime<Utc>,
+    /// The colleague who takes care of it, and their name (or address).
+    pub assigned_to: Option<i64>,
+    pub assigned_name: Option<String>,
 }
 
 impl StoredInquiry {
@@ -41,6 +44,10 @@ pub struct InquiryFilter {
     pub status: Option<InquiryStatus>,
     /// Part of the organisation's name or of the email address.
     pub search: Option<String>,
+    /// Only those a colleague takes care of.
+    pub assigned_to: Option<i64>,
+    /// Only those still to be dealt with (new or in progress).
+    pub open_only: bool,
 }
 
 /// `%` and `_` typed into the search box are meant literally.
@@ -82,20 +89,28 @@ async fn select(
         .map(like_pattern);
     sqlx::query_as!(
         StoredInquiry,
-        r#"select id, reference, organisation, contact_name, role, email, phone,
-                  efus_member as "efus_member: EfusMembership", message,
-                  locale as "locale: Locale", status as "status: InquiryStatus",
-                  spam_reason as "spam_reason: SpamReason", message_id, received_at
-           from inquiry
-           where ($1::bigint is null or id = $1)
-             and ($2::text is null or status = $2)
-             and ($3::text is null or organisation ilike $3 or email ilike $3)
-           order by received_at desc, id desc
+        r#"select i.id, i.reference, i.organisation, i.contact_name, i.role, i.email, i.phone,
+                  i.efus_member as "efus_member: EfusMembership", i.message,
+                  i.locale as "locale: Locale", i.status as "status: InquiryStatus",
+                  i.spam_reason as "spam_reason: SpamReason", i.message_id, i.received_at,
+                  i.assigned_to,
+                  coalesce(nullif(a.name, ''), a.email) as "assigned_name?"
+           from inquiry i left join staff_account a on a.id = i.assigned_to
+           where ($1::bigint is null or i.id = $1)
+             and ($2::text is null or i.status = $2)
+             and ($3::text is null or i.organisation ilike $3 or i.email ilike $3)
+             and ($5::bigint is null or i.assigned_to = $5)
+             and (not $6 or i.status in ($7, $8))
+           order by i.received_at desc, i.id desc
            limit $4"#,
         id,
         filter.status as Option<InquiryStatus>,
         pattern,
-        limit
+        limit,
+        filter.assigned_to,
+        filter.open_only,
+        InquiryStatus::New as InquiryStatus,
+        InquiryStatus::InProgress as InquiryStatus,
     )
     .fetch_all(db)
     .await

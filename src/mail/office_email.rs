@@ -6,11 +6,13 @@ use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
 use lettre::{Address, Message};
 
+use crate::config::BaseUrl;
 use crate::content::OrganisationFacts;
 use crate::i18n::berlin_date_time;
 use crate::input::{EmailAddress, FieldError, SingleLine};
 use crate::inquiry::form::Field;
 use crate::inquiry::stored::StoredInquiry;
+use crate::web::admin::paths as staff_paths;
 
 /// Who sends and who receives the office emails.
 #[derive(Debug, Clone)]
@@ -19,6 +21,8 @@ pub struct Addressing {
     pub from: Mailbox,
     /// OFFICE_EMAIL; without it, the email address of the organisation facts.
     pub office_override: Option<Address>,
+    /// Where the site is reached (BASE_URL), for the link to the inquiry in the staff area.
+    pub site: BaseUrl,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +57,8 @@ struct OfficeEmailBody<'a> {
     form_language: &'static str,
     efus_member: &'static str,
     association: &'a str,
+    /// The inquiry in the staff area.
+    staff_link: String,
 }
 
 /// Builds the office email for `inquiry`. Every value that goes into a header is checked again
@@ -82,6 +88,7 @@ pub fn compose(
         form_language: inquiry.locale.name_in_german(),
         efus_member: inquiry.efus_member.in_german(),
         association: facts.map_or("DEFUS", |facts| facts.short_name.as_str()),
+        staff_link: addressing.site.join(&staff_paths::inquiry(inquiry.id)),
     }
     .render()?;
 
@@ -152,6 +159,8 @@ mod tests {
             spam_reason: None,
             message_id: "<defus-2026-0042.abc@defus.org>".into(),
             received_at: Utc.with_ymd_and_hms(2026, 7, 1, 8, 30, 0).unwrap(),
+            assigned_to: None,
+            assigned_name: None,
         }
     }
 
@@ -159,6 +168,7 @@ mod tests {
         Addressing {
             from: "DEFUS-Website <website@defus.org>".parse().unwrap(),
             office_override: Some("office@defus.org".parse().unwrap()),
+            site: "https://www.defus.org".parse().unwrap(),
         }
     }
 
@@ -174,6 +184,14 @@ mod tests {
         assert!(
             raw.contains("Content-Type: text/plain; charset=utf-8"),
             "{raw}"
+        );
+        let body = mailparse::parse_mail(raw.as_bytes())
+            .unwrap()
+            .get_body()
+            .unwrap();
+        assert!(
+            body.contains("https://www.defus.org/admin/anfragen/42"),
+            "the office goes from the email to the inquiry in the staff area: {body}"
         );
     }
 

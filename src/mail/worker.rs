@@ -11,7 +11,7 @@ use sqlx::PgPool;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::MailConfig;
+use crate::config::{BaseUrl, MailConfig};
 use crate::content::facts;
 use crate::database::notifications::{Channel, DatabaseEvent};
 use crate::inquiry::stored;
@@ -63,13 +63,20 @@ pub enum Delivery {
 }
 
 impl DeliveryWorker {
-    pub fn new(pool: PgPool, transport: Arc<MailTransport>, config: &MailConfig) -> Self {
+    /// A worker sending through `transport`; the emails link to the staff area at `site`.
+    pub fn new(
+        pool: PgPool,
+        transport: Arc<MailTransport>,
+        config: &MailConfig,
+        site: BaseUrl,
+    ) -> Self {
         Self {
             pool,
             transport,
             addressing: Addressing {
                 from: config.mail_from.clone(),
                 office_override: config.office_email.clone(),
+                site,
             },
             retry: RetryPolicy {
                 first_delay: config.retry_delay,

@@ -40,6 +40,25 @@ impl std::fmt::Debug for Password {
     }
 }
 
+/// Characters of generated passwords: no look-alikes (0/o, 1/l/i), easy to read out and type.
+const GENERATED_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+
+/// A new random password for an account made or reset by a colleague, shown to them once:
+/// four groups of four characters (about 79 bits), e.g. `k7mp-x2qa-9hfe-tr4d`.
+pub fn generate() -> String {
+    let groups: Vec<String> = (0..4)
+        .map(|_| {
+            (0..4)
+                .map(|_| {
+                    let index = rand::random_range(0..GENERATED_ALPHABET.len());
+                    char::from(GENERATED_ALPHABET[index])
+                })
+                .collect()
+        })
+        .collect();
+    groups.join("-")
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("cannot hash the password: {0}")]
 pub struct HashError(String);
@@ -109,6 +128,19 @@ mod tests {
         assert_eq!(
             format!("{:?}", Password::parse("geheimes Passwort").unwrap()),
             "Password(***)"
+        );
+    }
+
+    #[test]
+    fn generated_passwords_meet_the_rules_and_differ() {
+        let first = generate();
+        assert_eq!(first.len(), 19, "{first}");
+        assert!(Password::parse(&first).is_ok());
+        assert_ne!(first, generate());
+        assert!(
+            first
+                .chars()
+                .all(|c| c == '-' || GENERATED_ALPHABET.contains(&(c as u8)))
         );
     }
 

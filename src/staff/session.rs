@@ -7,6 +7,9 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 
+use crate::staff::account::Role;
+use crate::staff::activity::Actor;
+
 /// How long sessions last.
 #[derive(Debug, Clone, Copy)]
 pub struct SessionPolicy {
@@ -26,8 +29,26 @@ pub struct NewSession {
 pub struct StaffSession {
     pub account_id: i64,
     pub email: String,
+    pub name: String,
+    pub role: Role,
     /// Must come back with every change the staff member makes.
     pub csrf_token: String,
+    /// The stored hash of the session's token (to end all of an account's sessions but this).
+    pub token_hash: Vec<u8>,
+}
+
+impl StaffSession {
+    /// Who is at work, as the activity log and the versions name them.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            account_id: self.account_id,
+            name: if self.name.is_empty() {
+                self.email.clone()
+            } else {
+                self.name.clone()
+            },
+        }
+    }
 }
 
 fn random_token() -> String {
@@ -81,7 +102,8 @@ pub async fn resume(
            from staff_account a
            where s.token_hash = $1 and a.id = s.account_id and a.enabled
              and s.expires_at > now() and s.last_seen_at > now() - make_interval(secs => $2)
-           returning s.account_id, a.email, s.csrf_token"#,
+           returning s.account_id, a.email, a.name, a.role as "role: Role", s.csrf_token,
+                     s.token_hash"#,
         token_hash(token),
         idle
     )

@@ -1,29 +1,28 @@
 //! Every error response becomes a page in the site's layout and in the visitor's language
 //! (taken from the URL), whatever produced it: a handler's `AppError`, an extractor's rejection
 //! or a layer such as the body size limit. The pages are rendered ahead, with the other pages
-//! (see `page_cache`), so an error page needs no database.
+//! (see `page_cache`), so an error page needs no database. The staff area has error pages of
+//! its own (`admin::error_page`).
 
 use askama::Template;
+use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::content::{OrganisationFacts, PageKey};
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::web::admin::paths;
+use crate::state::AppState;
+use crate::web::admin::{self, paths};
 use crate::web::layout::Layout;
-use crate::web::page_cache::PageCache;
 
 /// The kinds of error page: each status that has words of its own, and the rest by class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorPage {
     NotFound,
     Forbidden,
-    /// A refused action in the staff area: almost always a session that ran out while a form
-    /// was open.
-    StaffSessionEnded,
     MethodNotAllowed,
     TooLarge,
     TooManyRequests,
@@ -35,10 +34,9 @@ pub enum ErrorPage {
 }
 
 impl ErrorPage {
-    pub const ALL: [ErrorPage; 9] = [
+    pub const ALL: [ErrorPage; 8] = [
         ErrorPage::NotFound,
         ErrorPage::Forbidden,
-        ErrorPage::StaffSessionEnded,
         ErrorPage::MethodNotAllowed,
         ErrorPage::TooLarge,
         ErrorPage::TooManyRequests,
@@ -47,9 +45,8 @@ impl ErrorPage {
         ErrorPage::ServerError,
     ];
 
-    pub fn of(status: StatusCode, in_staff_area: bool) -> Self {
+    pub fn of(status: StatusCode) -> Self {
         match status {
-            StatusCode::FORBIDDEN if in_staff_area => ErrorPage::StaffSessionEnded,
             StatusCode::NOT_FOUND => ErrorPage::NotFound,
             StatusCode::FORBIDDEN => ErrorPage::Forbidden,
             StatusCode::METHOD_NOT_ALLOWED => ErrorPage::MethodNotAllowed,
@@ -72,11 +69,6 @@ struct ErrorTemplate<'a> {
     way_on: (&'static str, &'static str),
 }
 
-const STAFF_SESSION_ENDED_TITLE: &str = "Nicht angemeldet";
-const STAFF_SESSION_ENDED_TEXT: &str = "Diese Aktion wurde nicht ausgeführt: Sie sind nicht \
-(mehr) angemeldet, etwa weil Sie länger als eine halbe Stunde nichts getan haben, oder das \
-Formular war nicht mehr gültig. Bitte melden Sie sich an und versuchen Sie es noch einmal.";
-
 /// The fallback for every path the router does not know.
 pub async fn not_found() -> AppError {
     AppError::NotFound
@@ -85,25 +77,48 @@ pub async fn not_found() -> AppError {
 /// Middleware that replaces the body of every error response that is not already HTML with the
 /// error page. Responses a handler rendered itself (e.g. a form with messages) pass unchanged.
 pub async fn render_error_pages(
-    State(pages): State<PageCache>,
+    State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
     let path = request.uri().path();
     let locale = Locale::of_path(path);
-    let in_staff_area = path.starts_with(paths::DASHBOARD);
-    // Only what choosing the coding needs is kept from the request.
+    let in_staff_area = path == paths::DASHBOARD || path.starts_with("/admin/");
+    // Only what choosing the coding needs is kept from the request; in the staff area, the
+    // cookie, to show the menu to whoever is signed in.
     let accept_encoding = request.headers().get(header::ACCEPT_ENCODING).cloned();
+    let staff_headers = in_staff_area.then(|| request.headers().clone());
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) || is_html(&response) {
         return response;
     }
+    if let Some(headers) = staff_headers {
+        return match admin::error_page::render(&state, &headers, status).await {
+            Ok(html) => {
+                let (mut parts, _) = response.into_parts();
+                parts.headers.remove(header::CONTENT_LENGTH);
+                parts.headers.insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                );
+                Response::from_parts(parts, Body::from(html))
+            }
+            Err(error) => {
+                tracing::error!(
+                    error = &error as &dyn std::error::Error,
+                    "cannot render a staff error page"
+                );
+                response
+            }
+        };
+    }
+    let pages = &state.pages;
     let mut accepted = axum::http::HeaderMap::new();
     if let Some(accept_encoding) = accept_encoding {
         accepted.insert(header::ACCEPT_ENCODING, accept_encoding);
     }
-    let page = pages.error_page(ErrorPage::of(status, in_staff_area), locale);
+    let page = pages.error_page(ErrorPage::of(status), locale);
     let (mut parts, _) = response.into_parts();
     let body = page.error_body(&accepted, &mut parts);
     Response::from_parts(parts, body)
@@ -125,20 +140,9 @@ pub fn render(
 ) -> Result<String, askama::Error> {
     let ui = locale.ui();
     let layout = |title| Layout::for_other(locale, title, facts);
-    if kind == ErrorPage::StaffSessionEnded {
-        return ErrorTemplate {
-            layout: layout(STAFF_SESSION_ENDED_TITLE),
-            title: STAFF_SESSION_ENDED_TITLE,
-            explanation: STAFF_SESSION_ENDED_TEXT,
-            way_on: (paths::SIGN_IN, "Zur Anmeldung"),
-        }
-        .render();
-    }
     let (title, explanation) = match kind {
         ErrorPage::NotFound => (ui.not_found_title, ui.not_found_text),
-        ErrorPage::Forbidden | ErrorPage::StaffSessionEnded => {
-            (ui.forbidden_title, ui.forbidden_text)
-        }
+        ErrorPage::Forbidden => (ui.forbidden_title, ui.forbidden_text),
         ErrorPage::MethodNotAllowed => (ui.method_not_allowed_title, ui.method_not_allowed_text),
         ErrorPage::TooLarge => (ui.too_large_title, ui.too_large_text),
         ErrorPage::TooManyRequests => (ui.too_many_requests_title, ui.too_many_requests_text),

@@ -3,6 +3,8 @@
 //! wired for assistive technology (`aria-describedby`, `aria-invalid`, an error summary that
 //! links to each field). Rendered by the macros in `templates/fields.html`.
 
+use std::borrow::Cow;
+
 use crate::i18n::Locale;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,6 +12,8 @@ pub enum Control {
     Text,
     Email,
     Tel,
+    /// A password: its value is never shown (not even after an error).
+    Password,
     /// A multi-line text area with this many rows.
     TextArea(u8),
     /// One answer out of several, as radio buttons in a `fieldset`.
@@ -25,7 +29,7 @@ pub struct Choice {
 /// A hint below the label; it may end in a link (e.g. to where something is explained).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hint {
-    pub text: &'static str,
+    pub text: Cow<'static, str>,
     pub link: Option<HintLink>,
 }
 
@@ -48,6 +52,8 @@ pub struct FormField {
     pub value: String,
     pub error: Option<String>,
     pub required: bool,
+    /// Said after the label instead of "required"/"optional".
+    pub marker_text: Option<&'static str>,
     pub control: Control,
     pub max_length: Option<usize>,
     /// The `autocomplete` token: the visitor's own details are offered by the browser; what
@@ -66,6 +72,7 @@ impl FormField {
             value: value.into(),
             error: None,
             required: false,
+            marker_text: None,
             control: Control::Text,
             max_length: None,
             autocomplete: "off",
@@ -78,19 +85,28 @@ impl FormField {
         self
     }
 
+    /// Says `text` after the label instead of "optional" (e.g. what the value is needed for).
+    pub fn marked(mut self, text: &'static str) -> Self {
+        self.marker_text = Some(text);
+        self
+    }
+
     pub fn required_if(mut self, required: bool) -> Self {
         self.required = required;
         self
     }
 
-    pub fn hint(mut self, text: &'static str) -> Self {
-        self.hint = Some(Hint { text, link: None });
+    pub fn hint(mut self, text: impl Into<Cow<'static, str>>) -> Self {
+        self.hint = Some(Hint {
+            text: text.into(),
+            link: None,
+        });
         self
     }
 
     pub fn hint_with_link(mut self, text: &'static str, link: HintLink) -> Self {
         self.hint = Some(Hint {
-            text,
+            text: text.into(),
             link: Some(link),
         });
         self
@@ -164,7 +180,9 @@ impl FormField {
     /// "required" or "optional", shown after the label.
     pub fn marker(&self) -> &'static str {
         let words = self.locale.form_words();
-        if self.required {
+        if let Some(text) = self.marker_text {
+            text
+        } else if self.required {
             words.required
         } else {
             words.optional
@@ -178,6 +196,9 @@ impl FormField {
     /// The value as typed, except for characters HTML cannot carry (NUL and other control
     /// characters), which become U+FFFD, as a browser would read them anyway.
     pub fn shown_value(&self) -> String {
+        if self.control == Control::Password {
+            return String::new();
+        }
         self.value
             .chars()
             .map(|c| match c {
@@ -210,6 +231,7 @@ impl FormField {
         match self.control {
             Control::Email => "email",
             Control::Tel => "tel",
+            Control::Password => "password",
             Control::Text | Control::TextArea(_) | Control::Choice(_) => "text",
         }
     }

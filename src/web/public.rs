@@ -62,6 +62,38 @@ pub fn render_page(
     .render()
 }
 
+#[derive(Template)]
+#[template(path = "page_article.html")]
+struct ArticleTemplate<'a> {
+    ui: &'static Ui,
+    page: &'a Page,
+    body_html: String,
+    facts: &'a OrganisationFacts,
+    site: &'a SiteSettings,
+    updated_on: String,
+    updated_on_iso: String,
+    inquiry_form: Option<&'a InquiryFormView>,
+}
+
+/// The article of a page alone, as the public page shows it (for the staff area's preview).
+pub fn render_article(
+    page: &Page,
+    facts: &OrganisationFacts,
+    site: &SiteSettings,
+) -> Result<String, askama::Error> {
+    ArticleTemplate {
+        ui: page.locale.ui(),
+        page,
+        body_html: markdown::to_safe_html(&page.body_markdown),
+        facts,
+        site,
+        updated_on: page.locale.format_date(page.updated_at),
+        updated_on_iso: i18n::iso_date(page.updated_at),
+        inquiry_form: None,
+    }
+    .render()
+}
+
 /// Shows `key` in `locale`, as held in memory.
 pub async fn show(
     State(pages): State<PageCache>,

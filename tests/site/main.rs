@@ -14,6 +14,8 @@ mod public_pages;
 mod quality;
 mod staff_content;
 mod staff_inbox;
+mod staff_office;
+mod staff_quality;
 mod staff_sign_in;
 mod startup;
 mod static_assets;

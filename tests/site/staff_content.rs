@@ -2,6 +2,7 @@
 
 use defus::content::PageKey;
 use defus::i18n::Locale;
+use defus::staff::account::Role;
 use defus::web::admin::notice::Notice;
 use defus::web::admin::paths;
 use reqwest::StatusCode;
@@ -120,18 +121,18 @@ async fn every_save_keeps_the_previous_version_which_can_be_restored() {
     }
     let versions = staff.page(&paths::page_versions(efus, german), 200).await;
     assert_eq!(
-        versions.texts("tbody tr td:nth-child(2)"),
-        ["Zweite Fassung", "DEFUS und EFUS"],
-        "newest first"
+        versions.texts("tbody tr td[data-label=Überschrift]"),
+        ["Dritte Fassung", "Zweite Fassung", "DEFUS und EFUS"],
+        "every text the page had, newest first"
     );
-    assert!(
-        versions
-            .text("tbody tr td:nth-child(3)")
-            .contains(STAFF_EMAIL)
+    assert_eq!(
+        versions.texts("tbody tr td[data-label=Von]"),
+        [STAFF_EMAIL, STAFF_EMAIL, "–"],
+        "who wrote each (the original text came with the installation)"
     );
 
     let original = versions
-        .attribute("tbody tr:nth-child(2) a", "href")
+        .attribute("tbody tr:nth-child(3) a", "href")
         .unwrap();
     let shown = staff.page(&original, 200).await;
     assert!(
@@ -150,9 +151,14 @@ async fn every_save_keeps_the_previous_version_which_can_be_restored() {
     assert!(public.main_text().contains("rund 300 europäischen Städten"));
     let versions = staff.page(&paths::page_versions(efus, german), 200).await;
     assert_eq!(
-        versions.select("tbody tr").len(),
-        3,
-        "the restore kept the text it replaced"
+        versions.texts("tbody tr td[data-label=Überschrift]"),
+        [
+            "DEFUS und EFUS",
+            "Dritte Fassung",
+            "Zweite Fassung",
+            "DEFUS und EFUS"
+        ],
+        "the restored text is the newest version, the one it replaced stays"
     );
 }
 
@@ -367,7 +373,8 @@ async fn an_account_made_on_the_command_line_can_sign_in_and_be_managed_there() 
     assert!(created.status.success(), "{}", stderr(&created));
     assert_eq!(
         stdout(&created).trim(),
-        "created the account leitung@defus.org"
+        "created the account leitung@defus.org with the role Verwaltung",
+        "the first account may manage the others"
     );
 
     let too_short = user_command(&url, &["add", "kurz@defus.org"], "kurz\n").await;
@@ -392,7 +399,7 @@ async fn an_account_made_on_the_command_line_can_sign_in_and_be_managed_there() 
     );
     let listed = stdout(&user_command(&url, &["list"], "").await);
     assert!(
-        listed.starts_with("leitung@defus.org\tenabled\tlast sign-in "),
+        listed.starts_with("leitung@defus.org\tVerwaltung\tenabled\tlast sign-in "),
         "{listed}"
     );
 
@@ -458,10 +465,16 @@ async fn a_save_over_someone_else_s_newer_change_is_stopped_and_the_text_kept() 
     let (contact, german) = (PageKey::Contact, Locale::De);
     let opened = staff.page(&paths::page(contact, german), 200).await;
     // Meanwhile a colleague saves.
-    app.execute(
-        "update page set title = 'Kontakt (Kollegin)' where page_key = 'contact' and locale = 'de'",
-    )
-    .await;
+    let colleague = app
+        .signed_in_colleague("kollegin@defus.org", Role::Editorial)
+        .await;
+    colleague
+        .save_page(
+            contact,
+            german,
+            PageText::new("Kontakt (Kollegin)", "Ihr Text"),
+        )
+        .await;
     let mine = PageText::new("Kontakt (ich)", "Mein Text");
     let response = staff
         .save_page_opened_at(contact, german, mine, &stand(&opened))
@@ -495,9 +508,19 @@ async fn a_save_over_someone_else_s_newer_change_is_stopped_and_the_text_kept() 
         "Kontakt (ich)"
     );
     let titles: Vec<String> = app
-        .fetch_all("select title from page_version where page_key = 'contact'")
+        .fetch_all(
+            "select title || ' von ' || author from page_revision
+             where page_key = 'contact' and locale = 'de' and written_at is not null order by id",
+        )
         .await;
-    assert_eq!(titles, ["Kontakt (Kollegin)"]);
+    assert_eq!(
+        titles,
+        [
+            "Kontakt (Kollegin) von kollegin@defus.org",
+            "Kontakt (ich) von buero@defus.org"
+        ],
+        "the colleague's text stays as a version"
+    );
 }
 
 #[tokio::test]
@@ -524,5 +547,9 @@ async fn saving_an_unchanged_text_makes_no_version() {
         &response,
         &paths::with_notice(&paths::page(goals, english), Notice::Unchanged),
     );
-    assert_eq!(app.count("select count(*) from page_version").await, 0);
+    assert_eq!(
+        app.count("select count(*) from page_revision where written_at is not null")
+            .await,
+        0
+    );
 }

@@ -59,7 +59,10 @@ async fn staff_sign_in_and_reach_the_dashboard_with_a_well_protected_cookie() {
     let page = staff.page(paths::DASHBOARD, 200).await;
     assert_eq!(page.text("main h1"), "Übersicht");
     assert_eq!(page.lang(), "de");
-    assert_eq!(page.text(".sign-out__who"), STAFF_EMAIL);
+    assert_eq!(
+        page.text(".sign-out__who"),
+        format!("{STAFF_EMAIL} (Mein Konto)")
+    );
     let response = staff.get(paths::DASHBOARD).await;
     assert_eq!(response.headers()["cache-control"], "no-store");
 }
@@ -221,11 +224,13 @@ async fn without_a_session_pages_redirect_to_sign_in_and_actions_are_forbidden()
             .post_raw(&path, &[("csrf_token", "x"), ("status", "done")])
             .await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+        // Nothing is done; the page asks to sign in, and would then do it.
         let page = Page::of(response).await;
-        assert_eq!(page.text("main h1"), "Nicht angemeldet", "{path}");
+        assert_eq!(page.text("main h1"), "Bitte erneut anmelden", "{path}");
         assert_eq!(
-            page.attribute("main a", "href").as_deref(),
-            Some(paths::SIGN_IN)
+            page.attribute("main form", "action").as_deref(),
+            Some(path.as_str()),
+            "{path}"
         );
     }
     // Signing out without a session just leads to the sign-in page.
@@ -296,9 +301,19 @@ async fn even_an_active_session_ends_at_its_absolute_expiry() {
 async fn a_disabled_account_loses_its_session_and_cannot_sign_in() {
     let app = spawn_app().await;
     let staff = app.signed_in_staff().await;
-    defus::staff::account::set_enabled(&app.pool, STAFF_EMAIL, false)
+    // As on the command line (`defus user disable`).
+    let id = defus::staff::account::id_of(&app.pool, STAFF_EMAIL)
         .await
         .unwrap();
+    let mut connection = app.pool.acquire().await.unwrap();
+    defus::staff::account::set_enabled(
+        &mut connection,
+        id,
+        false,
+        defus::staff::account::Safeguard::None,
+    )
+    .await
+    .unwrap();
     assert_is_sent_to_sign_in(&staff.get(paths::DASHBOARD).await);
     let (_, message, _) = refusal_of(&app, STAFF_EMAIL, STAFF_PASSWORD).await;
     assert!(message.starts_with(REFUSED));

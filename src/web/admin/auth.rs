@@ -1,12 +1,12 @@
-//! Signing in and out of the staff area, the session cookie, and the checks every staff page
-//! and action goes through.
+//! Signing in and out of the staff area, the session cookie, and the check every staff page goes
+//! through. (Forms are checked by `staff_form`.)
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Query, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -14,18 +14,18 @@ use chrono::Utc;
 use cookie::{Cookie, SameSite};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
 use crate::inquiry::token::TokenCheck;
 use crate::staff::session::{self, StaffSession};
 use crate::staff::sign_in;
-use crate::state::{AppState, StaffArea};
+use crate::state::AppState;
 use crate::web::admin::layout::AdminLayout;
 use crate::web::admin::notice::{Notice, NoticeQuery};
 use crate::web::admin::paths;
+use crate::web::admin::staff_form::check_csrf;
 use crate::web::client_address::client_address;
-use crate::web::form_body::{self, Form};
+use crate::web::form_body::Form;
 
 /// The cookie that carries the session token. Sent only to /admin, never to public pages.
 pub const SESSION_COOKIE: &str = "defus_staff";
@@ -45,30 +45,57 @@ impl FromRequestParts<AppState> for SignedIn {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let session = match session_token(&parts.headers) {
-            Some(token) => session::resume(&state.pool, &token, state.staff.sessions)
-                .await
-                .map_err(|error| AppError::from(error).into_response())?,
-            None => None,
-        };
+        let session = current_session(&parts.headers, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
         session.map(SignedIn).ok_or_else(|| {
             if parts.method == Method::GET || parts.method == Method::HEAD {
                 let back = parts
                     .uri
                     .path_and_query()
                     .map_or(paths::DASHBOARD, |path| path.as_str());
-                let back = utf8_percent_encode(back, NON_ALPHANUMERIC);
-                Redirect::to(&format!(
-                    "{}?{}={back}",
-                    paths::SIGN_IN,
-                    paths::RETURN_PARAMETER
-                ))
-                .into_response()
+                Redirect::to(&sign_in_path(back)).into_response()
             } else {
                 AppError::Forbidden.into_response()
             }
         })
     }
+}
+
+/// A signed-in staff member whose role may manage the accounts of colleagues (Verwaltung).
+pub struct Administrator(pub StaffSession);
+
+impl FromRequestParts<AppState> for Administrator {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let SignedIn(session) = SignedIn::from_request_parts(parts, state).await?;
+        if session.role.may_manage_accounts() {
+            Ok(Self(session))
+        } else {
+            Err(AppError::Forbidden.into_response())
+        }
+    }
+}
+
+/// The session the request's cookie belongs to, if it is still valid.
+pub async fn current_session(
+    headers: &HeaderMap,
+    state: &AppState,
+) -> Result<Option<StaffSession>, AppError> {
+    match session_token(headers) {
+        Some(token) => Ok(session::resume(&state.pool, &token, state.staff.sessions).await?),
+        None => Ok(None),
+    }
+}
+
+/// The sign-in page that leads back to `back` afterwards.
+pub fn sign_in_path(back: &str) -> String {
+    let back = utf8_percent_encode(back, NON_ALPHANUMERIC);
+    format!("{}?{}={back}", paths::SIGN_IN, paths::RETURN_PARAMETER)
 }
 
 fn session_token(headers: &HeaderMap) -> Option<String> {
@@ -85,68 +112,18 @@ fn session_token(headers: &HeaderMap) -> Option<String> {
 fn session_cookie(
     value: String,
     max_age: Duration,
-    staff: &StaffArea,
+    state: &AppState,
 ) -> Result<HeaderValue, AppError> {
     let cookie = Cookie::build((SESSION_COOKIE, value))
         .path(paths::DASHBOARD)
         .http_only(true)
         .same_site(SameSite::Strict)
-        .secure(staff.secure_cookie)
+        .secure(state.staff.secure_cookie)
         .max_age(cookie::time::Duration::seconds(
             i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX),
         ))
         .build();
     HeaderValue::from_str(&cookie.to_string()).map_err(AppError::from)
-}
-
-/// A form of type `T` sent from the staff area by a signed-in staff member, with the CSRF token
-/// of their session. Without a session it is refused with 403, like a wrong token.
-pub struct StaffForm<T> {
-    pub session: StaffSession,
-    pub form: T,
-}
-
-/// A form that is just a button (besides the CSRF token every staff form carries).
-#[derive(Deserialize)]
-pub struct ButtonOnly {}
-
-/// The field every form of the staff area carries.
-#[derive(Deserialize)]
-struct CsrfField {
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl<T: DeserializeOwned> FromRequest<AppState> for StaffForm<T> {
-    type Rejection = Response;
-
-    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let (mut parts, body) = request.into_parts();
-        let SignedIn(session) = SignedIn::from_request_parts(&mut parts, state).await?;
-        let body = form_body::read(Request::from_parts(parts, body), state).await?;
-        check_csrf(&session, &body).map_err(IntoResponse::into_response)?;
-        let form = form_body::parse(&body).map_err(IntoResponse::into_response)?;
-        Ok(Self { session, form })
-    }
-}
-
-fn check_csrf(session: &StaffSession, body: &[u8]) -> Result<(), AppError> {
-    let CsrfField { csrf_token } = form_body::parse(body)?;
-    if constant_time_equal(&csrf_token, &session.csrf_token) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-/// Compares without revealing through timing how much of the token was right.
-fn constant_time_equal(given: &str, expected: &str) -> bool {
-    given.len() == expected.len()
-        && given
-            .bytes()
-            .zip(expected.bytes())
-            .fold(0_u8, |difference, (a, b)| difference | (a ^ b))
-            == 0
 }
 
 /// Only paths of the staff area may be returned to after signing in (no open redirect).
@@ -159,6 +136,91 @@ fn safe_return_path(requested: &str) -> &str {
     } else {
         paths::DASHBOARD
     }
+}
+
+/// Why a sign-in did not happen, in the words the form shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInRefused {
+    /// Wrong address or password, or the account is locked or disabled (one answer for all).
+    Credentials,
+    /// The form was open too long (or is not one this site showed).
+    FormExpired,
+}
+
+impl SignInRefused {
+    pub fn message(self) -> &'static str {
+        match self {
+            SignInRefused::Credentials => {
+                "Die Anmeldung ist fehlgeschlagen. Bitte prüfen Sie E-Mail-Adresse und Passwort. \
+                 Nach mehreren Fehlversuchen ist die Anmeldung für einige Minuten gesperrt."
+            }
+            SignInRefused::FormExpired => {
+                "Das Anmeldeformular war zu lange geöffnet. Bitte melden Sie sich noch einmal an."
+            }
+        }
+    }
+
+    pub fn status(self) -> StatusCode {
+        match self {
+            SignInRefused::Credentials => StatusCode::UNPROCESSABLE_ENTITY,
+            SignInRefused::FormExpired => StatusCode::FORBIDDEN,
+        }
+    }
+}
+
+/// What one sign-in needs from the request.
+pub struct SignInAttempt<'a> {
+    pub client: IpAddr,
+    pub email: &'a str,
+    pub password: &'a str,
+    pub form_token: &'a str,
+    /// The session cookie the browser brought along, ended and replaced on success.
+    pub previous_cookie: Option<String>,
+}
+
+/// Checks the credentials of a sign-in (from the sign-in page, or from a form that was sent after
+/// the session had ended); on success starts a new session and returns its `Set-Cookie` value.
+/// A client with too many recent failures is refused with 429.
+pub async fn sign_in_with(
+    state: &AppState,
+    attempt: SignInAttempt<'_>,
+) -> Result<Result<(i64, HeaderValue), SignInRefused>, AppError> {
+    let failures = &state.staff.failed_sign_ins;
+    let earlier_failures = failures.recent(attempt.client, Instant::now());
+    // Every attempt counts as a failure until it succeeds; counting first means that many
+    // attempts sent at once cannot all slip under the limit.
+    if !failures.allow(attempt.client, Instant::now()) {
+        return Err(AppError::TooManyRequests);
+    }
+    if !matches!(
+        state.form_tokens.check(attempt.form_token, Utc::now()),
+        TokenCheck::Valid { .. }
+    ) {
+        return Ok(Err(SignInRefused::FormExpired));
+    }
+    let slowdown =
+        SLOWDOWN_PER_FAILURE.saturating_mul(u32::try_from(earlier_failures).unwrap_or(u32::MAX));
+    tokio::time::sleep(slowdown.min(MAX_SLOWDOWN)).await;
+
+    let Some(account_id) = sign_in::check(&state.pool, attempt.email, attempt.password).await?
+    else {
+        tracing::info!("a sign-in to the staff area failed");
+        return Ok(Err(SignInRefused::Credentials));
+    };
+    failures.forgive(attempt.client, Instant::now());
+    // A cookie brought along is ended and replaced, so a planted session id is worthless.
+    if let Some(previous) = attempt.previous_cookie {
+        session::end(&state.pool, &previous).await?;
+    }
+    let new_session = session::start(&state.pool, account_id, state.staff.sessions).await?;
+    let cookie = session_cookie(new_session.token, state.staff.sessions.absolute, state)?;
+    tracing::info!(account_id, "signed in to the staff area");
+    Ok(Ok((account_id, cookie)))
+}
+
+/// The client of a request, as the rate limits count it.
+pub fn client_of(parts_headers: &HeaderMap, peer: SocketAddr, state: &AppState) -> IpAddr {
+    client_address(parts_headers, peer, state.client_ip_header.as_ref())
 }
 
 #[derive(Template)]
@@ -188,11 +250,6 @@ pub struct SignInQuery {
     #[serde(flatten)]
     notice: NoticeQuery,
 }
-
-const REFUSED: &str = "Die Anmeldung ist fehlgeschlagen. Bitte prüfen Sie E-Mail-Adresse und Passwort. \
-Nach mehreren Fehlversuchen ist die Anmeldung für einige Minuten gesperrt.";
-const FORM_EXPIRED: &str =
-    "Das Anmeldeformular war zu lange geöffnet. Bitte melden Sie sich noch einmal an.";
 
 fn sign_in_form(
     state: &AppState,
@@ -225,57 +282,38 @@ pub async fn sign_in_page(
     Ok(Html(sign_in_form(&state, return_to, "", None, notice)?))
 }
 
-/// Checks the credentials; on success starts a new session (a cookie brought along is ended
-/// and replaced, so a planted session id is worthless) and returns to where the visitor wanted
-/// to go.
+/// Checks the credentials; on success starts a new session and returns to where the visitor
+/// wanted to go.
 pub async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, AppError> {
-    let client = client_address(&headers, peer, state.client_ip_header.as_ref());
-    let failures = &state.staff.failed_sign_ins;
-    let earlier_failures = failures.recent(client, Instant::now());
-    // Every attempt counts as a failure until it succeeds; counting first means that many
-    // attempts sent at once cannot all slip under the limit.
-    if !failures.allow(client, Instant::now()) {
-        return Err(AppError::TooManyRequests);
-    }
-    let (email, return_to) = (form.email.as_str(), form.weiter.as_str());
-    if !matches!(
-        state.form_tokens.check(&form.form_token, Utc::now()),
-        TokenCheck::Valid { .. }
-    ) {
-        let html = sign_in_form(&state, return_to, email, Some(FORM_EXPIRED), None)?;
-        return Ok((StatusCode::FORBIDDEN, Html(html)).into_response());
-    }
-
-    let slowdown =
-        SLOWDOWN_PER_FAILURE.saturating_mul(u32::try_from(earlier_failures).unwrap_or(u32::MAX));
-    tokio::time::sleep(slowdown.min(MAX_SLOWDOWN)).await;
-
-    let Some(account_id) = sign_in::check(&state.pool, email, &form.password).await? else {
-        tracing::info!("a sign-in to the staff area failed");
-        let html = sign_in_form(&state, return_to, email, Some(REFUSED), None)?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response());
+    let attempt = SignInAttempt {
+        client: client_of(&headers, peer, &state),
+        email: &form.email,
+        password: &form.password,
+        form_token: &form.form_token,
+        previous_cookie: session_token(&headers),
     };
-    failures.forgive(client, Instant::now());
-    if let Some(previous) = session_token(&headers) {
-        session::end(&state.pool, &previous).await?;
+    match sign_in_with(&state, attempt).await? {
+        Ok((_, cookie)) => Ok((
+            [(header::SET_COOKIE, cookie)],
+            Redirect::to(safe_return_path(&form.weiter)),
+        )
+            .into_response()),
+        Err(refused) => {
+            let html = sign_in_form(
+                &state,
+                &form.weiter,
+                &form.email,
+                Some(refused.message()),
+                None,
+            )?;
+            Ok((refused.status(), Html(html)).into_response())
+        }
     }
-    let new_session = session::start(&state.pool, account_id, state.staff.sessions).await?;
-    let cookie = session_cookie(
-        new_session.token,
-        state.staff.sessions.absolute,
-        &state.staff,
-    )?;
-    tracing::info!(account_id, "signed in to the staff area");
-    Ok((
-        [(header::SET_COOKIE, cookie)],
-        Redirect::to(safe_return_path(return_to)),
-    )
-        .into_response())
 }
 
 /// Ends the session. A session that has already ended needs no token to be left: the cookie is
@@ -291,12 +329,17 @@ pub async fn sign_out(
         }
         session::end(&state.pool, &token).await?;
     }
-    let expired = session_cookie(String::new(), Duration::ZERO, &state.staff)?;
+    let expired = session_cookie(String::new(), Duration::ZERO, &state)?;
     Ok((
         [(header::SET_COOKIE, expired)],
         Redirect::to(&paths::with_notice(paths::SIGN_IN, Notice::SignedOut)),
     )
         .into_response())
+}
+
+/// The session cookie the browser holds, for `staff_form`.
+pub fn cookie_of(headers: &HeaderMap) -> Option<String> {
+    session_token(headers)
 }
 
 #[cfg(test)]
@@ -320,13 +363,5 @@ mod tests {
         ] {
             assert_eq!(safe_return_path(outside), "/admin", "{outside}");
         }
-    }
-
-    #[test]
-    fn tokens_compare_in_full() {
-        assert!(constant_time_equal("abc123", "abc123"));
-        assert!(!constant_time_equal("abc124", "abc123"));
-        assert!(!constant_time_equal("abc", "abc123"));
-        assert!(!constant_time_equal("", "abc123"));
     }
 }

@@ -1,9 +1,10 @@
-//! The inquiry inbox of the staff area: list, detail, status, resend, delete, CSV export, and
-//! erasure of everything stored for one email address.
+//! The inquiry inbox of the staff area: list, detail with notes and the colleague in charge,
+//! status, resend, delete, CSV export, and erasure of everything stored for one email address.
+//! Every change is recorded in the activity log.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Utc;
 use chrono_tz::Europe::Berlin;
@@ -11,17 +12,21 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 
 use crate::error::AppError;
-use crate::input::mailto_uri;
-use crate::inquiry::csv_export;
-use crate::inquiry::inbox::{self, InboxEntry, InquiryDetail, Resend, StoredForEmail};
+use crate::input::FieldError;
+use crate::inquiry::inbox::{self, InboxEntry, InquiryDetail, Note, Resend, StoredForEmail};
 use crate::inquiry::status::InquiryStatus;
 use crate::inquiry::stored::InquiryFilter;
+use crate::inquiry::{csv_export, reply};
+use crate::staff::account::{self, Account};
+use crate::staff::activity::{self, ActivityFilter, Entry, Subject};
 use crate::staff::session::StaffSession;
 use crate::state::AppState;
-use crate::web::admin::auth::{ButtonOnly, SignedIn, StaffForm};
+use crate::web::admin::auth::SignedIn;
 use crate::web::admin::layout::{AdminLayout, Section};
 use crate::web::admin::notice::Notice;
 use crate::web::admin::paths;
+use crate::web::admin::staff_form::{ButtonOnly, StaffForm};
+use crate::web::form_field::{Control, FormField, FormFields};
 
 /// The most inquiries one list shows; the CSV export has no limit.
 const LIST_LIMIT: i64 = 500;
@@ -32,6 +37,9 @@ pub struct InboxQuery {
     #[serde(default, deserialize_with = "empty_as_none")]
     status: Option<InquiryStatus>,
     suche: Option<String>,
+    /// The id of the colleague in charge; empty for "anyone".
+    #[serde(default, deserialize_with = "empty_or_number")]
+    zustaendig: Option<i64>,
     meldung: Option<String>,
 }
 
@@ -43,13 +51,19 @@ fn empty_as_none<'de, D: serde::Deserializer<'de>>(
     Ok(InquiryStatus::from_code(&code))
 }
 
+/// A select whose first option ("alle", "niemand") is sent as an empty value.
+fn empty_or_number<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<i64>, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    Ok(text.trim().parse().ok())
+}
+
 impl InboxQuery {
     fn notice(&self) -> Option<Notice> {
         self.meldung.as_deref().and_then(Notice::from_code)
     }
-}
 
-impl InboxQuery {
     fn filter(&self) -> InquiryFilter {
         InquiryFilter {
             status: self.status,
@@ -57,6 +71,8 @@ impl InboxQuery {
                 .suche
                 .clone()
                 .filter(|search| !search.trim().is_empty()),
+            assigned_to: self.zustaendig,
+            open_only: false,
         }
     }
 
@@ -73,6 +89,9 @@ impl InboxQuery {
                 utf8_percent_encode(&search, NON_ALPHANUMERIC)
             ));
         }
+        if let Some(assignee) = filter.assigned_to {
+            parts.push(format!("zustaendig={assignee}"));
+        }
         if parts.is_empty() {
             String::new()
         } else {
@@ -88,10 +107,18 @@ struct ListTemplate<'a> {
     entries: Vec<InboxEntry>,
     statuses: [InquiryStatus; 4],
     selected_status: Option<InquiryStatus>,
+    accounts: Vec<Account>,
+    selected_assignee: Option<i64>,
     search: String,
     export_link: String,
     truncated: bool,
     confirmation: Option<&'static str>,
+}
+
+impl ListTemplate<'_> {
+    fn is_selected_assignee(&self, account: &Account) -> bool {
+        self.selected_assignee == Some(account.id)
+    }
 }
 
 pub async fn list(
@@ -100,7 +127,10 @@ pub async fn list(
     Query(query): Query<InboxQuery>,
 ) -> Result<Html<String>, AppError> {
     let filter = query.filter();
-    let entries = inbox::list(&state.pool, &filter, LIST_LIMIT).await?;
+    let (entries, accounts) = tokio::try_join!(
+        inbox::list(&state.pool, &filter, LIST_LIMIT),
+        account::list(&state.pool),
+    )?;
     Ok(Html(
         ListTemplate {
             layout: AdminLayout::new("Anfragen", Section::Inquiries, &session),
@@ -108,6 +138,8 @@ pub async fn list(
             entries,
             statuses: InquiryStatus::ALL,
             selected_status: filter.status,
+            accounts,
+            selected_assignee: filter.assigned_to,
             search: filter.search.unwrap_or_default(),
             export_link: format!("{}{}", paths::INQUIRIES_EXPORT, query.query_string()),
             confirmation: query.notice().map(Notice::text),
@@ -146,10 +178,20 @@ pub async fn export(
 struct DetailTemplate<'a> {
     layout: AdminLayout<'a>,
     inquiry: InquiryDetail,
+    notes: Vec<Note>,
+    history: Vec<Entry>,
+    accounts: Vec<Account>,
     reply_link: String,
     statuses: [InquiryStatus; 4],
+    note_form: FormFields,
     csrf_token: &'a str,
     confirmation: Option<&'static str>,
+}
+
+impl DetailTemplate<'_> {
+    fn is_assignee(&self, account: &Account) -> bool {
+        self.inquiry.entry.inquiry.assigned_to == Some(account.id)
+    }
 }
 
 async fn find(state: &AppState, id: i64) -> Result<InquiryDetail, AppError> {
@@ -158,32 +200,77 @@ async fn find(state: &AppState, id: i64) -> Result<InquiryDetail, AppError> {
         .ok_or(AppError::NotFound)
 }
 
+/// The field for a new note, with `text` kept and `error` shown.
+fn note_form(text: &str, error: Option<FieldError>) -> FormFields {
+    FormFields {
+        locale: crate::i18n::Locale::De,
+        fields: vec![
+            FormField::new("text", "Neue Notiz", text)
+                .required()
+                .hint("Nur für die Geschäftsstelle sichtbar; wird mit der Anfrage gelöscht.")
+                .control(Control::TextArea(4))
+                .max_length(Note::MAX_LENGTH)
+                .error(error.map(|error| crate::i18n::Locale::De.value_error(error))),
+        ],
+    }
+}
+
+async fn render_detail(
+    state: &AppState,
+    session: &StaffSession,
+    id: i64,
+    note: (&str, Option<FieldError>),
+    confirmation: Option<&'static str>,
+) -> Result<String, AppError> {
+    let inquiry = find(state, id).await?;
+    let history_filter = ActivityFilter {
+        subject: Some(Subject::Inquiry(id)),
+        ..ActivityFilter::default()
+    };
+    let (notes, history, accounts) = tokio::try_join!(
+        inbox::notes(&state.pool, id),
+        activity::list(&state.pool, &history_filter, 100),
+        account::list(&state.pool),
+    )?;
+    let association = state
+        .pages
+        .content()
+        .facts
+        .as_ref()
+        .map_or_else(|| "DEFUS".to_owned(), |facts| facts.short_name.clone());
+    let note_form = note_form(note.0, note.1);
+    Ok(DetailTemplate {
+        layout: AdminLayout::new(
+            format!("Anfrage {}", inquiry.entry.inquiry.reference),
+            Section::Inquiries,
+            session,
+        )
+        .with_errors(note_form.has_errors()),
+        reply_link: reply::mailto(&inquiry.entry.inquiry, &association),
+        inquiry,
+        notes,
+        history,
+        accounts: accounts
+            .into_iter()
+            .filter(|account| account.enabled)
+            .collect(),
+        statuses: InquiryStatus::ALL,
+        note_form,
+        csrf_token: &session.csrf_token,
+        confirmation,
+    }
+    .render()?)
+}
+
 pub async fn show(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
     Path(id): Path<i64>,
     Query(query): Query<InboxQuery>,
 ) -> Result<Html<String>, AppError> {
-    let inquiry = find(&state, id).await?;
-    let subject = format!(
-        "Ihre Mitgliedschaftsanfrage bei DEFUS ({})",
-        inquiry.entry.inquiry.reference
-    );
-    let reply_link = mailto_uri(&inquiry.entry.inquiry.email, Some(&subject));
+    let confirmation = query.notice().map(Notice::text);
     Ok(Html(
-        DetailTemplate {
-            layout: AdminLayout::new(
-                format!("Anfrage {}", inquiry.entry.inquiry.reference),
-                Section::Inquiries,
-                &session,
-            ),
-            inquiry,
-            reply_link,
-            statuses: InquiryStatus::ALL,
-            csrf_token: &session.csrf_token,
-            confirmation: query.notice().map(Notice::text),
-        }
-        .render()?,
+        render_detail(&state, &session, id, ("", None), confirmation).await?,
     ))
 }
 
@@ -197,16 +284,9 @@ pub async fn change_status(
     Path(id): Path<i64>,
     StaffForm { session, form }: StaffForm<StatusForm>,
 ) -> Result<Redirect, AppError> {
-    let status = form.status;
-    if !inbox::set_status(&state.pool, id, status).await? {
+    if !inbox::set_status(&state.pool, id, form.status, &session.actor()).await? {
         return Err(AppError::NotFound);
     }
-    tracing::info!(
-        id,
-        status = status.code(),
-        account = session.account_id,
-        "changed an inquiry's status"
-    );
     Ok(Redirect::to(&paths::with_notice(
         &paths::inquiry(id),
         Notice::StatusChanged,
@@ -218,22 +298,61 @@ pub async fn resend(
     Path(id): Path<i64>,
     StaffForm { session, .. }: StaffForm<ButtonOnly>,
 ) -> Result<Redirect, AppError> {
-    let notice = match inbox::resend(&state.pool, id).await? {
+    let notice = match inbox::resend(&state.pool, id, &session.actor()).await? {
         Resend::NotFound => return Err(AppError::NotFound),
         Resend::AlreadyPending => Notice::EmailAlreadyWaiting,
         Resend::IsSpam => Notice::SpamNotSent,
-        Resend::Queued => {
-            tracing::info!(
-                id,
-                account = session.account_id,
-                "queued an office email again"
-            );
-            Notice::EmailQueuedAgain
-        }
+        Resend::Queued => Notice::EmailQueuedAgain,
     };
     Ok(Redirect::to(&paths::with_notice(
         &paths::inquiry(id),
         notice,
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct NoteForm {
+    #[serde(default)]
+    text: String,
+}
+
+/// Adds a note; an empty or overlong one is shown again with a message.
+pub async fn add_note(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    StaffForm { session, form }: StaffForm<NoteForm>,
+) -> Result<Response, AppError> {
+    let text = match Note::parse(&form.text) {
+        Ok(text) => text,
+        Err(error) => {
+            let html = render_detail(&state, &session, id, (&form.text, Some(error)), None).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response());
+        }
+    };
+    if !inbox::add_note(&state.pool, id, &text, &session.actor()).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::to(&paths::with_notice(&paths::inquiry(id), Notice::NoteAdded)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct AssignmentForm {
+    /// An account's id, or empty for nobody.
+    #[serde(default, deserialize_with = "empty_or_number")]
+    zustaendig: Option<i64>,
+}
+
+pub async fn assign(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    StaffForm { session, form }: StaffForm<AssignmentForm>,
+) -> Result<Redirect, AppError> {
+    if !inbox::assign(&state.pool, id, form.zustaendig, &session.actor()).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::to(&paths::with_notice(
+        &paths::inquiry(id),
+        Notice::AssignmentChanged,
     )))
 }
 
@@ -267,10 +386,9 @@ pub async fn delete(
     Path(id): Path<i64>,
     StaffForm { session, .. }: StaffForm<ButtonOnly>,
 ) -> Result<Redirect, AppError> {
-    if !inbox::delete(&state.pool, id).await? {
+    if !inbox::delete(&state.pool, id, &session.actor()).await? {
         return Err(AppError::NotFound);
     }
-    tracing::info!(id, account = session.account_id, "deleted an inquiry");
     Ok(Redirect::to(&paths::with_notice(
         paths::INQUIRIES,
         Notice::InquiryDeleted,
@@ -320,12 +438,7 @@ pub async fn erase(
     if email.is_empty() {
         return Err(AppError::MalformedForm);
     }
-    let erased = inbox::erase_email(&state.pool, &email).await?;
-    tracing::info!(
-        inquiries = erased.inquiries,
-        account = session.account_id,
-        "erased the data of one email address"
-    );
+    let erased = inbox::erase_email(&state.pool, &email, &session.actor()).await?;
     render_erasure(&session, email, None, Some(erased))
 }
 

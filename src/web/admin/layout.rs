@@ -12,7 +12,12 @@ pub enum Section {
     Erasure,
     Pages,
     Facts,
+    Activity,
+    Accounts,
+    OwnAccount,
     SignIn,
+    /// A page outside the sections (an error, the Markdown help).
+    Other,
 }
 
 pub struct NavLink {
@@ -24,7 +29,7 @@ pub struct NavLink {
 pub struct AdminLayout<'a> {
     pub title: String,
     pub section: Section,
-    /// `None` on the sign-in page.
+    /// `None` on the sign-in page (and error pages without a session).
     pub session: Option<&'a StaffSession>,
 }
 
@@ -45,15 +50,45 @@ impl<'a> AdminLayout<'a> {
         }
     }
 
+    /// Prefixes the title with "Fehler: " when the page shows a form's problems, so that screen
+    /// reader users hear it first.
+    pub fn with_errors(mut self, has_errors: bool) -> Self {
+        if has_errors {
+            self.title.insert_str(0, "Fehler: ");
+        }
+        self
+    }
+
+    pub fn document_title(&self) -> String {
+        format!("{} – DEFUS-Verwaltung", self.title)
+    }
+
+    /// The staff member's name as the header shows it.
+    pub fn who(&self) -> Option<&str> {
+        self.session.map(|session| {
+            if session.name.is_empty() {
+                session.email.as_str()
+            } else {
+                session.name.as_str()
+            }
+        })
+    }
+
     pub fn navigation(&self) -> Vec<NavLink> {
+        let may_manage_accounts = self
+            .session
+            .is_some_and(|session| session.role.may_manage_accounts());
         [
             (paths::DASHBOARD, "Übersicht", Section::Dashboard),
             (paths::INQUIRIES, "Anfragen", Section::Inquiries),
             (paths::PAGES, "Seiten", Section::Pages),
             (paths::FACTS, "Vereinsdaten", Section::Facts),
+            (paths::ACTIVITY, "Protokoll", Section::Activity),
+            (paths::ACCOUNTS, "Konten", Section::Accounts),
             (paths::ERASURE, "Löschen nach E-Mail", Section::Erasure),
         ]
         .into_iter()
+        .filter(|(_, _, section)| *section != Section::Accounts || may_manage_accounts)
         .map(|(href, label, section)| NavLink {
             href,
             label,
@@ -62,8 +97,8 @@ impl<'a> AdminLayout<'a> {
         .collect()
     }
 
-    pub fn document_title(&self) -> String {
-        format!("{} – DEFUS-Verwaltung", self.title)
+    pub fn own_account_is_current(&self) -> bool {
+        self.section == Section::OwnAccount
     }
 
     pub fn stylesheet_url(&self) -> &'static str {

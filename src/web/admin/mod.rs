@@ -1,15 +1,21 @@
-//! The staff area under /admin: sign-in, the inquiry inbox, page texts and organisation facts.
-//! German only. Every page needs a signed-in, enabled account; every change carries the
-//! session's CSRF token. Nothing here is cached by browsers or proxies.
+//! The staff area under /admin: sign-in, the inquiry inbox, page texts, organisation facts,
+//! accounts and the activity log. German only. Every page needs a signed-in, enabled account;
+//! every change carries the session's CSRF token (`staff_form`). Nothing here is cached by
+//! browsers or proxies.
 
+pub mod accounts;
+pub mod activity;
 pub mod auth;
 pub mod dashboard;
+pub mod error_page;
 pub mod facts;
+pub mod help;
 pub mod inquiries;
 mod layout;
 pub mod notice;
 pub mod pages;
 pub mod paths;
+pub mod staff_form;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -31,6 +37,8 @@ pub fn router() -> Router<AppState> {
         .route(paths::INQUIRY, get(inquiries::show))
         .route(paths::INQUIRY_STATUS, post(inquiries::change_status))
         .route(paths::INQUIRY_RESEND, post(inquiries::resend))
+        .route(paths::INQUIRY_NOTES, post(inquiries::add_note))
+        .route(paths::INQUIRY_ASSIGNMENT, post(inquiries::assign))
         .route(
             paths::INQUIRY_DELETE,
             get(inquiries::confirm_delete).post(inquiries::delete),
@@ -45,6 +53,29 @@ pub fn router() -> Router<AppState> {
         .route(paths::PAGE_VERSION, get(pages::version))
         .route(paths::PAGE_RESTORE, post(pages::restore))
         .route(paths::FACTS, get(facts::edit).post(facts::save))
+        .route(paths::FACTS_VERSIONS, get(facts::versions))
+        .route(paths::FACTS_VERSION, get(facts::version))
+        .route(paths::FACTS_RESTORE, post(facts::restore))
+        .route(paths::OWN_ACCOUNT, get(accounts::own_account))
+        .route(paths::OWN_PASSWORD, post(accounts::change_own_password))
+        .route(paths::ACCOUNTS, get(accounts::accounts))
+        .route(
+            paths::NEW_ACCOUNT,
+            get(accounts::new_account).post(accounts::create_account),
+        )
+        .route(paths::ACCOUNT, get(accounts::account))
+        .route(paths::ACCOUNT_ENABLED, post(accounts::set_access))
+        .route(paths::ACCOUNT_ROLE, post(accounts::set_role))
+        .route(paths::ACCOUNT_PASSWORD, post(accounts::reset_password))
+        .route(
+            paths::ACCOUNT_DELETE,
+            get(accounts::confirm_delete).post(accounts::delete),
+        )
+        .route(paths::ACTIVITY, get(activity::list))
+        .route(paths::MARKDOWN_HELP, get(help::markdown))
+        .layer(axum::middleware::from_fn(
+            staff_form::set_new_session_cookie,
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),

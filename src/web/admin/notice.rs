@@ -15,10 +15,19 @@ pub enum Notice {
     EmailAlreadyWaiting,
     SpamNotSent,
     InquiryDeleted,
+    NoteAdded,
+    AssignmentChanged,
+    PasswordChanged,
+    AccountLocked,
+    AccountUnlocked,
+    RoleChanged,
+    AccountDeleted,
+    LastAdministrator,
+    NotOnOwnAccount,
 }
 
 impl Notice {
-    const ALL: [Notice; 9] = [
+    const ALL: [Notice; 18] = [
         Notice::SignedOut,
         Notice::Saved,
         Notice::Unchanged,
@@ -28,6 +37,15 @@ impl Notice {
         Notice::EmailAlreadyWaiting,
         Notice::SpamNotSent,
         Notice::InquiryDeleted,
+        Notice::NoteAdded,
+        Notice::AssignmentChanged,
+        Notice::PasswordChanged,
+        Notice::AccountLocked,
+        Notice::AccountUnlocked,
+        Notice::RoleChanged,
+        Notice::AccountDeleted,
+        Notice::LastAdministrator,
+        Notice::NotOnOwnAccount,
     ];
 
     /// The value of the `meldung` parameter.
@@ -42,6 +60,15 @@ impl Notice {
             Notice::EmailAlreadyWaiting => "wartet",
             Notice::SpamNotSent => "spam",
             Notice::InquiryDeleted => "geloescht",
+            Notice::NoteAdded => "notiz",
+            Notice::AssignmentChanged => "zugewiesen",
+            Notice::PasswordChanged => "passwort",
+            Notice::AccountLocked => "gesperrt",
+            Notice::AccountUnlocked => "entsperrt",
+            Notice::RoleChanged => "rolle",
+            Notice::AccountDeleted => "konto-geloescht",
+            Notice::LastAdministrator => "letzte-verwaltung",
+            Notice::NotOnOwnAccount => "eigenes-konto",
         }
     }
 
@@ -64,6 +91,37 @@ impl Notice {
                 "Spam wird nicht an die Geschäftsstelle geschickt. Markieren Sie die Anfrage zuerst als „Kein Spam“."
             }
             Notice::InquiryDeleted => "Die Anfrage ist gelöscht.",
+            Notice::NoteAdded => "Die Notiz ist gespeichert.",
+            Notice::AssignmentChanged => "Die Zuständigkeit ist geändert.",
+            Notice::PasswordChanged => {
+                "Ihr Passwort ist geändert. Ihre Anmeldungen auf anderen Geräten sind beendet."
+            }
+            Notice::AccountLocked => "Das Konto ist gesperrt; laufende Anmeldungen sind beendet.",
+            Notice::AccountUnlocked => "Das Konto ist wieder freigegeben.",
+            Notice::RoleChanged => "Die Rolle ist geändert.",
+            Notice::AccountDeleted => "Das Konto ist gelöscht.",
+            Notice::LastAdministrator => {
+                "Nicht geändert: Es muss immer mindestens ein freigegebenes Konto mit der Rolle \
+                 Verwaltung geben, sonst könnte niemand mehr Konten verwalten."
+            }
+            Notice::NotOnOwnAccount => {
+                "Nicht geändert: Ihr eigenes Konto können Sie hier nicht sperren, löschen oder \
+                 herabstufen. Bitten Sie eine Kollegin oder einen Kollegen mit der Rolle Verwaltung."
+            }
+        }
+    }
+
+    /// Whether it tells of something that did not happen (shown as a problem, not a success).
+    pub fn is_problem(self) -> bool {
+        matches!(self, Notice::LastAdministrator | Notice::NotOnOwnAccount)
+    }
+
+    /// The notice as the `messages` macro takes it: (success, problem).
+    pub fn as_messages(notice: Option<Self>) -> (Option<&'static str>, Option<&'static str>) {
+        match notice {
+            Some(notice) if notice.is_problem() => (None, Some(notice.text())),
+            Some(notice) => (Some(notice.text()), None),
+            None => (None, None),
         }
     }
 }

@@ -1,5 +1,5 @@
-//! Editing the texts of the public pages: with a preview before saving, and every earlier
-//! version kept to look at and restore.
+//! Editing the texts of the public pages: a preview that shows the page as visitors will see it,
+//! every version kept with who wrote it and when, what each changed, and restoring one.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -8,19 +8,23 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use crate::content::history::{self, PageText, PageTextField, PageVersion, Saved};
-use crate::content::{Page, PageKey, markdown, page};
+use crate::content::diff::{self, Run};
+use crate::content::history::{self, PageRevision, PageText, PageTextField, Saved, page_label};
+use crate::content::{Page, PageKey, page};
 use crate::error::AppError;
 use crate::i18n::{Locale, berlin_date_time};
 use crate::input::FieldError;
+use crate::staff::activity::{self, ActivityFilter, Entry, Subject};
 use crate::staff::session::StaffSession;
 use crate::state::AppState;
 use crate::text_enum;
-use crate::web::admin::auth::{ButtonOnly, SignedIn, StaffForm};
+use crate::web::admin::auth::SignedIn;
 use crate::web::admin::layout::{AdminLayout, Section};
 use crate::web::admin::notice::{Notice, NoticeQuery};
 use crate::web::admin::paths;
+use crate::web::admin::staff_form::{ButtonOnly, StaffForm};
 use crate::web::form_field::{Control, FormField, FormFields};
+use crate::web::public;
 
 fn page_name(key: PageKey) -> &'static str {
     key.link_label(Locale::De)
@@ -34,9 +38,17 @@ fn page_in_path(key: &str, locale: &str) -> Result<(PageKey, Locale), AppError> 
     ))
 }
 
+/// One page in the list: its name, and per language the title, last change and editor link.
 pub struct PageRow {
     pub name: &'static str,
-    pub versions: Vec<(&'static str, String, String, String)>,
+    pub versions: Vec<PageListEntry>,
+}
+
+pub struct PageListEntry {
+    pub language: &'static str,
+    pub title: String,
+    pub updated: String,
+    pub edit_path: String,
 }
 
 #[derive(Template)]
@@ -58,13 +70,11 @@ pub async fn list(
             versions: pages
                 .iter()
                 .filter(|page| page.key == key)
-                .map(|page| {
-                    (
-                        page.locale.name_in_german(),
-                        page.title.clone(),
-                        berlin_date_time(page.updated_at),
-                        paths::page(page.key, page.locale),
-                    )
+                .map(|page| PageListEntry {
+                    language: page.locale.name_in_german(),
+                    title: page.title.clone(),
+                    updated: berlin_date_time(page.updated_at),
+                    edit_path: paths::page(page.key, page.locale),
                 })
                 .collect(),
         })
@@ -86,6 +96,7 @@ struct EditTemplate<'a> {
     language: &'static str,
     public_path: &'static str,
     action: String,
+    versions_path: String,
     form: FormFields,
     preview_html: Option<String>,
     csrf_token: &'a str,
@@ -93,6 +104,8 @@ struct EditTemplate<'a> {
     warning: Option<&'static str>,
     opened_at: i64,
 }
+
+const DESCRIPTION_HINT: &str = "Ein bis zwei Sätze; Suchmaschinen zeigen sie unter dem Titel.";
 
 fn page_form(
     title: &str,
@@ -106,17 +119,29 @@ fn page_form(
             .find(|(with_problem, _)| *with_problem == field)
             .map(|(_, error)| Locale::De.value_error(*error))
     };
+    let length = description.chars().count();
+    let max = PageText::MAX_DESCRIPTION_LENGTH;
+    let count = if length > max {
+        format!(
+            "{DESCRIPTION_HINT} Höchstens {max} Zeichen; jetzt sind es {length}, {} zu viel.",
+            length - max
+        )
+    } else {
+        format!("{DESCRIPTION_HINT} Höchstens {max} Zeichen; jetzt sind es {length}.")
+    };
     FormFields {
         locale: Locale::De,
         fields: vec![
             FormField::new("title", "Überschrift", title)
                 .required()
+                .max_length(PageText::MAX_TITLE_LENGTH)
                 .error(problem(PageTextField::Title)),
             FormField::new("meta_description", "Kurzbeschreibung für Suchmaschinen", description)
-                .hint("Ein bis zwei Sätze, höchstens 300 Zeichen; erscheint in Suchergebnissen.")
+                .hint(count)
+                .control(Control::TextArea(3))
                 .error(problem(PageTextField::MetaDescription)),
             FormField::new("body_markdown", "Text", body)
-                .hint("In Markdown: ## Zwischenüberschrift, - Aufzählung, **fett**, [Linktext](https://adresse). Anschrift, Vorsitz und Kontaktdaten fügt die Website selbst aus den Vereinsdaten an.")
+                .hint("Anschrift, Vorsitz und Kontaktdaten fügt die Website selbst aus den Vereinsdaten an.")
                 .control(Control::TextArea(24))
                 .error(problem(PageTextField::Body)),
         ],
@@ -149,27 +174,27 @@ fn render_edit(
     locale: Locale,
     state: EditState,
 ) -> Result<String, AppError> {
-    let heading = format!(
-        "{} ({}) bearbeiten",
-        page_name(key),
-        locale.name_in_german()
-    );
-    let title = if state.form.has_errors() {
-        format!("Fehler: {heading}")
-    } else {
-        heading
-    };
     let (confirmation, warning) = match state.notice {
         Some(Message::Done(notice)) => (Some(notice.text()), None),
         Some(Message::Warning(text)) => (None, Some(text)),
         None => (None, None),
     };
     Ok(EditTemplate {
-        layout: AdminLayout::new(title, Section::Pages, session),
+        layout: AdminLayout::new(
+            format!(
+                "{} ({}) bearbeiten",
+                page_name(key),
+                locale.name_in_german()
+            ),
+            Section::Pages,
+            session,
+        )
+        .with_errors(state.form.has_errors()),
         page_name: page_name(key),
         language: locale.name_in_german(),
         public_path: key.path(locale),
         action: paths::page(key, locale),
+        versions_path: paths::page_versions(key, locale),
         form: state.form,
         preview_html: state.preview_html,
         csrf_token: &session.csrf_token,
@@ -232,6 +257,28 @@ pub struct PageForm {
     action: Option<EditAction>,
 }
 
+/// The page as visitors will see it with `text`, for the preview.
+fn preview(
+    state: &AppState,
+    key: PageKey,
+    locale: Locale,
+    text: &PageText,
+) -> Result<Option<String>, AppError> {
+    let content = state.pages.content();
+    let Some(facts) = content.facts.as_ref() else {
+        return Ok(None);
+    };
+    let page = Page {
+        key,
+        locale,
+        title: text.title.clone(),
+        meta_description: text.meta_description.clone(),
+        body_markdown: text.body_markdown.clone(),
+        updated_at: Utc::now(),
+    };
+    Ok(Some(public::render_article(&page, facts, &state.site)?))
+}
+
 /// Shows a preview (button "Vorschau") or saves (button "Speichern").
 pub async fn save(
     State(state): State<AppState>,
@@ -254,41 +301,32 @@ pub async fn save(
     let text = match (PageText::parse(title, description, text), form.action) {
         (Ok(valid), Some(EditAction::Save) | None) => valid,
         (parsed, _) => {
-            let (status, problems, preview) = match parsed {
-                Ok(_) => (
+            let (status, problems, preview_html) = match parsed {
+                Ok(valid) => (
                     StatusCode::OK,
                     Vec::new(),
-                    Some(markdown::to_safe_html(text)),
+                    preview(&state, key, locale, &valid)?,
                 ),
                 Err(problems) => (StatusCode::UNPROCESSABLE_ENTITY, problems, None),
             };
-            let edit_state =
-                show_again(&problems, preview, None, opened_micros.unwrap_or_default());
+            let edit_state = show_again(
+                &problems,
+                preview_html,
+                None,
+                opened_micros.unwrap_or_default(),
+            );
             let html = render_edit(&session, key, locale, edit_state)?;
             return Ok((status, Html(html)).into_response());
         }
     };
-    let outcome = history::save(
-        &state.pool,
-        key,
-        locale,
-        &text,
-        session.account_id,
-        opened_at,
-    )
-    .await?;
+    let outcome =
+        history::save(&state.pool, key, locale, &text, &session.actor(), opened_at).await?;
     let done = |notice| {
         Redirect::to(&paths::with_notice(&paths::page(key, locale), notice)).into_response()
     };
     match outcome {
         Saved::Saved => {
             state.pages.refresh_after_change(&state.pool).await;
-            tracing::info!(
-                page = key.code(),
-                locale = locale.code(),
-                account = session.account_id,
-                "saved a page text"
-            );
             Ok(done(Notice::Saved))
         }
         Saved::Unchanged => Ok(done(Notice::Unchanged)),
@@ -319,7 +357,10 @@ struct VersionsTemplate<'a> {
     page_name: &'static str,
     language: &'static str,
     edit_path: String,
-    versions: Vec<PageVersion>,
+    key: PageKey,
+    locale: Locale,
+    revisions: Vec<PageRevision>,
+    history: Vec<Entry>,
 }
 
 pub async fn versions(
@@ -328,22 +369,28 @@ pub async fn versions(
     Path((key, locale)): Path<(String, String)>,
 ) -> Result<Html<String>, AppError> {
     let (key, locale) = page_in_path(&key, &locale)?;
-    let versions = history::versions(&state.pool, key, locale).await?;
+    let history_filter = ActivityFilter {
+        subject: Some(Subject::Page(key, locale)),
+        ..ActivityFilter::default()
+    };
+    let (revisions, history) = tokio::try_join!(
+        history::revisions(&state.pool, key, locale),
+        activity::list(&state.pool, &history_filter, 100),
+    )?;
     Ok(Html(
         VersionsTemplate {
             layout: AdminLayout::new(
-                format!(
-                    "Frühere Fassungen: {} ({})",
-                    page_name(key),
-                    locale.name_in_german()
-                ),
+                format!("Fassungen: {}", page_label(key, locale)),
                 Section::Pages,
                 &session,
             ),
             page_name: page_name(key),
             language: locale.name_in_german(),
             edit_path: paths::page(key, locale),
-            versions,
+            key,
+            locale,
+            revisions,
+            history,
         }
         .render()?,
     ))
@@ -355,10 +402,32 @@ struct VersionTemplate<'a> {
     layout: AdminLayout<'a>,
     page_name: &'static str,
     language: &'static str,
-    edit_path: String,
-    version: PageVersion,
+    versions_path: String,
+    restore_path: String,
+    revision: PageRevision,
+    /// Whether it is the text the page shows now (then there is nothing to restore).
+    is_current: bool,
+    /// What it changed against the revision before it, per part (`None` for the first).
+    changes: Option<RevisionChanges>,
     body_html: String,
     csrf_token: &'a str,
+}
+
+/// What a revision changed, part by part, word by word.
+pub struct RevisionChanges {
+    pub title: Vec<Run>,
+    pub meta_description: Vec<Run>,
+    pub body: Vec<Run>,
+}
+
+impl RevisionChanges {
+    fn between(before: &PageRevision, after: &PageRevision) -> Self {
+        Self {
+            title: diff::words(&before.title, &after.title),
+            meta_description: diff::words(&before.meta_description, &after.meta_description),
+            body: diff::words(&before.body_markdown, &after.body_markdown),
+        }
+    }
 }
 
 pub async fn version(
@@ -367,21 +436,31 @@ pub async fn version(
     Path((key, locale, id)): Path<(String, String, i64)>,
 ) -> Result<Html<String>, AppError> {
     let (key, locale) = page_in_path(&key, &locale)?;
-    let version = history::version(&state.pool, key, locale, id)
+    let (revision, previous) = history::revision(&state.pool, key, locale, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let newest = history::revisions(&state.pool, key, locale)
+        .await?
+        .first()
+        .map(|newest| newest.id);
+    let changes = previous
+        .as_ref()
+        .map(|previous| RevisionChanges::between(previous, &revision));
     Ok(Html(
         VersionTemplate {
             layout: AdminLayout::new(
-                format!("Fassung bis {}", version.replaced_in_hannover()),
+                format!("{}: {}", revision.describe(), page_label(key, locale)),
                 Section::Pages,
                 &session,
             ),
             page_name: page_name(key),
             language: locale.name_in_german(),
-            edit_path: paths::page(key, locale),
-            body_html: markdown::to_safe_html(&version.body_markdown),
-            version,
+            versions_path: paths::page_versions(key, locale),
+            restore_path: paths::page_restore(key, locale, revision.id),
+            is_current: newest == Some(revision.id),
+            changes,
+            body_html: crate::content::markdown::to_safe_html(&revision.body_markdown),
+            revision,
             csrf_token: &session.csrf_token,
         }
         .render()?,
@@ -394,17 +473,10 @@ pub async fn restore(
     StaffForm { session, .. }: StaffForm<ButtonOnly>,
 ) -> Result<Redirect, AppError> {
     let (key, locale) = page_in_path(&key, &locale)?;
-    if history::restore(&state.pool, key, locale, id, session.account_id).await? == Saved::Missing {
+    if history::restore(&state.pool, key, locale, id, &session.actor()).await? == Saved::Missing {
         return Err(AppError::NotFound);
     }
     state.pages.refresh_after_change(&state.pool).await;
-    tracing::info!(
-        page = key.code(),
-        locale = locale.code(),
-        version = id,
-        account = session.account_id,
-        "restored a page text"
-    );
     Ok(Redirect::to(&paths::with_notice(
         &paths::page(key, locale),
         Notice::Restored,

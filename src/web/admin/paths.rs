@@ -18,6 +18,8 @@ pub const INQUIRY: &str = "/admin/anfragen/{id}";
 pub const INQUIRY_STATUS: &str = "/admin/anfragen/{id}/status";
 pub const INQUIRY_RESEND: &str = "/admin/anfragen/{id}/erneut-senden";
 pub const INQUIRY_DELETE: &str = "/admin/anfragen/{id}/loeschen";
+pub const INQUIRY_NOTES: &str = "/admin/anfragen/{id}/notizen";
+pub const INQUIRY_ASSIGNMENT: &str = "/admin/anfragen/{id}/zuweisung";
 pub const ERASURE: &str = "/admin/loeschen-nach-email";
 pub const PAGES: &str = "/admin/seiten";
 pub const PAGE: &str = "/admin/seiten/{key}/{locale}";
@@ -25,6 +27,20 @@ pub const PAGE_VERSIONS: &str = "/admin/seiten/{key}/{locale}/versionen";
 pub const PAGE_VERSION: &str = "/admin/seiten/{key}/{locale}/versionen/{id}";
 pub const PAGE_RESTORE: &str = "/admin/seiten/{key}/{locale}/versionen/{id}/wiederherstellen";
 pub const FACTS: &str = "/admin/fakten";
+pub const FACTS_VERSIONS: &str = "/admin/fakten/versionen";
+pub const FACTS_VERSION: &str = "/admin/fakten/versionen/{id}";
+pub const FACTS_RESTORE: &str = "/admin/fakten/versionen/{id}/wiederherstellen";
+pub const OWN_ACCOUNT: &str = "/admin/konto";
+pub const OWN_PASSWORD: &str = "/admin/konto/passwort";
+pub const ACCOUNTS: &str = "/admin/konten";
+pub const NEW_ACCOUNT: &str = "/admin/konten/neu";
+pub const ACCOUNT: &str = "/admin/konten/{id}";
+pub const ACCOUNT_ENABLED: &str = "/admin/konten/{id}/zugang";
+pub const ACCOUNT_ROLE: &str = "/admin/konten/{id}/rolle";
+pub const ACCOUNT_PASSWORD: &str = "/admin/konten/{id}/passwort";
+pub const ACCOUNT_DELETE: &str = "/admin/konten/{id}/loeschen";
+pub const ACTIVITY: &str = "/admin/protokoll";
+pub const MARKDOWN_HELP: &str = "/admin/hilfe/markdown";
 
 /// The query parameter that names a [`Notice`] after a redirect.
 pub const NOTICE_PARAMETER: &str = "meldung";
@@ -60,36 +76,82 @@ pub fn inquiry_delete(id: impl Borrow<i64>) -> String {
     fill(INQUIRY_DELETE, &[("id", &id)])
 }
 
-pub fn page(key: PageKey, locale: Locale) -> String {
-    fill(PAGE, &[("key", &key.code()), ("locale", &locale.code())])
+pub fn inquiry_notes(id: impl Borrow<i64>) -> String {
+    let id = *id.borrow();
+    fill(INQUIRY_NOTES, &[("id", &id)])
 }
 
-pub fn page_versions(key: PageKey, locale: Locale) -> String {
-    fill(
-        PAGE_VERSIONS,
-        &[("key", &key.code()), ("locale", &locale.code())],
-    )
+pub fn inquiry_assignment(id: impl Borrow<i64>) -> String {
+    let id = *id.borrow();
+    fill(INQUIRY_ASSIGNMENT, &[("id", &id)])
 }
 
-pub fn page_version(key: PageKey, locale: Locale, id: i64) -> String {
+pub fn facts_version(id: impl Borrow<i64>) -> String {
+    let id = *id.borrow();
+    fill(FACTS_VERSION, &[("id", &id)])
+}
+
+pub fn facts_restore(id: impl Borrow<i64>) -> String {
+    let id = *id.borrow();
+    fill(FACTS_RESTORE, &[("id", &id)])
+}
+
+pub fn account(id: impl Borrow<i64>) -> String {
+    let id = *id.borrow();
+    fill(ACCOUNT, &[("id", &id)])
+}
+
+pub fn account_enabled(id: impl Borrow<i64>) -> String {
+    let id = *id.borrow();
+    fill(ACCOUNT_ENABLED, &[("id", &id)])
+}
+
+pub fn account_role(id: impl Borrow<i64>) -> String {
+    let id = *id.borrow();
+    fill(ACCOUNT_ROLE, &[("id", &id)])
+}
+
+pub fn account_password(id: impl Borrow<i64>) -> String {
+    let id = *id.borrow();
+    fill(ACCOUNT_PASSWORD, &[("id", &id)])
+}
+
+pub fn account_delete(id: impl Borrow<i64>) -> String {
+    let id = *id.borrow();
+    fill(ACCOUNT_DELETE, &[("id", &id)])
+}
+
+pub fn page(key: impl Borrow<PageKey>, locale: impl Borrow<Locale>) -> String {
+    let (key, locale) = (key.borrow().code(), locale.borrow().code());
+    fill(PAGE, &[("key", &key), ("locale", &locale)])
+}
+
+pub fn page_versions(key: impl Borrow<PageKey>, locale: impl Borrow<Locale>) -> String {
+    let (key, locale) = (key.borrow().code(), locale.borrow().code());
+    fill(PAGE_VERSIONS, &[("key", &key), ("locale", &locale)])
+}
+
+pub fn page_version(
+    key: impl Borrow<PageKey>,
+    locale: impl Borrow<Locale>,
+    id: impl Borrow<i64>,
+) -> String {
+    let (key, locale, id) = (key.borrow().code(), locale.borrow().code(), *id.borrow());
     fill(
         PAGE_VERSION,
-        &[
-            ("key", &key.code()),
-            ("locale", &locale.code()),
-            ("id", &id),
-        ],
+        &[("key", &key), ("locale", &locale), ("id", &id)],
     )
 }
 
-pub fn page_restore(key: PageKey, locale: Locale, id: i64) -> String {
+pub fn page_restore(
+    key: impl Borrow<PageKey>,
+    locale: impl Borrow<Locale>,
+    id: impl Borrow<i64>,
+) -> String {
+    let (key, locale, id) = (key.borrow().code(), locale.borrow().code(), *id.borrow());
     fill(
         PAGE_RESTORE,
-        &[
-            ("key", &key.code()),
-            ("locale", &locale.code()),
-            ("id", &id),
-        ],
+        &[("key", &key), ("locale", &locale), ("id", &id)],
     )
 }
 

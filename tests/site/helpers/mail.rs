@@ -62,7 +62,17 @@ impl TestApp {
         let transport = MailTransport::from_config(&self.config.mail)
             .await
             .expect("the mail transport");
-        let worker = DeliveryWorker::new(self.pool.clone(), Arc::new(transport), &self.config.mail);
+        let site = self.config.base_url.clone().unwrap_or_else(|| {
+            self.address
+                .parse()
+                .expect("the app's address is a base URL")
+        });
+        let worker = DeliveryWorker::new(
+            self.pool.clone(),
+            Arc::new(transport),
+            &self.config.mail,
+            site,
+        );
         let now: DateTime<Utc> = self.fetch_one("select now()").await;
         let deadline = Instant::now() + Duration::from_secs(30);
         while self.emails_due_at(now).await > 0 {

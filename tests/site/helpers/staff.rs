@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use defus::content::PageKey;
 use defus::i18n::Locale;
+use defus::staff::account::Role;
 use defus::web::admin::paths;
 use reqwest::cookie::{CookieStore, Jar};
 use reqwest::redirect::Policy;
@@ -39,7 +40,7 @@ impl TestApp {
     pub async fn create_staff_account(&self) {
         let password =
             defus::staff::password::Password::parse(STAFF_PASSWORD).expect("a valid password");
-        defus::staff::account::create(&self.pool, STAFF_EMAIL, password)
+        defus::staff::account::create(&self.pool, STAFF_EMAIL, "", None, password)
             .await
             .expect("the account is created");
     }
@@ -65,6 +66,20 @@ impl TestApp {
         self.create_staff_account().await;
         let mut staff = self.staff_client();
         let response = staff.sign_in(STAFF_EMAIL, STAFF_PASSWORD).await;
+        assert_redirects_to(&response, paths::DASHBOARD);
+        staff.refresh_csrf_token().await;
+        staff
+    }
+
+    /// A colleague with an account of `role` under `email` (and `STAFF_PASSWORD`), signed in.
+    pub async fn signed_in_colleague(&self, email: &str, role: Role) -> Staff<'_> {
+        let password =
+            defus::staff::password::Password::parse(STAFF_PASSWORD).expect("a valid password");
+        defus::staff::account::create(&self.pool, email, "", Some(role), password)
+            .await
+            .expect("the account is created");
+        let mut staff = self.staff_client();
+        let response = staff.sign_in(email, STAFF_PASSWORD).await;
         assert_redirects_to(&response, paths::DASHBOARD);
         staff.refresh_csrf_token().await;
         staff
