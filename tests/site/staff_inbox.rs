@@ -29,7 +29,7 @@ fn rows(page: &Page) -> Vec<(String, String, String, String, String)> {
             (
                 find(row, "th .stack__meta"),
                 find(row, "th a"),
-                find(row, "td[data-label='EFUS-Mitglied?']"),
+                find(row, "td[data-label=EFUS-Mitglied]"),
                 find(row, "td[data-label=Status]"),
                 find(row, "td[data-label='E-Mail an die Geschäftsstelle']"),
             )
