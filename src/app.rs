@@ -24,7 +24,7 @@ use crate::content::PageKey;
 use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::web::representation::PreEncoded;
-use crate::web::{admin, error_page, membership, public, security_headers};
+use crate::web::{admin, error_page, images, membership, public, security_headers};
 
 /// A request that takes longer than this is answered with 503 instead of hanging.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -59,6 +59,7 @@ pub fn router(state: AppState) -> Router {
             get(|state, reference| membership::receipt(state, reference, Locale::En)),
         )
         .route("/en", get(|| async { Redirect::permanent("/en/") }))
+        .route(images::ROUTE, get(images::serve))
         .merge(admin::router())
         .route(&format!("{}{{file}}", assets::PREFIX), get(assets::serve))
         .fallback(error_page::not_found)

@@ -11,6 +11,8 @@ use axum::http::HeaderName;
 use lettre::Address;
 use lettre::message::Mailbox;
 
+use crate::clock::Clock;
+
 /// Settings of the web server. `--help` lists them with their variables and defaults.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Config {
@@ -45,6 +47,10 @@ pub struct Config {
 
     #[command(flatten)]
     pub staff: StaffConfig,
+
+    /// The system clock; a rehearsal of what the site shows on a later day moves its own.
+    #[arg(skip)]
+    pub clock: Clock,
 }
 
 /// Sessions in the staff area.
@@ -166,6 +172,7 @@ impl Config {
                 session_idle: Duration::from_secs(30 * 60),
                 session_max: Duration::from_secs(12 * 3600),
             },
+            clock: Clock::system(),
         }
     }
 }
@@ -236,6 +243,23 @@ impl BaseUrl {
     /// True when visitors reach the site over TLS (cookies may then be marked `Secure`).
     pub fn is_https(&self) -> bool {
         self.0.starts_with("https://")
+    }
+
+    /// The host name alone (no scheme, no port), e.g. for ids that name the site.
+    pub fn host(&self) -> &str {
+        let authority = self
+            .0
+            .split_once("://")
+            .map_or(self.0.as_str(), |(_, rest)| rest);
+        match authority.rsplit_once(':') {
+            // An IPv6 address keeps its colons; only a port after `]` or a name is cut.
+            Some((host, port))
+                if port.bytes().all(|b| b.is_ascii_digit()) && !host.ends_with(':') =>
+            {
+                host
+            }
+            _ => authority,
+        }
     }
 
     /// The absolute URL of a site path such as `/en/goals`.

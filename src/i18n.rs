@@ -1,7 +1,7 @@
 //! The two languages of the site: German at the root, English under `/en/`.
 //! Interface strings live here; page texts live in the database.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Europe::Berlin;
 
 use crate::input::FieldError;
@@ -50,11 +50,36 @@ impl Locale {
 
     /// A calendar date as readers of this language write it, in the office's time zone.
     pub fn format_date(self, at: DateTime<Utc>) -> String {
-        let date = at.with_timezone(&Berlin);
-        let month = self.ui().month_names[date.month0() as usize];
+        self.format_day(at.with_timezone(&Berlin).date_naive())
+    }
+
+    /// A day as readers of this language write it: `12. März 2027`, `12 March 2027`.
+    pub fn format_day(self, day: NaiveDate) -> String {
+        let month = self.ui().month_names[day.month0() as usize];
         match self {
-            Locale::De => format!("{}. {} {}", date.day(), month, date.year()),
-            Locale::En => format!("{} {} {}", date.day(), month, date.year()),
+            Locale::De => format!("{}. {} {}", day.day(), month, day.year()),
+            Locale::En => format!("{} {} {}", day.day(), month, day.year()),
+        }
+    }
+
+    /// A time of day as readers of this language write it: `10:00 Uhr`, `10:00`.
+    pub fn format_time(self, time: NaiveTime) -> String {
+        match self {
+            Locale::De => format!("{} Uhr", time.format("%H:%M")),
+            Locale::En => time.format("%H:%M").to_string(),
+        }
+    }
+
+    /// How far off a day is, from `today`: `heute`, `morgen`, `in 12 Tagen`.
+    pub fn days_until(self, day: NaiveDate, today: NaiveDate) -> String {
+        let days = (day - today).num_days();
+        match (self, days) {
+            (Locale::De, 0) => "heute".into(),
+            (Locale::En, 0) => "today".into(),
+            (Locale::De, 1) => "morgen".into(),
+            (Locale::En, 1) => "tomorrow".into(),
+            (Locale::De, days) => format!("in {days} Tagen"),
+            (Locale::En, days) => format!("in {days} days"),
         }
     }
 }
@@ -366,6 +391,103 @@ pub static ENGLISH_FORM: FormText = FormText {
     receipt_back: "Go to the home page",
 };
 
+/// The words of the news and events pages.
+pub struct PublishingWords {
+    pub news: &'static str,
+    pub events: &'static str,
+    pub upcoming_events: &'static str,
+    pub past_events: &'static str,
+    pub no_news: &'static str,
+    pub no_upcoming_events: &'static str,
+    pub all_news: &'static str,
+    pub all_events: &'static str,
+    pub newer: &'static str,
+    pub older: &'static str,
+    /// Followed by the page number, `of`, and the number of pages.
+    pub page: &'static str,
+    pub of: &'static str,
+    /// Names the links to the other pages of a list, for assistive technology.
+    pub pagination_label: &'static str,
+    pub feed_link: &'static str,
+    pub calendar_link: &'static str,
+    pub calendar_hint: &'static str,
+    pub add_to_calendar: &'static str,
+    pub when: &'static str,
+    pub place: &'static str,
+    pub online: &'static str,
+    pub join_online: &'static str,
+    pub register: &'static str,
+    pub published_on: &'static str,
+    pub back_to_news: &'static str,
+    pub back_to_events: &'static str,
+    /// Before the last day of an event that has begun: `noch bis` 14. März.
+    pub ongoing_until: &'static str,
+    pub news_feed_title: &'static str,
+    pub calendar_name: &'static str,
+}
+
+pub static GERMAN_PUBLISHING: PublishingWords = PublishingWords {
+    news: "Aktuelles",
+    events: "Termine",
+    upcoming_events: "Kommende Termine",
+    past_events: "Vergangene Termine",
+    no_news: "Zurzeit gibt es keine Meldungen.",
+    no_upcoming_events: "Zurzeit sind keine Termine angekündigt.",
+    all_news: "Alle Meldungen",
+    all_events: "Alle Termine",
+    newer: "Neuere",
+    older: "Ältere",
+    page: "Seite",
+    of: "von",
+    pagination_label: "Weitere Seiten der Liste",
+    feed_link: "Meldungen als Feed abonnieren (Atom)",
+    calendar_link: "Termine im eigenen Kalender abonnieren (iCalendar)",
+    calendar_hint: "Kalenderprogramme wie Outlook, Thunderbird oder der Kalender Ihres Telefons übernehmen neue Termine dann von selbst.",
+    add_to_calendar: "In den eigenen Kalender übernehmen (.ics)",
+    when: "Wann",
+    place: "Wo",
+    online: "Online",
+    join_online: "Link zur Teilnahme",
+    register: "Zur Anmeldung",
+    published_on: "Veröffentlicht am",
+    back_to_news: "Zu allen Meldungen",
+    back_to_events: "Zu allen Terminen",
+    ongoing_until: "noch bis",
+    news_feed_title: "Aktuelles vom DEFUS",
+    calendar_name: "Termine des DEFUS",
+};
+
+pub static ENGLISH_PUBLISHING: PublishingWords = PublishingWords {
+    news: "News",
+    events: "Events",
+    upcoming_events: "Upcoming events",
+    past_events: "Past events",
+    no_news: "There is no news at the moment.",
+    no_upcoming_events: "No events are announced at the moment.",
+    all_news: "All news",
+    all_events: "All events",
+    newer: "Newer",
+    older: "Older",
+    page: "Page",
+    of: "of",
+    pagination_label: "More pages of the list",
+    feed_link: "Subscribe to the news feed (Atom)",
+    calendar_link: "Subscribe to the events in your own calendar (iCalendar)",
+    calendar_hint: "Calendar programs such as Outlook, Thunderbird or the calendar on your phone then add new events by themselves.",
+    add_to_calendar: "Add to your calendar (.ics)",
+    when: "When",
+    place: "Where",
+    online: "Online",
+    join_online: "Link to join",
+    register: "Register",
+    published_on: "Published on",
+    back_to_news: "All news",
+    back_to_events: "All events",
+    ongoing_until: "until",
+    news_feed_title: "News from DEFUS",
+    calendar_name: "DEFUS events",
+};
+
 /// The words every form uses around its fields.
 pub struct FormWords {
     pub required: &'static str,
@@ -391,6 +513,13 @@ pub static ENGLISH_FORM_WORDS: FormWords = FormWords {
 };
 
 impl Locale {
+    pub fn publishing(self) -> &'static PublishingWords {
+        match self {
+            Locale::De => &GERMAN_PUBLISHING,
+            Locale::En => &ENGLISH_PUBLISHING,
+        }
+    }
+
     pub fn form_words(self) -> &'static FormWords {
         match self {
             Locale::De => &GERMAN_FORM_WORDS,
@@ -454,6 +583,48 @@ impl Locale {
             }
             (Locale::De, FieldError::AlreadyTaken) => "Das ist schon vergeben.".into(),
             (Locale::En, FieldError::AlreadyTaken) => "This is taken already.".into(),
+            (Locale::De, FieldError::InvalidSlug) => {
+                "Bitte nur Kleinbuchstaben a–z, Ziffern und einzelne Bindestriche verwenden, z. B. jahresbericht-2025.".into()
+            }
+            (Locale::En, FieldError::InvalidSlug) => {
+                "Please use only lower-case letters a–z, digits and single hyphens, e.g. annual-report-2025.".into()
+            }
+            (Locale::De, FieldError::InvalidDate) => {
+                "Bitte geben Sie ein Datum an, das es gibt, in der Form JJJJ-MM-TT.".into()
+            }
+            (Locale::En, FieldError::InvalidDate) => {
+                "Please enter a date that exists, in the form YYYY-MM-DD.".into()
+            }
+            (Locale::De, FieldError::InvalidDateTime) => {
+                "Bitte geben Sie Datum und Uhrzeit an, die es gibt, in der Form JJJJ-MM-TTTHH:MM.".into()
+            }
+            (Locale::En, FieldError::InvalidDateTime) => {
+                "Please enter a date and time that exist, in the form YYYY-MM-DDTHH:MM.".into()
+            }
+            (Locale::De, FieldError::SkippedTime) => {
+                "Diese Uhrzeit gibt es an diesem Tag nicht: Die Uhren springen von 2 auf 3 Uhr (Beginn der Sommerzeit).".into()
+            }
+            (Locale::En, FieldError::SkippedTime) => {
+                "This time does not exist on that day: clocks go forward from 2:00 to 3:00 (start of summer time).".into()
+            }
+            (Locale::De, FieldError::EndBeforeStart) => {
+                "Das Ende liegt vor dem Beginn. Bitte prüfen Sie Datum und Uhrzeit.".into()
+            }
+            (Locale::En, FieldError::EndBeforeStart) => {
+                "The end is before the start. Please check the date and time.".into()
+            }
+            (Locale::De, FieldError::InvalidWebAddress) => {
+                "Bitte geben Sie eine vollständige Webadresse an, die mit https:// oder http:// beginnt.".into()
+            }
+            (Locale::En, FieldError::InvalidWebAddress) => {
+                "Please enter a complete web address starting with https:// or http://.".into()
+            }
+            (Locale::De, FieldError::NoPlace) => {
+                "Bitte geben Sie den Ort an – oder bei einer Online-Veranstaltung unten den Link zur Teilnahme.".into()
+            }
+            (Locale::En, FieldError::NoPlace) => {
+                "Please give the city – or, for an online event, the link to join below.".into()
+            }
         }
     }
 }

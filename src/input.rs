@@ -23,6 +23,20 @@ pub enum FieldError {
     InvalidChoice,
     /// Taken by another record already (an account's address, a slug).
     AlreadyTaken,
+    /// Not a slug: lower-case letters a–z, digits and single hyphens only.
+    InvalidSlug,
+    /// Not a date of the calendar (`YYYY-MM-DD`), e.g. 31 April.
+    InvalidDate,
+    /// Not a date with a time (`YYYY-MM-DDTHH:MM`).
+    InvalidDateTime,
+    /// A time the clocks in Berlin skip (when summer time begins).
+    SkippedTime,
+    /// An end before the start.
+    EndBeforeStart,
+    /// Not a web address starting with `http://` or `https://`.
+    InvalidWebAddress,
+    /// An event without a city and without a link to join online.
+    NoPlace,
 }
 
 /// One line of text: trimmed, `min..=max` characters, no control characters at all. Safe to
@@ -154,6 +168,44 @@ pub fn mailto_uri(address: &str, subject: Option<&str>, body: Option<&str>) -> S
     uri
 }
 
+/// A link to another site, as staff give it for an online event or a registration: an
+/// absolute `http(s)` address with a host. Kept as typed (after trimming), as the owner of the
+/// other site wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebAddress(String);
+
+impl WebAddress {
+    pub const MAX_LENGTH: usize = 500;
+
+    pub fn parse_optional(input: &str) -> Result<Option<Self>, FieldError> {
+        let text = input.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        if text.chars().count() > Self::MAX_LENGTH {
+            return Err(FieldError::TooLong {
+                max: Self::MAX_LENGTH,
+            });
+        }
+        if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(FieldError::InvalidWebAddress);
+        }
+        match url::Url::parse(text) {
+            Ok(url)
+                if matches!(url.scheme(), "http" | "https")
+                    && url.host_str().is_some_and(|host| !host.is_empty()) =>
+            {
+                Ok(Some(Self(text.to_owned())))
+            }
+            _ => Err(FieldError::InvalidWebAddress),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A phone number as people write it: digits, spaces and `+ ( ) / -`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhoneNumber(String);
@@ -184,6 +236,66 @@ impl PhoneNumber {
     }
 }
 
+/// The problems of a form, collected field by field: each value is checked once, and what is
+/// wrong with it is noted at its field, so that the form can show every problem at once.
+#[derive(Debug)]
+pub struct Problems<Field>(Vec<(Field, FieldError)>);
+
+impl<Field> Default for Problems<Field> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<Field> Problems<Field> {
+    /// The value of `result`, or `None` with its problem noted at `field`.
+    pub fn check<T>(&mut self, field: Field, result: Result<T, FieldError>) -> Option<T> {
+        result.map_err(|error| self.0.push((field, error))).ok()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_vec(self) -> Vec<(Field, FieldError)> {
+        self.0
+    }
+}
+
+/// A choice among codes (`de`, `published`, …).
+pub fn parse_choice<T>(input: &str, from_code: fn(&str) -> Option<T>) -> Result<T, FieldError> {
+    if input.trim().is_empty() {
+        return Err(FieldError::Required);
+    }
+    from_code(input.trim()).ok_or(FieldError::InvalidChoice)
+}
+
+/// A date as `<input type="date">` sends it.
+pub fn parse_date(input: &str) -> Result<chrono::NaiveDate, FieldError> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Err(FieldError::Required);
+    }
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| FieldError::InvalidDate)
+}
+
+/// The id of another item chosen in a list; empty for none.
+pub fn parse_reference(input: &str) -> Result<Option<i64>, FieldError> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse::<i64>()
+        .map(Some)
+        .map_err(|_| FieldError::InvalidChoice)
+}
+
+/// Text written in a box of several lines that is one paragraph: line breaks become spaces.
+pub fn one_paragraph(input: &str, max: usize) -> Result<String, FieldError> {
+    let joined = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    SingleLine::parse(&joined, 1, max).map(|text| text.as_str().to_owned())
+}
+
 fn check_length(text: &str, min: usize, max: usize) -> Result<(), FieldError> {
     let length = text.chars().count();
     if length < min {
@@ -204,6 +316,30 @@ fn is_line_breaking_or_control(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn web_addresses_are_absolute_http_links() {
+        let ok = WebAddress::parse_optional(" https://www.praeventionstag.de/anmeldung?x=1 ");
+        assert_eq!(
+            ok.unwrap().unwrap().as_str(),
+            "https://www.praeventionstag.de/anmeldung?x=1"
+        );
+        assert_eq!(WebAddress::parse_optional("  "), Ok(None));
+        for bad in [
+            "javascript:alert(1)",
+            "www.example.org",
+            "ftp://example.org",
+            "https://",
+            "https://exa mple.org",
+            "mailto:a@b.de",
+        ] {
+            assert_eq!(
+                WebAddress::parse_optional(bad),
+                Err(FieldError::InvalidWebAddress),
+                "{bad}"
+            );
+        }
+    }
 
     #[test]
     fn single_line_text_is_trimmed_and_measured_in_characters() {

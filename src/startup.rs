@@ -103,7 +103,7 @@ impl Application {
             &config.mail,
             site.base_url.clone(),
         );
-        let pages = PageCache::load(&pool, Arc::clone(&site)).await?;
+        let pages = PageCache::load(&pool, Arc::clone(&site), config.clock.clone()).await?;
         tracing::info!("rendered the pages from the database");
         let staff = StaffArea {
             sessions: SessionPolicy {

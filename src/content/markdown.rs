@@ -42,9 +42,55 @@ pub fn to_safe_html(markdown: &str) -> String {
     SANITIZER.clean(&html).to_string()
 }
 
+/// The words of `markdown` without its markup, one paragraph, item or heading per line (for a
+/// calendar entry's description). Links keep their address in brackets; raw HTML is dropped.
+pub fn to_plain_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    let mut link_targets = Vec::new();
+    for event in Parser::new_ext(
+        markdown,
+        Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES,
+    ) {
+        match event {
+            Event::Text(words) | Event::Code(words) => text.push_str(&words),
+            Event::SoftBreak => text.push(' '),
+            Event::HardBreak => text.push('\n'),
+            Event::Start(Tag::Item) => text.push_str("– "),
+            Event::Start(Tag::Link { dest_url, .. }) => link_targets.push(dest_url),
+            Event::End(TagEnd::Link) => {
+                if let Some(target) = link_targets.pop() {
+                    text.push_str(&format!(" ({target})"));
+                }
+            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableRow,
+            ) => text.push('\n'),
+            Event::End(TagEnd::TableCell) => text.push(' '),
+            _ => {}
+        }
+    }
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
+    lines.join("\n")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::to_safe_html;
+    use super::{to_plain_text, to_safe_html};
+
+    #[test]
+    fn plain_text_keeps_words_lines_and_link_targets() {
+        let text = to_plain_text(
+            "## Programm\n\nVorträge, *Workshops*; mehr unter [praeventionstag.de](https://www.praeventionstag.de).\n\n- Tag 1\n- Tag 2\n\n<script>x()</script>",
+        );
+        assert_eq!(
+            text,
+            "Programm\nVorträge, Workshops; mehr unter praeventionstag.de (https://www.praeventionstag.de).\n– Tag 1\n– Tag 2"
+        );
+    }
 
     #[test]
     fn renders_common_markdown() {

@@ -2,11 +2,17 @@
 
 pub mod defaults;
 pub mod diff;
+pub mod events;
 pub mod facts;
 pub mod history;
+pub mod image;
+pub mod items;
 pub mod markdown;
+pub mod news;
 pub mod page;
+pub mod publication;
 pub mod site;
+pub mod slug;
 
 pub use facts::OrganisationFacts;
 pub use page::{Page, PageKey};

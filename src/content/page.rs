@@ -23,16 +23,6 @@ text_enum! {
 }
 
 impl PageKey {
-    /// The pages of the main navigation, in their order.
-    pub const MAIN_NAVIGATION: [PageKey; 6] = [
-        PageKey::Start,
-        PageKey::Goals,
-        PageKey::History,
-        PageKey::Efus,
-        PageKey::Membership,
-        PageKey::Contact,
-    ];
-
     /// The pages linked from every footer.
     pub const FOOTER_NAVIGATION: [PageKey; 3] = [
         PageKey::LegalNotice,

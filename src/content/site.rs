@@ -6,7 +6,10 @@ use std::collections::HashMap;
 
 use sqlx::PgPool;
 
+use crate::content::events::{self, Event};
 use crate::content::facts::{self, OrganisationFacts};
+use crate::content::items::{self, SlugRedirect};
+use crate::content::news::{self, NewsItem};
 use crate::content::page::{self, Page, PageKey};
 use crate::i18n::Locale;
 
@@ -17,6 +20,12 @@ use crate::i18n::Locale;
 pub struct SiteContent {
     pub pages: HashMap<(PageKey, Locale), Page>,
     pub facts: Option<OrganisationFacts>,
+    /// Published news items, newest first, including those scheduled for a later day.
+    pub news: Vec<NewsItem>,
+    /// Published events, soonest first, past ones too.
+    pub events: Vec<Event>,
+    /// Addresses items had before their slug changed.
+    pub redirects: Vec<SlugRedirect>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -24,7 +33,8 @@ pub struct SiteContent {
 pub struct ContentError(#[from] sqlx::Error);
 
 impl SiteContent {
-    /// Reads every page text and the facts, in one transaction (one snapshot of the data).
+    /// Reads every page text, the facts and what is published, in one transaction (one snapshot
+    /// of the data).
     pub async fn load(pool: &PgPool) -> Result<Self, ContentError> {
         let mut transaction = pool.begin().await?;
         sqlx::query!("set transaction isolation level repeatable read, read only")
@@ -32,12 +42,21 @@ impl SiteContent {
             .await?;
         let pages = page::list_all(&mut *transaction).await?;
         let facts = facts::load(&mut *transaction).await?;
+        let news = news::list_published(&mut *transaction).await?;
+        let events = events::list_published(&mut *transaction).await?;
+        let redirects = items::redirects(&mut *transaction).await?;
         transaction.commit().await?;
         let pages = pages
             .into_iter()
             .map(|page| ((page.key, page.locale), page))
             .collect();
-        Ok(Self { pages, facts })
+        Ok(Self {
+            pages,
+            facts,
+            news,
+            events,
+            redirects,
+        })
     }
 
     pub fn page(&self, key: PageKey, locale: Locale) -> Option<&Page> {

@@ -1,10 +1,12 @@
 //! Reading `application/x-www-form-urlencoded` bodies strictly, into the `Deserialize` struct of
 //! each form: text that is not valid UTF-8 after decoding is refused (400) rather than silently
-//! turned into replacement characters; another content type is refused (415).
+//! turned into replacement characters; another content type is refused (415). Forms of the staff
+//! area that upload a file come as `multipart/form-data`: their text fields are read the same
+//! way, their files are handed over as they are.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
-use axum::http::{HeaderMap, header};
+use axum::extract::{FromRequest, Multipart, Request};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use percent_encoding::percent_decode;
 use serde::de::DeserializeOwned;
@@ -32,6 +34,76 @@ pub async fn read<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, 
     Bytes::from_request(request, state)
         .await
         .map_err(IntoResponse::into_response)
+}
+
+/// A file sent with a form.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// The name of the form field.
+    pub field: String,
+    pub bytes: Bytes,
+}
+
+/// A form body: its text fields, URL-encoded (as [`parse`] reads them), and its files.
+pub struct FormBody {
+    pub fields: Bytes,
+    pub uploads: Vec<Upload>,
+}
+
+/// The body of a form that may upload files: URL-encoded, or `multipart/form-data`. A file
+/// field left empty sends no upload.
+pub async fn read_with_uploads<S: Send + Sync>(
+    request: Request,
+    state: &S,
+) -> Result<FormBody, Response> {
+    if is_form(request.headers()) {
+        return Ok(FormBody {
+            fields: read(request, state).await?,
+            uploads: Vec::new(),
+        });
+    }
+    let mut multipart = Multipart::from_request(request, state)
+        .await
+        .map_err(|_| AppError::UnsupportedMediaType.into_response())?;
+    let mut fields = Vec::new();
+    let mut uploads = Vec::new();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(error) => return Err(multipart_problem(error.status())),
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let is_file = field.file_name().is_some();
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|error| multipart_problem(error.status()))?;
+        if is_file {
+            if !bytes.is_empty() {
+                uploads.push(Upload { field: name, bytes });
+            }
+        } else {
+            let value = String::from_utf8(bytes.to_vec())
+                .map_err(|_| AppError::MalformedForm.into_response())?;
+            fields.push((name, value));
+        }
+    }
+    let fields = serde_urlencoded::to_string(&fields)
+        .map_err(|_| AppError::MalformedForm.into_response())?;
+    Ok(FormBody {
+        fields: Bytes::from(fields),
+        uploads,
+    })
+}
+
+/// A body over the route's limit is refused with 413, anything else that cannot be read as 400.
+fn multipart_problem(status: StatusCode) -> Response {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        status.into_response()
+    } else {
+        AppError::MalformedForm.into_response()
+    }
 }
 
 /// Reads `body` into `T`, after checking that every name and value is UTF-8.

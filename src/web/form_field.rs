@@ -18,13 +18,39 @@ pub enum Control {
     TextArea(u8),
     /// One answer out of several, as radio buttons in a `fieldset`.
     Choice(Vec<Choice>),
+    /// One answer out of many, as a drop-down list.
+    Select(Vec<Choice>),
+    /// A calendar date (`YYYY-MM-DD`).
+    Date,
+    /// A date with a time of day, without time zone (`YYYY-MM-DDTHH:MM`).
+    DateTime,
+    /// A web address.
+    Url,
+    /// Yes or no: checked when the value is `on`, as browsers send it.
+    Checkbox,
+    /// A file to upload, of the media types in `accept`.
+    File {
+        accept: &'static str,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {
-    pub value: &'static str,
-    pub label: &'static str,
+    pub value: Cow<'static, str>,
+    pub label: Cow<'static, str>,
 }
+
+impl Choice {
+    pub fn new(value: impl Into<Cow<'static, str>>, label: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            value: value.into(),
+            label: label.into(),
+        }
+    }
+}
+
+/// The value a checked checkbox sends.
+pub const CHECKED: &str = "on";
 
 /// A hint below the label; it may end in a link (e.g. to where something is explained).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,6 +239,34 @@ impl FormField {
         matches!(self.control, Control::TextArea(_))
     }
 
+    pub fn is_checkbox(&self) -> bool {
+        self.control == Control::Checkbox
+    }
+
+    pub fn is_checked_box(&self) -> bool {
+        self.value == CHECKED
+    }
+
+    /// The options of a drop-down list (empty for other controls).
+    pub fn options(&self) -> &[Choice] {
+        match &self.control {
+            Control::Select(options) => options,
+            _ => &[],
+        }
+    }
+
+    pub fn is_select(&self) -> bool {
+        matches!(self.control, Control::Select(_))
+    }
+
+    /// The media types a file field takes (`None` for other controls).
+    pub fn accept(&self) -> Option<&'static str> {
+        match self.control {
+            Control::File { accept } => Some(accept),
+            _ => None,
+        }
+    }
+
     pub fn choices(&self) -> &[Choice] {
         match &self.control {
             Control::Choice(choices) => choices,
@@ -232,9 +286,31 @@ impl FormField {
             Control::Email => "email",
             Control::Tel => "tel",
             Control::Password => "password",
-            Control::Text | Control::TextArea(_) | Control::Choice(_) => "text",
+            // A value the browser's date control cannot hold (typed by a tool, or a day that does
+            // not exist) would be dropped by it: a text box keeps it in sight next to its message.
+            Control::Date if !is_date(&self.value) => "text",
+            Control::DateTime if !is_date_time(&self.value) => "text",
+            Control::Date => "date",
+            Control::DateTime => "datetime-local",
+            Control::Url => "url",
+            Control::Checkbox => "checkbox",
+            Control::File { .. } => "file",
+            Control::Text | Control::TextArea(_) | Control::Choice(_) | Control::Select(_) => {
+                "text"
+            }
         }
     }
+}
+
+/// Whether `value` is empty or a date as `<input type=date>` holds it (`2027-03-12`).
+fn is_date(value: &str) -> bool {
+    value.is_empty() || chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_ok()
+}
+
+/// Whether `value` is empty or a time as `<input type=datetime-local>` holds it
+/// (`2027-03-12T10:00`).
+fn is_date_time(value: &str) -> bool {
+    value.is_empty() || chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M").is_ok()
 }
 
 /// The controls of one form, in order, with what its error summary says.
@@ -292,14 +368,8 @@ mod tests {
     fn the_summary_leads_to_a_group_s_first_choice() {
         let group = FormField::new("answer", "Antwort", "")
             .control(Control::Choice(vec![
-                Choice {
-                    value: "yes",
-                    label: "Ja",
-                },
-                Choice {
-                    value: "no",
-                    label: "Nein",
-                },
+                Choice::new("yes", "Ja"),
+                Choice::new("no", "Nein"),
             ]))
             .in_form(Locale::En, "inquiry")
             .error(Some("Please choose.".into()));

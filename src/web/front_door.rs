@@ -2,6 +2,8 @@
 //! answered here, before routing and the layers that only other requests need (timeouts, the
 //! cross-site check, error pages, compression, request spans). Those answers are always the
 //! same bytes with headers made ahead, so nothing of that machinery has anything to do for them.
+//! The news and events pages, whose addresses change with what is published, are looked up in
+//! the page cache; an old address of an item answers with a redirect to its new one.
 //! Everything else goes on to the router (`app::router`).
 
 use std::collections::HashMap;
@@ -10,8 +12,8 @@ use std::sync::{Arc, LazyLock};
 use std::task::{Context, Poll};
 
 use axum::body::Body;
-use axum::http::{Method, Request};
-use axum::response::Response;
+use axum::http::{Method, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use futures_util::future::{Either, Ready, ready};
 use tower::Service;
@@ -70,7 +72,17 @@ impl<S> FrontDoor<S> {
             return None;
         }
         let headers = request.headers();
-        match HELD.get(request.uri().path())? {
+        let uri = request.uri();
+        let Some(held) = HELD.get(uri.path()) else {
+            if let Some(page) = self.pages.published(uri.path(), uri.query()) {
+                return Some(page.respond(method, headers));
+            }
+            return self
+                .pages
+                .redirect(uri.path())
+                .map(|to| moved_permanently(&to));
+        };
+        match held {
             Held::Page(key, locale) => {
                 Some(self.pages.page(*key, *locale)?.respond(method, headers))
             }
@@ -112,4 +124,14 @@ where
             None => Either::Right(self.inner.call(request)),
         }
     }
+}
+
+/// 301 rather than axum's 308: the status search engines and old links know best for an address
+/// that moved for good.
+fn moved_permanently(to: &str) -> Response {
+    (
+        StatusCode::MOVED_PERMANENTLY,
+        [(header::LOCATION, to.to_owned())],
+    )
+        .into_response()
 }

@@ -112,14 +112,16 @@ impl InquiryFormView {
         Control::Choice(
             EfusMembership::ALL
                 .into_iter()
-                .map(|choice| Choice {
-                    value: choice.code(),
-                    label: match choice {
-                        EfusMembership::Yes => text.efus_yes,
-                        EfusMembership::No => text.efus_no,
-                        EfusMembership::Pending => text.efus_pending,
-                        EfusMembership::Unknown => text.efus_unknown,
-                    },
+                .map(|choice| {
+                    Choice::new(
+                        choice.code(),
+                        match choice {
+                            EfusMembership::Yes => text.efus_yes,
+                            EfusMembership::No => text.efus_no,
+                            EfusMembership::Pending => text.efus_pending,
+                            EfusMembership::Unknown => text.efus_unknown,
+                        },
+                    )
                 })
                 .collect(),
         )

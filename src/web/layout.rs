@@ -6,14 +6,55 @@ use crate::content::{OrganisationFacts, PageKey};
 use crate::i18n::{Locale, Ui};
 use crate::state::SiteSettings;
 
+/// A part of the site in the main navigation: a content page, or the news or events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Page(PageKey),
+    News,
+    Events,
+}
+
+impl Section {
+    /// The main navigation, in its order.
+    pub const MAIN_NAVIGATION: [Section; 8] = [
+        Section::Page(PageKey::Start),
+        Section::News,
+        Section::Events,
+        Section::Page(PageKey::Goals),
+        Section::Page(PageKey::History),
+        Section::Page(PageKey::Efus),
+        Section::Page(PageKey::Membership),
+        Section::Page(PageKey::Contact),
+    ];
+
+    /// Where the section begins: the page, or the list of news or events.
+    pub fn path(self, locale: Locale) -> &'static str {
+        match (self, locale) {
+            (Section::Page(key), _) => key.path(locale),
+            (Section::News, Locale::De) => "/aktuelles",
+            (Section::News, Locale::En) => "/en/news",
+            (Section::Events, Locale::De) => "/termine",
+            (Section::Events, Locale::En) => "/en/events",
+        }
+    }
+
+    pub fn label(self, locale: Locale) -> &'static str {
+        match self {
+            Section::Page(key) => key.link_label(locale),
+            Section::News => locale.publishing().news,
+            Section::Events => locale.publishing().events,
+        }
+    }
+}
+
 pub struct Layout<'a> {
     pub locale: Locale,
     pub ui: &'static Ui,
     /// The text of `<title>`, naming the page and the site.
     pub document_title: String,
     pub meta_description: Option<&'a str>,
-    /// The page the visitor is on, marked with `aria-current` in the navigation.
-    pub current_page: Option<PageKey>,
+    /// The part of the site the visitor is in, marked with `aria-current` in the navigation.
+    pub current: Option<Section>,
     /// The same content in the other language, for the language switch.
     pub counterpart_path: String,
     /// The absolute URLs of both language versions, for `hreflang` alternates.
@@ -49,7 +90,7 @@ impl<'a> Layout<'a> {
             ui: locale.ui(),
             document_title,
             meta_description: Some(meta_description),
-            current_page: Some(key),
+            current: Some(Section::Page(key)),
             counterpart_path: key.path(locale.other()).to_owned(),
             language_versions: Some(
                 Locale::ALL
@@ -68,7 +109,7 @@ impl<'a> Layout<'a> {
             ui: locale.ui(),
             document_title: format!("{title} – {site_name}"),
             meta_description: None,
-            current_page: None,
+            current: None,
             counterpart_path: PageKey::Start.path(locale.other()).to_owned(),
             language_versions: None,
             facts,
@@ -77,8 +118,20 @@ impl<'a> Layout<'a> {
 
     /// Marks the page as part of `section` in the navigation (e.g. a form's confirmation
     /// belongs to Membership).
-    pub fn in_section(mut self, section: PageKey) -> Self {
-        self.current_page = Some(section);
+    pub fn in_section(mut self, section: Section) -> Self {
+        self.current = Some(section);
+        self
+    }
+
+    /// Gives the page `description` for search engines.
+    pub fn with_description(mut self, description: &'a str) -> Self {
+        self.meta_description = Some(description);
+        self
+    }
+
+    /// Names the absolute URLs of the page in both languages, for `hreflang` alternates.
+    pub fn with_language_versions(mut self, versions: Vec<(Locale, String)>) -> Self {
+        self.language_versions = Some(versions);
         self
     }
 
@@ -104,20 +157,19 @@ impl<'a> Layout<'a> {
     }
 
     pub fn main_navigation(&self) -> Vec<NavLink> {
-        self.links(&PageKey::MAIN_NAVIGATION)
+        self.links(Section::MAIN_NAVIGATION.into_iter())
     }
 
     pub fn footer_navigation(&self) -> Vec<NavLink> {
-        self.links(&PageKey::FOOTER_NAVIGATION)
+        self.links(PageKey::FOOTER_NAVIGATION.into_iter().map(Section::Page))
     }
 
-    fn links(&self, pages: &[PageKey]) -> Vec<NavLink> {
-        pages
-            .iter()
-            .map(|&page| NavLink {
-                href: page.path(self.locale),
-                label: page.link_label(self.locale),
-                is_current: self.current_page == Some(page),
+    fn links(&self, sections: impl Iterator<Item = Section>) -> Vec<NavLink> {
+        sections
+            .map(|section| NavLink {
+                href: section.path(self.locale),
+                label: section.label(self.locale),
+                is_current: self.current == Some(section),
             })
             .collect()
     }

@@ -22,7 +22,7 @@ use crate::state::AppState;
 use crate::web::client_address::client_address;
 use crate::web::form_body::Form;
 use crate::web::inquiry_form::InquiryFormView;
-use crate::web::layout::Layout;
+use crate::web::layout::{Layout, Section};
 use crate::web::public::render_page;
 
 /// Route patterns of the confirmation page.
@@ -212,7 +212,7 @@ fn form_page(
             "the membership page or the facts".into(),
         ));
     };
-    let html = render_page(page, facts, &state.site, Some(form))?;
+    let html = render_page(page, facts, &state.site, Some(form), None)?;
     Ok(uncacheable(status, html))
 }
 
@@ -239,7 +239,7 @@ pub async fn receipt(
     let text = locale.form_text();
     let html = ReceiptTemplate {
         layout: Layout::for_other(locale, text.receipt_title, content.facts.as_ref())
-            .in_section(PageKey::Membership)
+            .in_section(Section::Page(PageKey::Membership))
             .with_counterpart(receipt_path(locale.other(), &receipt.reference)),
         text,
         reference: &receipt.reference,

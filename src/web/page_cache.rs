@@ -7,19 +7,24 @@
 //! is read again, as a change may have been missed. Pages keep being served from memory while
 //! the database is away. Brotli, slow at its best level, is made in the background, page by
 //! page; until a page has it, browsers get gzip.
+//!
+//! Besides the fixed pages, the news and events are held under their addresses
+//! (`web::publications`). What visitors see of them depends on the day in Berlin, so the pages
+//! are also rendered anew when the date changes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use arc_swap::ArcSwap;
-use chrono::{Days, NaiveTime, Utc};
+use chrono::{Days, NaiveDate, NaiveTime};
 use chrono_tz::Europe::Berlin;
 use sqlx::PgPool;
 use tokio::sync::{Notify, broadcast};
 use tokio_util::sync::CancellationToken;
 
 use crate::assets::Asset;
+use crate::clock::Clock;
 use crate::content::site::{ContentError, SiteContent};
 use crate::content::{OrganisationFacts, Page, PageKey};
 use crate::database::notifications::{Channel, DatabaseEvent};
@@ -27,7 +32,9 @@ use crate::i18n::Locale;
 use crate::state::SiteSettings;
 use crate::web::error_page::{self, ErrorPage};
 use crate::web::inquiry_form::InquiryFormView;
+use crate::web::listing;
 use crate::web::public;
+use crate::web::publications::{self, HomeSections};
 use crate::web::representation::{Caching, Representations};
 use crate::web::spliced::SplicedPage;
 
@@ -43,11 +50,14 @@ const SETTLE: Duration = Duration::from_millis(20);
 const RETRY: Duration = Duration::from_secs(2);
 
 /// What is held in memory, by what it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Slot {
     Page(PageKey, Locale),
     Error(ErrorPage, Locale),
     Asset(Asset),
+    /// A page of the news or events, a feed or a calendar, by its address (with `?seite=N`
+    /// for later pages of a list).
+    Published(String),
 }
 
 /// One consistent state of everything held.
@@ -58,12 +68,19 @@ pub struct Snapshot {
     /// The membership page around its form token, per language (`None` if the page cannot be
     /// held that way, e.g. a text that contains the placeholder: it is then rendered per view).
     forms: HashMap<Locale, Arc<SplicedPage>>,
+    /// The paths of the `Published` slots (without query).
+    published_paths: HashSet<String>,
+    /// Old addresses of news items and events, to their current ones.
+    redirects: HashMap<String, String>,
+    /// The day in Berlin the pages were rendered for.
+    pub today: NaiveDate,
 }
 
 #[derive(Clone)]
 pub struct PageCache {
     snapshot: Arc<ArcSwap<Snapshot>>,
     site: Arc<SiteSettings>,
+    clock: Clock,
     /// Tells the background compression that there is something new.
     published: Arc<Notify>,
 }
@@ -86,17 +103,29 @@ pub struct Refreshed {
 }
 
 impl PageCache {
-    /// Reads the content and renders every page.
-    pub async fn load(pool: &PgPool, site: Arc<SiteSettings>) -> Result<Self, RefreshError> {
+    /// Reads the content and renders every page for the day `clock` says it is.
+    pub async fn load(
+        pool: &PgPool,
+        site: Arc<SiteSettings>,
+        clock: Clock,
+    ) -> Result<Self, RefreshError> {
         let content = SiteContent::load(pool).await?;
         let render_site = Arc::clone(&site);
+        let today = clock.today();
         let (snapshot, _) =
-            tokio::task::spawn_blocking(move || render_all(content, &render_site, None)).await??;
+            tokio::task::spawn_blocking(move || render_all(content, &render_site, today, None))
+                .await??;
         Ok(Self {
             snapshot: Arc::new(ArcSwap::from_pointee(snapshot)),
             site,
+            clock,
             published: Arc::new(Notify::new()),
         })
+    }
+
+    /// The clock the pages follow.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     pub fn snapshot(&self) -> Arc<Snapshot> {
@@ -123,6 +152,30 @@ impl PageCache {
             .unwrap_or_else(|| Arc::clone(&BARE_ERROR))
     }
 
+    /// A news or events page, feed or calendar at `path`; `query` may name a later page of a
+    /// list (`seite=2`, `page=2`; other parameters are ignored). `None` if there is none such.
+    pub fn published(&self, path: &str, query: Option<&str>) -> Option<Arc<Representations>> {
+        let snapshot = self.snapshot.load();
+        if !snapshot.published_paths.contains(path) {
+            return None;
+        }
+        let parameter = listing::page_parameter(Locale::of_path(path));
+        let page = query
+            .into_iter()
+            .flat_map(|query| query.split('&'))
+            .find_map(|pair| pair.strip_prefix(parameter)?.strip_prefix('='));
+        let address = match page {
+            None | Some("1") => path.to_owned(),
+            Some(page) => format!("{path}?{parameter}={page}"),
+        };
+        snapshot.bodies.get(&Slot::Published(address)).cloned()
+    }
+
+    /// Where an old address of a news item or event leads now.
+    pub fn redirect(&self, path: &str) -> Option<String> {
+        self.snapshot.load().redirects.get(path).cloned()
+    }
+
     /// The membership page with a hole for the form token.
     pub fn membership_form(&self, locale: Locale) -> Option<Arc<SplicedPage>> {
         self.snapshot.load().forms.get(&locale).cloned()
@@ -137,8 +190,9 @@ impl PageCache {
         let content = SiteContent::load(pool).await?;
         let previous = self.snapshot();
         let site = Arc::clone(&self.site);
+        let today = self.clock.today();
         let (snapshot, refreshed) =
-            tokio::task::spawn_blocking(move || render_all(content, &site, Some(&previous)))
+            tokio::task::spawn_blocking(move || render_all(content, &site, today, Some(&previous)))
                 .await??;
         // Brotli forms made while this was rendered are kept.
         self.snapshot.rcu(|current| {
@@ -172,8 +226,9 @@ impl PageCache {
     }
 
     /// Keeps the pages current until `stop`: on every change notified by the database, after
-    /// every reconnection of the notifications, and at midnight in Berlin (pages that say
-    /// "today" or "in 3 days"). Also makes the brotli forms in the background.
+    /// every reconnection of the notifications, and at midnight in Berlin (news scheduled for
+    /// the new day, events that say "today" or "in 3 days"), or when a rehearsal moved the
+    /// clock. Also makes the brotli forms in the background.
     pub async fn run(
         self,
         pool: PgPool,
@@ -182,6 +237,7 @@ impl PageCache {
     ) {
         let compressing = tokio::spawn(self.clone().compress_in_background(stop.clone()));
         let mut retry_at: Option<tokio::time::Instant> = None;
+        let mut clock_moves = self.clock.moves();
         loop {
             let retry = async {
                 match retry_at {
@@ -198,7 +254,8 @@ impl PageCache {
                     | Err(broadcast::error::RecvError::Lagged(_)) => "changes may have been missed",
                     Err(broadcast::error::RecvError::Closed) => break,
                 },
-                () = tokio::time::sleep(until_next_midnight_in_berlin()) => "a new day began",
+                () = tokio::time::sleep(until_next_midnight_in_berlin(&self.clock)) => "a new day began",
+                () = clock_moves.next() => "the clock was moved",
                 () = retry => "trying again",
             };
             tokio::time::sleep(SETTLE).await;
@@ -236,7 +293,7 @@ impl PageCache {
                 .bodies
                 .iter()
                 .find(|(_, body)| !body.has_brotli())
-                .map(|(slot, body)| (*slot, Arc::clone(body)));
+                .map(|(slot, body)| (slot.clone(), Arc::clone(body)));
             let Some((slot, body)) = next else {
                 tokio::select! {
                     () = stop.cancelled() => return,
@@ -273,10 +330,12 @@ static BARE_ERROR: std::sync::LazyLock<Arc<Representations>> = std::sync::LazyLo
     ))
 });
 
-/// Renders every page of `content`, reusing what `previous` holds where nothing changed.
+/// Renders every page of `content` as it is on `today`, reusing what `previous` holds where
+/// nothing changed.
 fn render_all(
     content: SiteContent,
     site: &SiteSettings,
+    today: NaiveDate,
     previous: Option<&Snapshot>,
 ) -> Result<(Snapshot, Refreshed), askama::Error> {
     let now = SystemTime::now();
@@ -306,6 +365,30 @@ fn render_all(
             }
         }
     };
+    let publications = match &content.facts {
+        Some(facts) => Some(publications::render(&content, facts, today, site)?),
+        None => None,
+    };
+    let mut published_paths = HashSet::new();
+    let mut redirects = HashMap::new();
+    let mut home = HashMap::new();
+    if let Some(publications) = publications {
+        for page in publications.pages {
+            let path = page
+                .address
+                .split_once('?')
+                .map_or(page.address.as_str(), |(path, _)| path);
+            published_paths.insert(path.to_owned());
+            hold(
+                Slot::Published(page.address),
+                page.body,
+                page.content_type,
+                Caching::Revalidate,
+            );
+        }
+        redirects = publications.redirects;
+        home = publications.home;
+    }
     let mut forms = HashMap::new();
     for key in PageKey::ALL {
         for locale in Locale::ALL {
@@ -319,7 +402,11 @@ fn render_all(
                 }
                 continue;
             }
-            let html = public::render_page(page, facts, site, None)?;
+            let sections: Option<&HomeSections> = match key {
+                PageKey::Start => home.get(&locale),
+                _ => None,
+            };
+            let html = public::render_page(page, facts, site, None, sections)?;
             hold(
                 Slot::Page(key, locale),
                 html.into_bytes(),
@@ -351,6 +438,9 @@ fn render_all(
         content: Arc::new(content),
         bodies,
         forms,
+        published_paths,
+        redirects,
+        today,
     };
     Ok((snapshot, refreshed))
 }
@@ -361,7 +451,7 @@ fn membership_form(
     site: &SiteSettings,
 ) -> Result<Option<SplicedPage>, askama::Error> {
     let form = InquiryFormView::blank(page.locale, FORM_TOKEN_HOLE.to_owned());
-    let html = public::render_page(page, facts, site, Some(&form))?;
+    let html = public::render_page(page, facts, site, Some(&form), None)?;
     let spliced = SplicedPage::new(&html, FORM_TOKEN_HOLE, &site.security_headers);
     if spliced.is_none() {
         tracing::warn!(
@@ -373,8 +463,8 @@ fn membership_form(
 }
 
 /// How long until the date changes in Berlin.
-fn until_next_midnight_in_berlin() -> Duration {
-    let now = Utc::now().with_timezone(&Berlin);
+fn until_next_midnight_in_berlin(clock: &Clock) -> Duration {
+    let now = clock.now().with_timezone(&Berlin);
     let next_midnight = now
         .date_naive()
         .checked_add_days(Days::new(1))

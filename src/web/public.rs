@@ -13,6 +13,7 @@ use crate::state::SiteSettings;
 use crate::web::inquiry_form::InquiryFormView;
 use crate::web::layout::Layout;
 use crate::web::page_cache::PageCache;
+use crate::web::publications::HomeSections;
 
 #[derive(Template)]
 #[template(path = "page.html")]
@@ -27,15 +28,19 @@ struct PageTemplate<'a> {
     updated_on_iso: String,
     /// Only on the membership page.
     inquiry_form: Option<&'a InquiryFormView>,
+    /// Only on the start page: the newest news and the next events.
+    home: Option<&'a HomeSections>,
 }
 
 /// Renders a page from its stored texts, the organisation facts and the site settings. The
-/// membership page also shows the inquiry form, which carries a token of its own.
+/// membership page also shows the inquiry form, which carries a token of its own; the start
+/// page shows the newest news and the next events.
 pub fn render_page(
     page: &Page,
     facts: &OrganisationFacts,
     site: &SiteSettings,
     inquiry_form: Option<&InquiryFormView>,
+    home: Option<&HomeSections>,
 ) -> Result<String, askama::Error> {
     let mut layout = Layout::for_page(
         page.key,
@@ -58,6 +63,7 @@ pub fn render_page(
         updated_on: page.locale.format_date(page.updated_at),
         updated_on_iso: i18n::iso_date(page.updated_at),
         inquiry_form,
+        home,
     }
     .render()
 }

@@ -2,6 +2,7 @@
 
 use defus::content::PageKey;
 use defus::i18n::Locale;
+use defus::web::layout::Section;
 
 use crate::helpers::spawn_app;
 
@@ -17,7 +18,7 @@ async fn an_unknown_german_path_gets_a_german_404_page_in_the_layout() {
     );
     assert_eq!(
         page.select("nav.main-nav a").len(),
-        6,
+        Section::MAIN_NAVIGATION.len(),
         "the navigation is there"
     );
     assert!(page.text("footer address").contains("Hannover"));

@@ -5,6 +5,7 @@ mod database;
 mod inquiry;
 mod mail;
 mod process;
+mod publishing;
 mod staff;
 
 use std::time::Duration;
@@ -29,6 +30,10 @@ pub use mail::{
     spawn_app_with_smtp_and,
 };
 pub use process::{binary, terminate, wait_for_log};
+pub use publishing::{
+    Picture, card_titles, event, id_in, news_item, publish_samples, read_calendar, read_feed,
+    spawn_app_on_movable_clock, with,
+};
 pub use staff::{PageText, STAFF_EMAIL, STAFF_PASSWORD, Staff, assert_is_sent_to_sign_in};
 
 /// The application running in this test process, reachable over HTTP.

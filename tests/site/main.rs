@@ -9,6 +9,7 @@ mod error_pages;
 mod form_in_browser;
 mod inquiry_form;
 mod mail_delivery;
+mod news_and_events;
 mod pages_from_memory;
 mod public_pages;
 mod quality;

@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashSet, VecDeque};
 use defus::content::PageKey;
 use defus::i18n::Locale;
 
-use crate::helpers::{Page, TestApp, spawn_app, spawn_app_with, text_of};
+use crate::helpers::{Page, TestApp, publish_samples, spawn_app, spawn_app_with, text_of};
 
 #[tokio::test]
 async fn every_page_answers_in_both_languages_with_its_title_and_language() {
@@ -114,6 +114,7 @@ fn references(page: &Page) -> Vec<(String, String)> {
 #[tokio::test]
 async fn a_crawl_from_both_start_pages_finds_no_broken_link_and_nothing_from_other_hosts() {
     let app = spawn_app().await;
+    let samples = publish_samples(&app, &app.signed_in_staff().await).await;
     let mut queue: VecDeque<String> =
         VecDeque::from(Locale::ALL.map(|locale| PageKey::Start.path(locale).to_owned()));
     let mut seen: HashSet<String> = queue.iter().cloned().collect();
@@ -179,6 +180,24 @@ async fn a_crawl_from_both_start_pages_finds_no_broken_link_and_nothing_from_oth
             );
         }
     }
+    let feeds_and_calendars = [
+        "/aktuelles.atom",
+        "/en/news.atom",
+        "/termine.ics",
+        "/en/events.ics",
+    ];
+    for path in samples
+        .public_paths
+        .iter()
+        .map(String::as_str)
+        .chain(feeds_and_calendars)
+    {
+        assert!(seen.contains(path), "{path} is linked");
+    }
+    assert!(
+        seen.iter().any(|path| path.starts_with("/bilder/")),
+        "the news item's picture is served by the site itself"
+    );
     assert!(links_out.contains("https://efus.eu"), "{links_out:?}");
 }
 

@@ -8,18 +8,24 @@ use defus::i18n::Locale;
 
 use crate::browser::{Browser, JavaScript, test_tools};
 use crate::helpers::{
-    TestApp, membership_form, redirect_target, spawn_app, valid_inquiry, valid_inquiry_with,
-    with_field,
+    TestApp, membership_form, publish_samples, redirect_target, spawn_app, valid_inquiry,
+    valid_inquiry_with, with_field,
 };
 
-/// Every content page in both languages, plus error pages.
-fn all_paths() -> Vec<String> {
+/// The lists of news and events, which say so when there is nothing to show.
+const SECTION_LISTS: [&str; 4] = ["/aktuelles", "/en/news", "/termine", "/en/events"];
+
+/// Every content page in both languages, plus error pages, and the pages of the news and
+/// events that [`publish_samples`] puts on `app`.
+async fn all_paths(app: &TestApp) -> Vec<String> {
+    let samples = publish_samples(app, &app.signed_in_staff().await).await;
     let mut paths: Vec<String> = PageKey::ALL
         .iter()
         .flat_map(|key| Locale::ALL.map(|locale| key.path(locale).to_owned()))
         .collect();
     paths.push("/gibt-es-nicht".into());
     paths.push("/en/does-not-exist".into());
+    paths.extend(samples.public_paths);
     paths
 }
 
@@ -75,24 +81,21 @@ async fn form_without_database() -> String {
 #[tokio::test]
 async fn every_page_is_valid_html() {
     let app = spawn_app().await;
-    let folder = std::env::temp_dir().join(format!("defus-html-{}", std::process::id()));
-    std::fs::create_dir_all(&folder).unwrap();
-    let mut files = Vec::new();
-    for path in all_paths() {
-        let file = folder.join(format!("{}.html", path.replace('/', "_")));
-        std::fs::write(&file, body_of(&app, &path).await).unwrap();
-        files.push(file);
+    let mut pages = Vec::new();
+    for path in SECTION_LISTS {
+        pages.push((format!("{path} (empty)"), body_of(&app, path).await));
     }
-    for (index, (_, _, html)) in form_states(&app).await.into_iter().enumerate() {
-        let file = folder.join(format!("form-state-{index}.html"));
-        std::fs::write(&file, html).unwrap();
-        files.push(file);
+    for path in all_paths(&app).await {
+        pages.push((path.clone(), body_of(&app, &path).await));
     }
-    let file = folder.join("form-without-database.html");
-    std::fs::write(&file, form_without_database().await).unwrap();
-    files.push(file);
-    let report = validate(&files);
-    std::fs::remove_dir_all(&folder).ok();
+    for (name, _, html) in form_states(&app).await {
+        pages.push((name, html));
+    }
+    pages.push((
+        "form without database".into(),
+        form_without_database().await,
+    ));
+    let report = validate_pages("defus-html", &pages);
     assert!(report.is_ok(), "HTML errors:\n{}", report.unwrap_err());
 }
 
@@ -146,7 +149,13 @@ async fn every_page_passes_the_wcag_2_1_aa_rules_of_axe() {
     let app = spawn_app().await;
     let browser = Browser::start(JavaScript::On).await;
     let mut problems = Vec::new();
-    for path in all_paths() {
+    for path in SECTION_LISTS {
+        browser.goto(&app.url(path)).await;
+        browser
+            .audit(&format!("{path} (empty)"), &mut problems)
+            .await;
+    }
+    for path in all_paths(&app).await {
         browser.goto(&app.url(&path)).await;
         browser.audit(&path, &mut problems).await;
     }
@@ -191,18 +200,15 @@ async fn pages_fit_a_320_pixel_screen_without_sideways_scrolling() {
     let browser = Browser::start(JavaScript::On).await;
     browser.client.set_window_size(320, 800).await.unwrap();
     let viewport = browser.evaluate("window.innerWidth").await;
-    for key in PageKey::ALL {
-        for locale in Locale::ALL {
-            browser.goto(&app.url(key.path(locale))).await;
-            let width = browser
-                .evaluate("document.documentElement.scrollWidth")
-                .await;
-            assert!(
-                width.as_u64().expect("a width") <= viewport.as_u64().expect("a width"),
-                "{} is {width} px wide on a {viewport} px screen",
-                key.path(locale)
-            );
-        }
+    for path in all_paths(&app).await {
+        browser.goto(&app.url(&path)).await;
+        let width = browser
+            .evaluate("document.documentElement.scrollWidth")
+            .await;
+        assert!(
+            width.as_u64().expect("a width") <= viewport.as_u64().expect("a width"),
+            "{path} is {width} px wide on a {viewport} px screen"
+        );
     }
     browser.close().await;
 }

@@ -7,7 +7,8 @@ use defus::web::admin::paths;
 
 use crate::browser::{Browser, JavaScript};
 use crate::helpers::{
-    PageText, STAFF_EMAIL, STAFF_PASSWORD, Staff, TestApp, spawn_app, valid_inquiry,
+    PageText, STAFF_EMAIL, STAFF_PASSWORD, Staff, TestApp, news_item, publish_samples, spawn_app,
+    valid_inquiry, with,
 };
 use crate::quality::validate_pages;
 
@@ -47,7 +48,8 @@ async fn staff_area_in_use(app: &TestApp) -> (Staff<'_>, Vec<String>) {
         .fetch_one("select id from staff_account where email = 'kollegin@defus.org'")
         .await;
     let (goals, german) = (PageKey::Goals, Locale::De);
-    let paths = vec![
+    let samples = publish_samples(app, &staff).await;
+    let mut paths = vec![
         paths::DASHBOARD.to_owned(),
         paths::INQUIRIES.to_owned(),
         paths::inquiry(inquiry.id),
@@ -68,6 +70,7 @@ async fn staff_area_in_use(app: &TestApp) -> (Staff<'_>, Vec<String>) {
         paths::ACTIVITY.to_owned(),
         paths::MARKDOWN_HELP.to_owned(),
     ];
+    paths.extend(samples.staff_paths);
     (staff, paths)
 }
 
@@ -131,6 +134,42 @@ async fn every_staff_page_is_valid_html() {
         let response = staff.post(&path, &fields).await;
         pages.push((name.to_owned(), response.text().await.unwrap()));
     }
+    for (name, path, fields) in [(
+        "news item with errors",
+        paths::NEWS_NEW,
+        vec![
+            ("title", ""),
+            ("published_on", "2027-02-30"),
+            ("action", "save"),
+        ],
+    )] {
+        let fields: Vec<(&'static str, String)> = fields
+            .into_iter()
+            .map(|(name, value)| (name, value.to_owned()))
+            .collect();
+        let response = staff.post_multipart(path, &fields, None).await;
+        pages.push((name.to_owned(), response.text().await.unwrap()));
+    }
+    let preview = with(news_item(&app, "Vorschau"), "action", "preview");
+    let response = staff.post_multipart(paths::NEWS_NEW, &preview, None).await;
+    let html = response.text().await.unwrap();
+    assert!(html.contains("class=\"preview\""), "the preview is shown");
+    pages.push(("news item preview".into(), html));
+    let event_with_errors = staff
+        .post(
+            paths::EVENTS_NEW,
+            &[
+                ("starts_at", "2027-03-12T10:00"),
+                ("ends_at", "2027-03-11T10:00"),
+                ("online_url", "ftp://x"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    pages.push((
+        "event with errors".into(),
+        event_with_errors.text().await.unwrap(),
+    ));
     let signed_out = app.staff_client();
     pages.push((
         "sign-in".into(),
@@ -202,6 +241,24 @@ async fn every_staff_page_passes_the_wcag_2_1_aa_rules_of_axe() {
         .click_and_wait_for("button[value=preview]", ".preview")
         .await;
     browser.audit("page preview", &mut problems).await;
+    for (path, name) in [
+        (paths::NEWS_NEW, "news item with errors"),
+        (paths::EVENTS_NEW, "event with errors"),
+    ] {
+        browser.goto(&app.url(path)).await;
+        browser
+            .click_and_wait_for("button[value=save]", ".error-summary")
+            .await;
+        browser.audit(name, &mut problems).await;
+    }
+    browser.goto(&app.url(paths::NEWS_NEW)).await;
+    browser.type_into("#field-title", "Vorschau").await;
+    browser.type_into("#field-teaser", "Worum es geht.").await;
+    browser.type_into("#field-body", "Der Text.").await;
+    browser
+        .click_and_wait_for("button[value=preview]", ".preview")
+        .await;
+    browser.audit("news item preview", &mut problems).await;
     // The session ends while the editor is open: the save asks to sign in again.
     browser
         .goto(&app.url(&paths::page(PageKey::Goals, Locale::De)))

@@ -123,7 +123,7 @@ fn password_rule_message(error: PasswordRuleError) -> String {
 /// Changes one's own password (the current one is required); one's other sessions end.
 pub async fn change_own_password(
     State(state): State<AppState>,
-    StaffForm { session, form }: StaffForm<PasswordChange>,
+    StaffForm { session, form, .. }: StaffForm<PasswordChange>,
 ) -> Result<Response, AppError> {
     let mut problems = Vec::new();
     if !account::has_password(&state.pool, session.account_id, &form.current).await? {
@@ -237,14 +237,14 @@ pub struct NewAccountForm {
 
 fn role_choices() -> Control {
     Control::Choice(vec![
-        Choice {
-            value: Role::Editorial.code(),
-            label: "Redaktion – Anfragen, Seiten, Vereinsdaten",
-        },
-        Choice {
-            value: Role::Administration.code(),
-            label: "Verwaltung – dazu die Konten der Kolleginnen und Kollegen",
-        },
+        Choice::new(
+            Role::Editorial.code(),
+            "Redaktion – Anfragen, Seiten, Vereinsdaten, Meldungen, Termine",
+        ),
+        Choice::new(
+            Role::Administration.code(),
+            "Verwaltung – dazu die Konten der Kolleginnen und Kollegen",
+        ),
     ])
 }
 
@@ -310,7 +310,7 @@ struct NewPasswordTemplate<'a> {
 /// Adds an account with a password made by the site, shown once on the page that follows.
 pub async fn create_account(
     State(state): State<AppState>,
-    StaffForm { session, form }: StaffForm<NewAccountForm>,
+    StaffForm { session, form, .. }: StaffForm<NewAccountForm>,
 ) -> Result<Response, AppError> {
     if !session.role.may_manage_accounts() {
         return Err(AppError::Forbidden);
@@ -472,7 +472,7 @@ pub struct AccessForm {
 pub async fn set_access(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    StaffForm { session, form }: StaffForm<AccessForm>,
+    StaffForm { session, form, .. }: StaffForm<AccessForm>,
 ) -> Result<Redirect, AppError> {
     let enabled = match form.zugang.as_str() {
         "ja" => true,
@@ -499,7 +499,7 @@ pub struct RoleForm {
 pub async fn set_role(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    StaffForm { session, form }: StaffForm<RoleForm>,
+    StaffForm { session, form, .. }: StaffForm<RoleForm>,
 ) -> Result<Redirect, AppError> {
     let role = form.role;
     change_account(

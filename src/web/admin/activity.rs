@@ -31,7 +31,7 @@ struct ActivityTemplate<'a> {
     layout: AdminLayout<'a>,
     entries: Vec<Entry>,
     people: Vec<(i64, String)>,
-    kinds: [ActivityKind; 17],
+    kinds: [ActivityKind; ActivityKind::ALL.len()],
     selected_person: Option<i64>,
     selected_kind: Option<ActivityKind>,
     shown: i64,

@@ -140,6 +140,7 @@ pub async fn save(
     StaffForm {
         session,
         form: input,
+        ..
     }: StaffForm<FactsForm>,
 ) -> Result<Response, AppError> {
     match input.validate(state.staff.office_email_from_facts) {

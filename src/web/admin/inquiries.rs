@@ -282,7 +282,7 @@ pub struct StatusForm {
 pub async fn change_status(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    StaffForm { session, form }: StaffForm<StatusForm>,
+    StaffForm { session, form, .. }: StaffForm<StatusForm>,
 ) -> Result<Redirect, AppError> {
     if !inbox::set_status(&state.pool, id, form.status, &session.actor()).await? {
         return Err(AppError::NotFound);
@@ -320,7 +320,7 @@ pub struct NoteForm {
 pub async fn add_note(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    StaffForm { session, form }: StaffForm<NoteForm>,
+    StaffForm { session, form, .. }: StaffForm<NoteForm>,
 ) -> Result<Response, AppError> {
     let text = match Note::parse(&form.text) {
         Ok(text) => text,
@@ -345,7 +345,7 @@ pub struct AssignmentForm {
 pub async fn assign(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    StaffForm { session, form }: StaffForm<AssignmentForm>,
+    StaffForm { session, form, .. }: StaffForm<AssignmentForm>,
 ) -> Result<Redirect, AppError> {
     if !inbox::assign(&state.pool, id, form.zustaendig, &session.actor()).await? {
         return Err(AppError::NotFound);
@@ -432,7 +432,7 @@ pub async fn erase_page(
 /// Erases everything stored for the address (GDPR Art. 17) and says how much that was.
 pub async fn erase(
     State(state): State<AppState>,
-    StaffForm { session, form }: StaffForm<EmailToErase>,
+    StaffForm { session, form, .. }: StaffForm<EmailToErase>,
 ) -> Result<Html<String>, AppError> {
     let email = form.email.trim().to_owned();
     if email.is_empty() {

@@ -8,16 +8,20 @@ pub mod activity;
 pub mod auth;
 pub mod dashboard;
 pub mod error_page;
+pub mod events;
 pub mod facts;
 pub mod help;
 pub mod inquiries;
 mod layout;
+pub mod news;
 pub mod notice;
 pub mod pages;
 pub mod paths;
+pub mod publishing;
 pub mod staff_form;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -25,6 +29,10 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::state::AppState;
 
 pub use layout::AdminLayout;
+
+/// The largest form with a file: a picture of up to 10 MB is refused with a message at its
+/// field; only a much larger file meets the error page for bodies too large.
+const UPLOAD_BODY_LIMIT: usize = 24 * 1024 * 1024;
 
 /// Every route of the staff area.
 pub fn router() -> Router<AppState> {
@@ -52,6 +60,52 @@ pub fn router() -> Router<AppState> {
         .route(paths::PAGE_VERSIONS, get(pages::versions))
         .route(paths::PAGE_VERSION, get(pages::version))
         .route(paths::PAGE_RESTORE, post(pages::restore))
+        .route(paths::NEWS, get(news::list))
+        .route(
+            paths::NEWS_NEW,
+            get(news::new_item)
+                .post(news::create)
+                .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route(
+            paths::NEWS_ITEM,
+            get(news::edit)
+                .post(news::save)
+                .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route(
+            paths::NEWS_STATE,
+            post(publishing::change_state::<news::News>),
+        )
+        .route(
+            paths::NEWS_DELETE,
+            get(publishing::confirm_delete::<news::News>).post(publishing::delete::<news::News>),
+        )
+        .route(
+            paths::NEWS_VERSIONS,
+            get(publishing::versions::<news::News>),
+        )
+        .route(paths::NEWS_VERSION, get(news::version))
+        .route(paths::EVENTS, get(events::list))
+        .route(
+            paths::EVENTS_NEW,
+            get(events::new_item).post(events::create),
+        )
+        .route(paths::EVENT, get(events::edit).post(events::save))
+        .route(
+            paths::EVENT_STATE,
+            post(publishing::change_state::<events::Events>),
+        )
+        .route(
+            paths::EVENT_DELETE,
+            get(publishing::confirm_delete::<events::Events>)
+                .post(publishing::delete::<events::Events>),
+        )
+        .route(
+            paths::EVENT_VERSIONS,
+            get(publishing::versions::<events::Events>),
+        )
+        .route(paths::EVENT_VERSION, get(events::version))
         .route(paths::FACTS, get(facts::edit).post(facts::save))
         .route(paths::FACTS_VERSIONS, get(facts::versions))
         .route(paths::FACTS_VERSION, get(facts::version))

@@ -24,10 +24,13 @@ pub enum Notice {
     AccountDeleted,
     LastAdministrator,
     NotOnOwnAccount,
+    Published,
+    Unpublished,
+    Deleted,
 }
 
 impl Notice {
-    const ALL: [Notice; 18] = [
+    const ALL: [Notice; 21] = [
         Notice::SignedOut,
         Notice::Saved,
         Notice::Unchanged,
@@ -46,6 +49,9 @@ impl Notice {
         Notice::AccountDeleted,
         Notice::LastAdministrator,
         Notice::NotOnOwnAccount,
+        Notice::Published,
+        Notice::Unpublished,
+        Notice::Deleted,
     ];
 
     /// The value of the `meldung` parameter.
@@ -69,6 +75,9 @@ impl Notice {
             Notice::AccountDeleted => "konto-geloescht",
             Notice::LastAdministrator => "letzte-verwaltung",
             Notice::NotOnOwnAccount => "eigenes-konto",
+            Notice::Published => "veroeffentlicht",
+            Notice::Unpublished => "zurueckgezogen",
+            Notice::Deleted => "entfernt",
         }
     }
 
@@ -108,6 +117,14 @@ impl Notice {
                 "Nicht geändert: Ihr eigenes Konto können Sie hier nicht sperren, löschen oder \
                  herabstufen. Bitten Sie eine Kollegin oder einen Kollegen mit der Rolle Verwaltung."
             }
+            Notice::Published => {
+                "Veröffentlicht. Die Website zeigt den Eintrag ab sofort – oder ab dem Tag, der \
+                 bei einer Meldung als Datum eingetragen ist."
+            }
+            Notice::Unpublished => {
+                "Zurückgezogen. Der Eintrag ist nur noch hier in der Verwaltung zu sehen."
+            }
+            Notice::Deleted => "Gelöscht.",
         }
     }
 

@@ -283,7 +283,7 @@ fn preview(
 pub async fn save(
     State(state): State<AppState>,
     Path((key, locale)): Path<(String, String)>,
-    StaffForm { session, form }: StaffForm<PageForm>,
+    StaffForm { session, form, .. }: StaffForm<PageForm>,
 ) -> Result<Response, AppError> {
     let (key, locale) = page_in_path(&key, &locale)?;
     let (title, description, text) = (&form.title, &form.meta_description, &form.body_markdown);

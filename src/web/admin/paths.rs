@@ -6,6 +6,7 @@ use std::borrow::Borrow;
 use std::fmt::Display;
 
 use crate::content::PageKey;
+use crate::content::items::ItemKind;
 use crate::i18n::Locale;
 use crate::web::admin::notice::Notice;
 
@@ -39,6 +40,20 @@ pub const ACCOUNT_ENABLED: &str = "/admin/konten/{id}/zugang";
 pub const ACCOUNT_ROLE: &str = "/admin/konten/{id}/rolle";
 pub const ACCOUNT_PASSWORD: &str = "/admin/konten/{id}/passwort";
 pub const ACCOUNT_DELETE: &str = "/admin/konten/{id}/loeschen";
+pub const NEWS: &str = "/admin/aktuelles";
+pub const NEWS_NEW: &str = "/admin/aktuelles/neu";
+pub const NEWS_ITEM: &str = "/admin/aktuelles/{id}";
+pub const NEWS_STATE: &str = "/admin/aktuelles/{id}/status";
+pub const NEWS_DELETE: &str = "/admin/aktuelles/{id}/loeschen";
+pub const NEWS_VERSIONS: &str = "/admin/aktuelles/{id}/versionen";
+pub const NEWS_VERSION: &str = "/admin/aktuelles/{id}/versionen/{version}";
+pub const EVENTS: &str = "/admin/termine";
+pub const EVENTS_NEW: &str = "/admin/termine/neu";
+pub const EVENT: &str = "/admin/termine/{id}";
+pub const EVENT_STATE: &str = "/admin/termine/{id}/status";
+pub const EVENT_DELETE: &str = "/admin/termine/{id}/loeschen";
+pub const EVENT_VERSIONS: &str = "/admin/termine/{id}/versionen";
+pub const EVENT_VERSION: &str = "/admin/termine/{id}/versionen/{version}";
 pub const ACTIVITY: &str = "/admin/protokoll";
 pub const MARKDOWN_HELP: &str = "/admin/hilfe/markdown";
 
@@ -154,6 +169,83 @@ pub fn page_restore(
         &[("key", &key), ("locale", &locale), ("id", &id)],
     )
 }
+
+/// The list of news items or events.
+pub fn items(kind: impl Borrow<ItemKind>) -> &'static str {
+    let kind = *kind.borrow();
+    match kind {
+        ItemKind::News => NEWS,
+        ItemKind::Event => EVENTS,
+    }
+}
+
+/// The form for a new news item or event.
+pub fn new_item(kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::News => NEWS_NEW,
+        ItemKind::Event => EVENTS_NEW,
+    }
+}
+
+/// The editor of a news item or event.
+pub fn item(kind: ItemKind, id: impl Borrow<i64>) -> String {
+    let pattern = match kind {
+        ItemKind::News => NEWS_ITEM,
+        ItemKind::Event => EVENT,
+    };
+    fill(pattern, &[("id", id.borrow())])
+}
+
+pub fn item_state(kind: ItemKind, id: impl Borrow<i64>) -> String {
+    let pattern = match kind {
+        ItemKind::News => NEWS_STATE,
+        ItemKind::Event => EVENT_STATE,
+    };
+    fill(pattern, &[("id", id.borrow())])
+}
+
+pub fn item_delete(kind: ItemKind, id: impl Borrow<i64>) -> String {
+    let pattern = match kind {
+        ItemKind::News => NEWS_DELETE,
+        ItemKind::Event => EVENT_DELETE,
+    };
+    fill(pattern, &[("id", id.borrow())])
+}
+
+pub fn item_versions(kind: ItemKind, id: impl Borrow<i64>) -> String {
+    let pattern = match kind {
+        ItemKind::News => NEWS_VERSIONS,
+        ItemKind::Event => EVENT_VERSIONS,
+    };
+    fill(pattern, &[("id", id.borrow())])
+}
+
+pub fn item_version(kind: ItemKind, id: impl Borrow<i64>, version: impl Borrow<i64>) -> String {
+    let pattern = match kind {
+        ItemKind::News => NEWS_VERSION,
+        ItemKind::Event => EVENT_VERSION,
+    };
+    fill(
+        pattern,
+        &[("id", id.borrow()), ("version", version.borrow())],
+    )
+}
+
+/// The editor of an item, filled with one of its earlier versions (to save it again).
+pub fn item_from_version(
+    kind: ItemKind,
+    id: impl Borrow<i64>,
+    version: impl Borrow<i64>,
+) -> String {
+    format!(
+        "{}?{VERSION_PARAMETER}={}",
+        item(kind, id),
+        version.borrow()
+    )
+}
+
+/// The query parameter of an item's editor that names the version to start from.
+pub const VERSION_PARAMETER: &str = "fassung";
 
 /// `path` with `notice` to be shown there (`path` has no query string of its own).
 pub fn with_notice(path: &str, notice: Notice) -> String {

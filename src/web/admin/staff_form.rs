@@ -23,7 +23,7 @@ use crate::state::AppState;
 use crate::web::admin::auth::{self, SignInAttempt, SignInRefused};
 use crate::web::admin::layout::AdminLayout;
 use crate::web::admin::paths;
-use crate::web::form_body;
+use crate::web::form_body::{self, FormBody, Upload};
 
 /// The names of the sign-in fields added to a form sent after its session ended; no form of the
 /// staff area has fields of these names.
@@ -32,10 +32,12 @@ const PASSWORD_FIELD: &str = "anmeldung_passwort";
 const TOKEN_FIELD: &str = "anmeldung_token";
 const CSRF_FIELD: &str = "csrf_token";
 
-/// A form of type `T` sent by a signed-in staff member, with their session's CSRF token.
+/// A form of type `T` sent by a signed-in staff member, with their session's CSRF token, and
+/// the files it uploads (if it is sent as `multipart/form-data`).
 pub struct StaffForm<T> {
     pub session: StaffSession,
     pub form: T,
+    pub uploads: Vec<Upload>,
 }
 
 /// A form that is just a button (besides the CSRF token every staff form carries).
@@ -72,21 +74,26 @@ impl<T: DeserializeOwned> FromRequest<AppState> for StaffForm<T> {
             .ok()
             .map(|ConnectInfo(peer)| peer);
         let new_cookie = parts.extensions.get::<NewSessionCookie>().cloned();
-        let body = form_body::read(Request::from_parts(parts, body), state).await?;
+        let FormBody {
+            fields: body,
+            uploads,
+        } = form_body::read_with_uploads(Request::from_parts(parts, body), state).await?;
         if let Some(session) = session {
             check_csrf(&session, &body).map_err(IntoResponse::into_response)?;
             return Ok(Self {
                 session,
                 form: form_body::parse(&body).map_err(IntoResponse::into_response)?,
+                uploads,
             });
         }
         // The session has ended: sign in again on this page, or with the credentials sent here.
         let again: SignInAgain = form_body::parse(&body).map_err(IntoResponse::into_response)?;
+        let files_left_behind = !uploads.is_empty();
         if again.anmeldung_email.is_empty() {
             return Err(sign_in_again_page(
                 state,
                 &uri,
-                &body,
+                (&body, files_left_behind),
                 "",
                 None,
                 StatusCode::FORBIDDEN,
@@ -116,12 +123,13 @@ impl<T: DeserializeOwned> FromRequest<AppState> for StaffForm<T> {
                 Ok(Self {
                     session,
                     form: form_body::parse(&body).map_err(IntoResponse::into_response)?,
+                    uploads,
                 })
             }
             Err(refused) => Err(sign_in_again_page(
                 state,
                 &uri,
-                &body,
+                (&body, files_left_behind),
                 &again.anmeldung_email,
                 Some(refused),
                 refused.status(),
@@ -177,6 +185,8 @@ struct SignInAgainTemplate<'a> {
     email_field: &'static str,
     password_field: &'static str,
     token_field: &'static str,
+    /// The form uploaded a file, which cannot be carried: it must be chosen again.
+    files_left_behind: bool,
 }
 
 impl SignInAgainTemplate<'_> {
@@ -193,7 +203,7 @@ impl SignInAgainTemplate<'_> {
 fn sign_in_again_page(
     state: &AppState,
     uri: &Uri,
-    body: &[u8],
+    (body, files_left_behind): (&[u8], bool),
     email: &str,
     problem: Option<SignInRefused>,
     status: StatusCode,
@@ -220,6 +230,7 @@ fn sign_in_again_page(
         email_field: EMAIL_FIELD,
         password_field: PASSWORD_FIELD,
         token_field: TOKEN_FIELD,
+        files_left_behind,
     };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
