@@ -7,7 +7,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::Request;
-use axum::http::{Extensions, HeaderMap, StatusCode, Version};
+use axum::http::{Extensions, HeaderMap, StatusCode, Version, header};
 use axum::middleware;
 use axum::response::Redirect;
 use axum::routing::get;
@@ -24,7 +24,7 @@ use crate::content::PageKey;
 use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::web::representation::PreEncoded;
-use crate::web::{admin, error_page, images, membership, public, security_headers};
+use crate::web::{admin, documents, error_page, images, membership, public, security_headers};
 
 /// A request that takes longer than this is answered with 503 instead of hanging.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/en", get(|| async { Redirect::permanent("/en/") }))
         .route(images::ROUTE, get(images::serve))
+        .route(documents::ROUTE, get(documents::serve))
         .merge(admin::router())
         .route(&format!("{}{{file}}", assets::PREFIX), get(assets::serve))
         .fallback(error_page::not_found)
@@ -77,11 +78,13 @@ pub fn router(state: AppState) -> Router {
             security_headers::add_missing(response, &site.security_headers)
         }))
         // Pages held in memory come compressed already (and are left alone); what is rendered
-        // per request (staff area, forms with messages) is compressed here.
+        // per request (staff area, forms with messages) is compressed here. Files served in
+        // byte ranges (documents) are not: a range counts the bytes of the file as it is.
         .layer(
             CompressionLayer::new().compress_when(DefaultPredicate::new().and(
-                |_: StatusCode, _: Version, _: &HeaderMap, extensions: &Extensions| {
+                |_: StatusCode, _: Version, headers: &HeaderMap, extensions: &Extensions| {
                     extensions.get::<PreEncoded>().is_none()
+                        && !headers.contains_key(header::ACCEPT_RANGES)
                 },
             )),
         )

@@ -625,6 +625,22 @@ impl Locale {
             (Locale::En, FieldError::NoPlace) => {
                 "Please give the city – or, for an online event, the link to join below.".into()
             }
+            (Locale::De, FieldError::InvalidYear) => {
+                "Bitte geben Sie ein Jahr mit vier Ziffern an, z. B. 2010.".into()
+            }
+            (Locale::En, FieldError::InvalidYear) => {
+                "Please enter a year with four digits, e.g. 2010.".into()
+            }
+            (Locale::De, FieldError::InvalidNumber) => {
+                "Bitte geben Sie eine Zahl an, z. B. 52,3759.".into()
+            }
+            (Locale::En, FieldError::InvalidNumber) => "Please enter a number, e.g. 52.3759.".into(),
+            (Locale::De, FieldError::OutsideGermany) => {
+                "Diese Position liegt nicht in Deutschland. Breite liegt zwischen 47 und 55, Länge zwischen 5,8 und 15,1.".into()
+            }
+            (Locale::En, FieldError::OutsideGermany) => {
+                "This position is not in Germany: latitude lies between 47 and 55, longitude between 5.8 and 15.1.".into()
+            }
         }
     }
 }

@@ -37,6 +37,12 @@ pub enum FieldError {
     InvalidWebAddress,
     /// An event without a city and without a link to join online.
     NoPlace,
+    /// Not a year such as `2010`.
+    InvalidYear,
+    /// Not a number (a decimal comma is fine).
+    InvalidNumber,
+    /// A position outside Germany, where the map ends.
+    OutsideGermany,
 }
 
 /// One line of text: trimmed, `min..=max` characters, no control characters at all. Safe to

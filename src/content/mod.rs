@@ -2,12 +2,14 @@
 
 pub mod defaults;
 pub mod diff;
+pub mod documents;
 pub mod events;
 pub mod facts;
 pub mod history;
 pub mod image;
 pub mod items;
 pub mod markdown;
+pub mod members;
 pub mod news;
 pub mod page;
 pub mod publication;

@@ -6,9 +6,11 @@ use std::collections::HashMap;
 
 use sqlx::PgPool;
 
+use crate::content::documents::{self, Document};
 use crate::content::events::{self, Event};
 use crate::content::facts::{self, OrganisationFacts};
 use crate::content::items::{self, SlugRedirect};
+use crate::content::members::{self, Member};
 use crate::content::news::{self, NewsItem};
 use crate::content::page::{self, Page, PageKey};
 use crate::i18n::Locale;
@@ -16,7 +18,7 @@ use crate::i18n::Locale;
 /// What the database holds. A new installation has every page and the facts (start-up inserts
 /// what is missing); should a row be deleted by hand, the pages that need it answer with an
 /// error page until it is back.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SiteContent {
     pub pages: HashMap<(PageKey, Locale), Page>,
     pub facts: Option<OrganisationFacts>,
@@ -26,6 +28,10 @@ pub struct SiteContent {
     pub events: Vec<Event>,
     /// Addresses items had before their slug changed.
     pub redirects: Vec<SlugRedirect>,
+    /// Every document's details (not its bytes), newest first.
+    pub documents: Vec<Document>,
+    /// Every member, by name.
+    pub members: Vec<Member>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +51,8 @@ impl SiteContent {
         let news = news::list_published(&mut *transaction).await?;
         let events = events::list_published(&mut *transaction).await?;
         let redirects = items::redirects(&mut *transaction).await?;
+        let documents = documents::list_all(&mut *transaction).await?;
+        let members = members::list_all(&mut *transaction).await?;
         transaction.commit().await?;
         let pages = pages
             .into_iter()
@@ -56,6 +64,8 @@ impl SiteContent {
             news,
             events,
             redirects,
+            documents,
+            members,
         })
     }
 

@@ -41,6 +41,8 @@ pub async fn read<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, 
 pub struct Upload {
     /// The name of the form field.
     pub field: String,
+    /// The name the file had on the sender's computer (as the browser tells it).
+    pub file_name: String,
     pub bytes: Bytes,
 }
 
@@ -74,14 +76,18 @@ pub async fn read_with_uploads<S: Send + Sync>(
             Err(error) => return Err(multipart_problem(error.status())),
         };
         let name = field.name().unwrap_or_default().to_owned();
-        let is_file = field.file_name().is_some();
+        let file_name = field.file_name().map(str::to_owned);
         let bytes = field
             .bytes()
             .await
             .map_err(|error| multipart_problem(error.status()))?;
-        if is_file {
+        if let Some(file_name) = file_name {
             if !bytes.is_empty() {
-                uploads.push(Upload { field: name, bytes });
+                uploads.push(Upload {
+                    field: name,
+                    file_name,
+                    bytes,
+                });
             }
         } else {
             let value = String::from_utf8(bytes.to_vec())

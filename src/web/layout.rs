@@ -6,23 +6,28 @@ use crate::content::{OrganisationFacts, PageKey};
 use crate::i18n::{Locale, Ui};
 use crate::state::SiteSettings;
 
-/// A part of the site in the main navigation: a content page, or the news or events.
+/// A part of the site in the main navigation: a content page, or a list (news, events, members,
+/// documents).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     Page(PageKey),
     News,
     Events,
+    Members,
+    Documents,
 }
 
 impl Section {
     /// The main navigation, in its order.
-    pub const MAIN_NAVIGATION: [Section; 8] = [
+    pub const MAIN_NAVIGATION: [Section; 10] = [
         Section::Page(PageKey::Start),
         Section::News,
         Section::Events,
         Section::Page(PageKey::Goals),
         Section::Page(PageKey::History),
         Section::Page(PageKey::Efus),
+        Section::Members,
+        Section::Documents,
         Section::Page(PageKey::Membership),
         Section::Page(PageKey::Contact),
     ];
@@ -35,6 +40,10 @@ impl Section {
             (Section::News, Locale::En) => "/en/news",
             (Section::Events, Locale::De) => "/termine",
             (Section::Events, Locale::En) => "/en/events",
+            (Section::Members, Locale::De) => "/mitglieder",
+            (Section::Members, Locale::En) => "/en/members",
+            (Section::Documents, Locale::De) => "/dokumente",
+            (Section::Documents, Locale::En) => "/en/documents",
         }
     }
 
@@ -43,6 +52,14 @@ impl Section {
             Section::Page(key) => key.link_label(locale),
             Section::News => locale.publishing().news,
             Section::Events => locale.publishing().events,
+            Section::Members => match locale {
+                Locale::De => "Mitglieder",
+                Locale::En => "Members",
+            },
+            Section::Documents => match locale {
+                Locale::De => "Dokumente",
+                Locale::En => "Documents",
+            },
         }
     }
 }

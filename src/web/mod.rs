@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod calendar;
 pub mod client_address;
+pub mod documents;
 pub mod encoding;
 pub mod error_page;
 pub mod events;
@@ -13,6 +14,7 @@ pub mod images;
 pub mod inquiry_form;
 pub mod layout;
 pub mod listing;
+pub mod members;
 pub mod membership;
 pub mod news;
 pub mod page_cache;

@@ -1,6 +1,7 @@
-//! Everything visitors see of the news and events on a given day, rendered for the page cache:
-//! the lists and their pages, each item's page, the feeds and calendars, the old addresses that
-//! redirect, and what the start page shows of them.
+//! Everything visitors see of what the office publishes on a given day, rendered for the page
+//! cache: the lists of news and events and their pages, each item's page, the feeds and
+//! calendars, the old addresses that redirect, the members and documents pages, and what the
+//! start page shows of them.
 
 use std::collections::HashMap;
 
@@ -13,9 +14,11 @@ use crate::content::{OrganisationFacts, SiteContent};
 use crate::i18n::{Locale, PublishingWords};
 use crate::state::SiteSettings;
 use crate::web::calendar;
+use crate::web::documents;
 use crate::web::events::{self, EventCard};
 use crate::web::layout::Section;
 use crate::web::listing::{self, page_count};
+use crate::web::members;
 use crate::web::news::{self, NewsCard};
 
 const HTML: &str = "text/html; charset=utf-8";
@@ -39,6 +42,10 @@ pub struct HomeSections {
     pub events: Vec<EventCard>,
     pub news_path: &'static str,
     pub events_path: &'static str,
+    /// `23 Städte und Organisationen`, linked to the members page, and the rest of its sentence.
+    pub member_count: String,
+    pub member_count_end: &'static str,
+    pub members_path: &'static str,
 }
 
 pub struct Publications {
@@ -182,7 +189,18 @@ pub fn render(
                     .collect(),
                 news_path: Section::News.path(locale),
                 events_path: Section::Events.path(locale),
+                member_count: members::count_text(content.members.len(), locale),
+                member_count_end: members::count_sentence_end(content.members.len(), locale),
+                members_path: Section::Members.path(locale),
             },
+        );
+        html(
+            Section::Members.path(locale).to_owned(),
+            members::render_list(locale, &content.members, facts, site)?,
+        );
+        html(
+            Section::Documents.path(locale).to_owned(),
+            documents::render_list(locale, &content.documents, facts, site)?,
         );
     }
     for locale in Locale::ALL {

@@ -31,8 +31,8 @@ pub use mail::{
 };
 pub use process::{binary, terminate, wait_for_log};
 pub use publishing::{
-    Picture, card_titles, event, id_in, news_item, publish_samples, read_calendar, read_feed,
-    spawn_app_on_movable_clock, with,
+    Picture, card_titles, document_fields, event, id_in, news_item, pdf, publish_samples,
+    read_calendar, read_feed, spawn_app_on_movable_clock, with,
 };
 pub use staff::{PageText, STAFF_EMAIL, STAFF_PASSWORD, Staff, assert_is_sent_to_sign_in};
 

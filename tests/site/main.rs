@@ -5,6 +5,7 @@ mod browser;
 mod helpers;
 mod smtp;
 
+mod documents_and_members;
 mod error_pages;
 mod form_in_browser;
 mod inquiry_form;

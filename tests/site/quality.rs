@@ -12,8 +12,15 @@ use crate::helpers::{
     valid_inquiry_with, with_field,
 };
 
-/// The lists of news and events, which say so when there is nothing to show.
-const SECTION_LISTS: [&str; 4] = ["/aktuelles", "/en/news", "/termine", "/en/events"];
+/// The lists of news, events and documents, which say so when there is nothing to show.
+const SECTION_LISTS: [&str; 6] = [
+    "/aktuelles",
+    "/en/news",
+    "/termine",
+    "/en/events",
+    "/dokumente",
+    "/en/documents",
+];
 
 /// Every content page in both languages, plus error pages, and the pages of the news and
 /// events that [`publish_samples`] puts on `app`.

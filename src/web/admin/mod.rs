@@ -1,18 +1,21 @@
-//! The staff area under /admin: sign-in, the inquiry inbox, page texts, organisation facts,
-//! accounts and the activity log. German only. Every page needs a signed-in, enabled account;
+//! The staff area under /admin: sign-in, the inquiry inbox, page texts, news and events,
+//! documents and members, organisation facts, accounts and the activity log. German only. Every page needs a signed-in, enabled account;
 //! every change carries the session's CSRF token (`staff_form`). Nothing here is cached by
 //! browsers or proxies.
 
 pub mod accounts;
 pub mod activity;
 pub mod auth;
+pub mod confirm_delete;
 pub mod dashboard;
+pub mod documents;
 pub mod error_page;
 pub mod events;
 pub mod facts;
 pub mod help;
 pub mod inquiries;
 mod layout;
+pub mod members;
 pub mod news;
 pub mod notice;
 pub mod pages;
@@ -86,6 +89,33 @@ pub fn router() -> Router<AppState> {
             get(publishing::versions::<news::News>),
         )
         .route(paths::NEWS_VERSION, get(news::version))
+        .route(paths::DOCUMENTS, get(documents::list))
+        .route(
+            paths::DOCUMENTS_NEW,
+            get(documents::new_document)
+                .post(documents::create)
+                .layer(DefaultBodyLimit::max(documents::BODY_LIMIT)),
+        )
+        .route(
+            paths::DOCUMENT,
+            get(documents::edit)
+                .post(documents::save)
+                .layer(DefaultBodyLimit::max(documents::BODY_LIMIT)),
+        )
+        .route(
+            paths::DOCUMENT_DELETE,
+            get(documents::confirm_delete).post(documents::delete),
+        )
+        .route(paths::MEMBERS, get(members::list))
+        .route(
+            paths::MEMBERS_NEW,
+            get(members::new_member).post(members::create),
+        )
+        .route(paths::MEMBER, get(members::edit).post(members::save))
+        .route(
+            paths::MEMBER_DELETE,
+            get(members::confirm_delete).post(members::delete),
+        )
         .route(paths::EVENTS, get(events::list))
         .route(
             paths::EVENTS_NEW,

@@ -54,6 +54,14 @@ pub const EVENT_STATE: &str = "/admin/termine/{id}/status";
 pub const EVENT_DELETE: &str = "/admin/termine/{id}/loeschen";
 pub const EVENT_VERSIONS: &str = "/admin/termine/{id}/versionen";
 pub const EVENT_VERSION: &str = "/admin/termine/{id}/versionen/{version}";
+pub const DOCUMENTS: &str = "/admin/dokumente";
+pub const DOCUMENTS_NEW: &str = "/admin/dokumente/neu";
+pub const DOCUMENT: &str = "/admin/dokumente/{id}";
+pub const DOCUMENT_DELETE: &str = "/admin/dokumente/{id}/loeschen";
+pub const MEMBERS: &str = "/admin/mitglieder";
+pub const MEMBERS_NEW: &str = "/admin/mitglieder/neu";
+pub const MEMBER: &str = "/admin/mitglieder/{id}";
+pub const MEMBER_DELETE: &str = "/admin/mitglieder/{id}/loeschen";
 pub const ACTIVITY: &str = "/admin/protokoll";
 pub const MARKDOWN_HELP: &str = "/admin/hilfe/markdown";
 
@@ -250,6 +258,22 @@ pub const VERSION_PARAMETER: &str = "fassung";
 /// `path` with `notice` to be shown there (`path` has no query string of its own).
 pub fn with_notice(path: &str, notice: Notice) -> String {
     format!("{path}?{NOTICE_PARAMETER}={}", notice.code())
+}
+
+pub fn document(id: impl Borrow<i64>) -> String {
+    fill(DOCUMENT, &[("id", id.borrow())])
+}
+
+pub fn document_delete(id: impl Borrow<i64>) -> String {
+    fill(DOCUMENT_DELETE, &[("id", id.borrow())])
+}
+
+pub fn member(id: impl Borrow<i64>) -> String {
+    fill(MEMBER, &[("id", id.borrow())])
+}
+
+pub fn member_delete(id: impl Borrow<i64>) -> String {
+    fill(MEMBER_DELETE, &[("id", id.borrow())])
 }
 
 #[cfg(test)]

@@ -300,6 +300,70 @@ pub fn card_titles(page: &Page) -> Vec<String> {
     page.texts(".card__title")
 }
 
+/// A small but real PDF.
+pub fn pdf(marker: &str) -> Vec<u8> {
+    format!(
+        "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n% {marker}\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+    .into_bytes()
+}
+
+pub fn document_fields(title: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("title", title.to_owned()),
+        (
+            "description",
+            "Die Satzung in der Fassung der Gründung.".to_owned(),
+        ),
+        ("locale", "de".to_owned()),
+        ("published_on", "2010-05-10".to_owned()),
+        ("category", "satzung".to_owned()),
+    ]
+}
+
+impl Staff<'_> {
+    /// Sends the document form at `path` with `fields` and a file `file_name` holding `bytes`.
+    pub async fn send_document(
+        &self,
+        path: &str,
+        fields: &[(&'static str, String)],
+        file: Option<(&str, Vec<u8>)>,
+    ) -> reqwest::Response {
+        let mut form = multipart::Form::new().text("csrf_token", self.csrf_token().to_owned());
+        for (name, value) in fields {
+            form = form.text(*name, value.clone());
+        }
+        let (file_name, bytes) = file.unwrap_or(("", Vec::new()));
+        form = form.part(
+            "file",
+            multipart::Part::bytes(bytes)
+                .file_name(file_name.to_owned())
+                .mime_str("application/pdf")
+                .expect("a media type"),
+        );
+        self.client
+            .post(self.app.url(path))
+            .multipart(form)
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
+    /// Uploads a document and returns its editor's path.
+    pub async fn upload_document(&self, title: &str, file_name: &str, bytes: Vec<u8>) -> String {
+        let response = self
+            .send_document(
+                paths::DOCUMENTS_NEW,
+                &document_fields(title),
+                Some((file_name, bytes)),
+            )
+            .await;
+        assert_eq!(response.status(), 303, "the upload is taken");
+        let target = redirect_target(&response);
+        target.split('?').next().unwrap_or_default().to_owned()
+    }
+}
+
 /// What [`publish_samples`] put on the site: the public pages that show it and the staff pages
 /// that manage it.
 pub struct Samples {
@@ -362,6 +426,10 @@ pub async fn publish_samples(app: &TestApp, staff: &Staff<'_>) -> Samples {
     );
     staff.create_event(&past).await;
 
+    let document = staff
+        .upload_document("Satzung", "Satzung.pdf", pdf("Satzung"))
+        .await;
+
     let (news, events) = (ItemKind::News, ItemKind::Event);
     let (news_id, event_id) = (id_in(&german_news), id_in(&timed));
     let news_version: i64 = app
@@ -385,6 +453,10 @@ pub async fn publish_samples(app: &TestApp, staff: &Staff<'_>) -> Samples {
             "/termine/praeventionstag",
             "/termine/mitgliederversammlung",
             "/en/events/online-workshop",
+            "/mitglieder",
+            "/en/members",
+            "/dokumente",
+            "/en/documents",
         ]
         .map(str::to_owned)
         .to_vec(),
@@ -401,6 +473,14 @@ pub async fn publish_samples(app: &TestApp, staff: &Staff<'_>) -> Samples {
             paths::item_versions(events, event_id),
             paths::item_version(events, event_id, event_version),
             paths::item_delete(events, event_id),
+            paths::DOCUMENTS.to_owned(),
+            paths::DOCUMENTS_NEW.to_owned(),
+            document.clone(),
+            format!("{document}/loeschen"),
+            paths::MEMBERS.to_owned(),
+            paths::MEMBERS_NEW.to_owned(),
+            paths::member(1),
+            paths::member_delete(1),
         ],
     }
 }

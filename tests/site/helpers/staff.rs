@@ -22,7 +22,7 @@ const SESSION_COOKIE: &str = "defus_staff";
 
 /// A browser-like client for the staff area: it keeps cookies and knows the CSRF token.
 pub struct Staff<'a> {
-    pub(super) app: &'a TestApp,
+    pub(crate) app: &'a TestApp,
     pub client: reqwest::Client,
     jar: Arc<Jar>,
     csrf_token: Option<String>,
