@@ -12,7 +12,7 @@ use sqlx::{PgConnection, PgExecutor, PgPool};
 use crate::content::slug::Slug;
 use crate::i18n::Locale;
 use crate::input::{FieldError, Problems, SingleLine, one_paragraph, parse_choice, parse_date};
-use crate::staff::activity::{self, ActivityKind, Actor, Change, Subject};
+use crate::staff::activity::{self, ActivityKind, Actor, Subject};
 use crate::text_enum;
 
 /// The largest file taken.
@@ -449,10 +449,6 @@ async fn free_slug(db: &mut PgConnection, title: &str) -> Result<Slug, sqlx::Err
     Ok(candidate)
 }
 
-fn label(title: &str) -> String {
-    format!("Dokument „{title}“")
-}
-
 /// Stores a new document; its address is made from its title.
 pub async fn add(
     pool: &PgPool,
@@ -481,11 +477,11 @@ pub async fn add(
     )
     .fetch_one(&mut *transaction)
     .await?;
-    record(
-        &mut transaction,
+    activity::record_titled(
+        &mut *transaction,
         actor,
         ActivityKind::DocumentAdded,
-        id,
+        Subject::Document(id),
         &text.title,
     )
     .await?;
@@ -539,7 +535,14 @@ pub async fn save(
         }
         None => ActivityKind::DocumentSaved,
     };
-    record(&mut transaction, actor, kind, id, &text.title).await?;
+    activity::record_titled(
+        &mut *transaction,
+        actor,
+        kind,
+        Subject::Document(id),
+        &text.title,
+    )
+    .await?;
     transaction.commit().await?;
     Ok(true)
 }
@@ -553,36 +556,16 @@ pub async fn delete(pool: &PgPool, id: i64, actor: &Actor) -> Result<bool, sqlx:
     else {
         return Ok(false);
     };
-    record(
-        &mut transaction,
+    activity::record_titled(
+        &mut *transaction,
         actor,
         ActivityKind::DocumentDeleted,
-        id,
+        Subject::Document(id),
         &title,
     )
     .await?;
     transaction.commit().await?;
     Ok(true)
-}
-
-async fn record(
-    db: &mut PgConnection,
-    actor: &Actor,
-    kind: ActivityKind,
-    id: i64,
-    title: &str,
-) -> Result<(), sqlx::Error> {
-    activity::record(
-        db,
-        actor,
-        Change {
-            kind,
-            subject: Subject::Document(id),
-            subject_label: &label(title),
-            detail: "",
-        },
-    )
-    .await
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use crate::i18n::Locale;
 use crate::input::{
     FieldError, Problems, SingleLine, WebAddress, parse_choice, parse_date, parse_reference,
 };
-use crate::staff::activity::{self, ActivityKind, Actor, Change, Subject};
+use crate::staff::activity::{self, ActivityKind, Actor, Subject};
 
 /// When an event takes place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -597,15 +597,12 @@ pub async fn delete(pool: &PgPool, id: i64, actor: &Actor) -> Result<bool, sqlx:
         return Ok(false);
     };
     items::forget_addresses(&mut *transaction, ItemKind::Event, id).await?;
-    activity::record(
+    activity::record_titled(
         &mut *transaction,
         actor,
-        Change {
-            kind: ActivityKind::EventDeleted,
-            subject: Subject::Event(id),
-            subject_label: &ItemKind::Event.label(&title),
-            detail: "",
-        },
+        ActivityKind::EventDeleted,
+        Subject::Event(id),
+        &title,
     )
     .await?;
     transaction.commit().await?;

@@ -33,14 +33,6 @@ impl ItemKind {
         }
     }
 
-    /// The words naming an item in the staff area's log: `Meldung „Jahresbericht 2025“`.
-    pub fn label(self, title: &str) -> String {
-        match self {
-            ItemKind::News => format!("Meldung „{title}“"),
-            ItemKind::Event => format!("Termin „{title}“"),
-        }
-    }
-
     /// The slug of an item whose title has no letter or digit to make one from.
     fn fallback_slug(self, locale: Locale) -> Slug {
         Slug::stored(
@@ -228,7 +220,7 @@ pub async fn finish_save<T: Serialize + Sync>(
                 (ItemKind::Event, false) => ActivityKind::EventSaved,
             },
             subject: kind.subject(saved_id),
-            subject_label: &kind.label(saving.title),
+            subject_label: &kind.subject(saved_id).titled(saving.title),
             detail: saving.state.label(),
         },
     )

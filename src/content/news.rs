@@ -12,7 +12,7 @@ use crate::i18n::Locale;
 use crate::input::{
     FieldError, Problems, SingleLine, one_paragraph, parse_choice, parse_date, parse_reference,
 };
-use crate::staff::activity::{self, ActivityKind, Actor, Change, Subject};
+use crate::staff::activity::{self, ActivityKind, Actor, Subject};
 
 /// A news item as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -404,15 +404,12 @@ pub async fn delete(pool: &PgPool, id: i64, actor: &Actor) -> Result<bool, sqlx:
         return Ok(false);
     };
     items::forget_addresses(&mut *transaction, ItemKind::News, id).await?;
-    activity::record(
+    activity::record_titled(
         &mut *transaction,
         actor,
-        Change {
-            kind: ActivityKind::NewsDeleted,
-            subject: Subject::News(id),
-            subject_label: &ItemKind::News.label(&title),
-            detail: "",
-        },
+        ActivityKind::NewsDeleted,
+        Subject::News(id),
+        &title,
     )
     .await?;
     image::delete_unused(&mut *transaction).await?;

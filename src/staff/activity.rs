@@ -120,6 +120,18 @@ impl Subject {
             Subject::Erasure => "erasure".into(),
         }
     }
+
+    /// The log's words for a published thing with `title`: `Meldung „Jahresbericht 2025“`.
+    pub fn titled(self, title: &str) -> String {
+        let kind = match self {
+            Subject::News(_) => "Meldung",
+            Subject::Event(_) => "Termin",
+            Subject::Document(_) => "Dokument",
+            Subject::Member(_) => "Mitglied",
+            _ => return title.to_owned(),
+        };
+        format!("{kind} „{title}“")
+    }
 }
 
 /// One change to record.
@@ -151,6 +163,29 @@ pub async fn record(
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// Records `kind` on `subject`, named in the log by its `title` ([`Subject::titled`]), when the
+/// kind says all there is to say.
+pub async fn record_titled(
+    db: impl PgExecutor<'_>,
+    actor: &Actor,
+    kind: ActivityKind,
+    subject: Subject,
+    title: &str,
+) -> Result<(), sqlx::Error> {
+    let label = subject.titled(title);
+    record(
+        db,
+        actor,
+        Change {
+            kind,
+            subject,
+            subject_label: &label,
+            detail: "",
+        },
+    )
+    .await
 }
 
 #[derive(Debug, Clone)]

@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::state::{AppState, SiteSettings};
 use crate::web::layout::{Layout, Section};
+use crate::web::listing;
 
 /// The route of every document's file.
 pub const ROUTE: &str = "/dokumente/{file}";
@@ -102,14 +103,7 @@ pub fn render_list(
         .collect();
     let section = Section::Documents;
     ListTemplate {
-        layout: Layout::for_other(locale, section.label(locale), Some(facts))
-            .in_section(section)
-            .with_counterpart(section.path(locale.other()).to_owned())
-            .with_language_versions(
-                Locale::ALL
-                    .map(|version| (version, site.base_url.join(section.path(version))))
-                    .into(),
-            ),
+        layout: listing::section_layout(section, locale, facts, site),
         heading: section.label(locale),
         words: words(locale),
         groups,

@@ -87,22 +87,35 @@ pub fn layout<'a>(
     facts: &'a OrganisationFacts,
     site: &SiteSettings,
 ) -> Layout<'a> {
-    let layout = Layout::for_other(
-        locale,
-        &pagination.title(section.label(locale)),
-        Some(facts),
-    )
-    .in_section(section)
-    .with_counterpart(section.path(locale.other()).to_owned());
     if pagination.page == 1 {
-        layout.with_language_versions(
+        section_layout(section, locale, facts, site)
+    } else {
+        Layout::for_other(
+            locale,
+            &pagination.title(section.label(locale)),
+            Some(facts),
+        )
+        .in_section(section)
+        .with_counterpart(section.path(locale.other()).to_owned())
+    }
+}
+
+/// The layout of the page where `section` begins (its list, or its first page): the section is
+/// marked in the navigation, and the same page in the other language is its counterpart.
+pub fn section_layout<'a>(
+    section: Section,
+    locale: Locale,
+    facts: &'a OrganisationFacts,
+    site: &SiteSettings,
+) -> Layout<'a> {
+    Layout::for_other(locale, section.label(locale), Some(facts))
+        .in_section(section)
+        .with_counterpart(section.path(locale.other()).to_owned())
+        .with_language_versions(
             Locale::ALL
                 .map(|version| (version, site.base_url.join(section.path(version))))
                 .into(),
         )
-    } else {
-        layout
-    }
 }
 
 /// The layout of one item's page at `paths.0`; `paths.1` is its counterpart in the other

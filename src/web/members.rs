@@ -10,6 +10,7 @@ use crate::content::members::{Member, MemberKind};
 use crate::i18n::Locale;
 use crate::state::SiteSettings;
 use crate::web::layout::{Layout, Section};
+use crate::web::listing;
 
 /// The words of the members page.
 pub struct Words {
@@ -137,14 +138,7 @@ pub fn render_list(
         })
         .collect();
     ListTemplate {
-        layout: Layout::for_other(locale, section.label(locale), Some(facts))
-            .in_section(section)
-            .with_counterpart(section.path(locale.other()).to_owned())
-            .with_language_versions(
-                Locale::ALL
-                    .map(|version| (version, site.base_url.join(section.path(version))))
-                    .into(),
-            ),
+        layout: listing::section_layout(section, locale, facts, site),
         heading: section.label(locale),
         words,
         count: count_text(members.len(), locale),

@@ -5,11 +5,11 @@ pub mod gazetteer;
 pub mod map;
 
 use chrono::{DateTime, Utc};
-use sqlx::{PgConnection, PgExecutor, PgPool};
+use sqlx::{PgExecutor, PgPool};
 
 use crate::i18n::Locale;
 use crate::input::{FieldError, Problems, SingleLine, WebAddress, parse_choice};
-use crate::staff::activity::{self, ActivityKind, Actor, Change, Subject};
+use crate::staff::activity::{self, ActivityKind, Actor, Subject};
 use crate::text_enum;
 
 text_enum! {
@@ -428,7 +428,14 @@ pub async fn save(
     } else {
         ActivityKind::MemberAdded
     };
-    record(&mut transaction, actor, kind, saved_id, &text.name).await?;
+    activity::record_titled(
+        &mut *transaction,
+        actor,
+        kind,
+        Subject::Member(saved_id),
+        &text.name,
+    )
+    .await?;
     transaction.commit().await?;
     Ok(Some(saved_id))
 }
@@ -442,34 +449,14 @@ pub async fn delete(pool: &PgPool, id: i64, actor: &Actor) -> Result<bool, sqlx:
     else {
         return Ok(false);
     };
-    record(
-        &mut transaction,
+    activity::record_titled(
+        &mut *transaction,
         actor,
         ActivityKind::MemberDeleted,
-        id,
+        Subject::Member(id),
         &name,
     )
     .await?;
     transaction.commit().await?;
     Ok(true)
-}
-
-async fn record(
-    db: &mut PgConnection,
-    actor: &Actor,
-    kind: ActivityKind,
-    id: i64,
-    name: &str,
-) -> Result<(), sqlx::Error> {
-    activity::record(
-        db,
-        actor,
-        Change {
-            kind,
-            subject: Subject::Member(id),
-            subject_label: &format!("Mitglied „{name}“"),
-            detail: "",
-        },
-    )
-    .await
 }

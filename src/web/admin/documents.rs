@@ -13,9 +13,10 @@ use crate::content::documents::{
 };
 use crate::error::AppError;
 use crate::i18n::Locale;
+use crate::staff::session::StaffSession;
 use crate::state::AppState;
 use crate::web::admin::auth::SignedIn;
-use crate::web::admin::confirm_delete::ConfirmDeleteTemplate;
+use crate::web::admin::confirm_delete::{self, Question};
 use crate::web::admin::layout::{AdminLayout, Section};
 use crate::web::admin::notice::{Notice, NoticeQuery};
 use crate::web::admin::paths;
@@ -229,7 +230,7 @@ struct EditTemplate<'a> {
 }
 
 fn render_form(
-    session: &crate::staff::session::StaffSession,
+    session: &StaffSession,
     values: &DocumentForm,
     problems: &[(&'static str, String)],
     existing: Option<&Document>,
@@ -319,16 +320,7 @@ pub async fn create(
         uploads,
     }: StaffForm<DocumentForm>,
 ) -> Result<Response, AppError> {
-    let parsed = DocumentText::parse(form.input());
-    let file = sent_file(uploads);
-    let problems = problems_of(&parsed, &file, true);
-    let (Ok(text), Ok(Some(file)), true) = (parsed, file, problems.is_empty()) else {
-        let html = render_form(&session, &form, &problems, None, None)?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response());
-    };
-    let id = documents::add(&state.pool, &text, &file, &session.actor()).await?;
-    state.pages.refresh_after_change(&state.pool).await;
-    Ok(Redirect::to(&paths::with_notice(&paths::document(id), Notice::Saved)).into_response())
+    store(&state, &session, None, &form, uploads).await
 }
 
 pub async fn edit(
@@ -362,16 +354,37 @@ pub async fn save(
     let document = documents::find(&state.pool, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    store(&state, &session, Some(&document), &form, uploads).await
+}
+
+/// Adds a document (`existing` `None`; a file is needed) or saves new details, and a new file
+/// if one was sent, of `existing`.
+async fn store(
+    state: &AppState,
+    session: &StaffSession,
+    existing: Option<&Document>,
+    form: &DocumentForm,
+    uploads: Vec<Upload>,
+) -> Result<Response, AppError> {
     let parsed = DocumentText::parse(form.input());
     let file = sent_file(uploads);
-    let problems = problems_of(&parsed, &file, false);
+    let problems = problems_of(&parsed, &file, existing.is_none());
     let (Ok(text), Ok(file), true) = (parsed, file, problems.is_empty()) else {
-        let html = render_form(&session, &form, &problems, Some(&document), None)?;
+        let html = render_form(session, form, &problems, existing, None)?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response());
     };
-    if !documents::save(&state.pool, id, &text, file.as_ref(), &session.actor()).await? {
-        return Err(AppError::NotFound);
-    }
+    let actor = session.actor();
+    let id = match (existing, file) {
+        (Some(document), file) => {
+            if !documents::save(&state.pool, document.id, &text, file.as_ref(), &actor).await? {
+                return Err(AppError::NotFound);
+            }
+            document.id
+        }
+        (None, Some(file)) => documents::add(&state.pool, &text, &file, &actor).await?,
+        // `problems_of` asks for the file of a new document.
+        (None, None) => return Err(AppError::MalformedForm),
+    };
     state.pages.refresh_after_change(&state.pool).await;
     Ok(Redirect::to(&paths::with_notice(&paths::document(id), Notice::Saved)).into_response())
 }
@@ -384,18 +397,16 @@ pub async fn confirm_delete(
     let document = documents::find(&state.pool, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let heading = format!("Dokument „{}“ löschen?", document.text.title);
-    Ok(Html(
-        ConfirmDeleteTemplate {
-            layout: AdminLayout::new(heading.clone(), Section::Documents, &session),
-            heading,
+    confirm_delete::render(
+        &session,
+        Question {
+            section: Section::Documents,
+            heading: &format!("Dokument „{}“ löschen?", document.text.title),
             explanation: "Die Datei verschwindet von der Website; Links auf ihre Adresse führen danach ins Leere. Das lässt sich nicht rückgängig machen.",
-            action: paths::document_delete(id),
-            cancel_path: paths::document(id),
-            csrf_token: &session.csrf_token,
-        }
-        .render()?,
-    ))
+            action: &paths::document_delete(id),
+            cancel_path: &paths::document(id),
+        },
+    )
 }
 
 pub async fn delete(
@@ -406,9 +417,5 @@ pub async fn delete(
     if !documents::delete(&state.pool, id, &session.actor()).await? {
         return Err(AppError::NotFound);
     }
-    state.pages.refresh_after_change(&state.pool).await;
-    Ok(Redirect::to(&paths::with_notice(
-        paths::DOCUMENTS,
-        Notice::Deleted,
-    )))
+    Ok(confirm_delete::back_to_list(&state, paths::DOCUMENTS).await)
 }

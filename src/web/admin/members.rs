@@ -15,7 +15,7 @@ use crate::i18n::Locale;
 use crate::staff::session::StaffSession;
 use crate::state::AppState;
 use crate::web::admin::auth::SignedIn;
-use crate::web::admin::confirm_delete::ConfirmDeleteTemplate;
+use crate::web::admin::confirm_delete::{self, Question};
 use crate::web::admin::layout::{AdminLayout, Section};
 use crate::web::admin::notice::{Notice, NoticeQuery};
 use crate::web::admin::paths;
@@ -345,18 +345,16 @@ pub async fn confirm_delete(
     let member = members::find(&state.pool, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let heading = format!("Mitglied „{}“ entfernen?", member.text.name);
-    Ok(Html(
-        ConfirmDeleteTemplate {
-            layout: AdminLayout::new(heading.clone(), Section::Members, &session),
-            heading,
+    confirm_delete::render(
+        &session,
+        Question {
+            section: Section::Members,
+            heading: &format!("Mitglied „{}“ entfernen?", member.text.name),
             explanation: "Das Mitglied verschwindet aus der Liste und von der Karte. Das lässt sich nicht rückgängig machen; Sie können es aber jederzeit neu hinzufügen.",
-            action: paths::member_delete(id),
-            cancel_path: paths::member(id),
-            csrf_token: &session.csrf_token,
-        }
-        .render()?,
-    ))
+            action: &paths::member_delete(id),
+            cancel_path: &paths::member(id),
+        },
+    )
 }
 
 pub async fn delete(
@@ -367,9 +365,5 @@ pub async fn delete(
     if !members::delete(&state.pool, id, &session.actor()).await? {
         return Err(AppError::NotFound);
     }
-    state.pages.refresh_after_change(&state.pool).await;
-    Ok(Redirect::to(&paths::with_notice(
-        paths::MEMBERS,
-        Notice::Deleted,
-    )))
+    Ok(confirm_delete::back_to_list(&state, paths::MEMBERS).await)
 }

@@ -19,10 +19,11 @@ use crate::content::publication::{Publication, Visibility};
 use crate::error::AppError;
 use crate::i18n::berlin_date_time;
 use crate::input::FieldError;
-use crate::staff::activity::{self, ActivityFilter, Actor, Entry, Subject};
+use crate::staff::activity::{self, ActivityFilter, Actor, Entry};
 use crate::staff::session::StaffSession;
 use crate::state::AppState;
 use crate::web::admin::auth::SignedIn;
+use crate::web::admin::confirm_delete;
 use crate::web::admin::layout::{AdminLayout, Section};
 use crate::web::admin::notice::Notice;
 use crate::web::admin::paths;
@@ -98,11 +99,7 @@ pub async fn delete<Item: ItemHandlers>(
     if !Item::delete(&state.pool, id, &session.actor()).await? {
         return Err(AppError::NotFound);
     }
-    state.pages.refresh_after_change(&state.pool).await;
-    Ok(Redirect::to(&paths::with_notice(
-        Item::LIST,
-        Notice::Deleted,
-    )))
+    Ok(confirm_delete::back_to_list(&state, Item::LIST).await)
 }
 
 /// Every saved version of an item, newest first, with what the log says about it.
@@ -545,12 +542,8 @@ pub async fn render_versions(
     (id, title): (i64, &str),
     rows: Vec<VersionRow>,
 ) -> Result<Html<String>, AppError> {
-    let subject = match words.kind {
-        ItemKind::News => Subject::News(id),
-        ItemKind::Event => Subject::Event(id),
-    };
     let filter = ActivityFilter {
-        subject: Some(subject),
+        subject: Some(words.kind.subject(id)),
         ..ActivityFilter::default()
     };
     let history = activity::list(&state.pool, &filter, 100).await?;
