@@ -46,6 +46,8 @@ PAGES = [
     ("history", "/geschichte"),
     ("start-en", "/en/"),
     ("membership", "/mitgliedschaft"),
+    ("members", "/mitglieder"),
+    ("news", "/aktuelles"),
 ]
 
 
