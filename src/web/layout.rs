@@ -88,6 +88,26 @@ pub struct NavLink {
 }
 
 impl<'a> Layout<'a> {
+    /// The page's own absolute URL, which search engines are to index it under: its version in
+    /// its language (without query strings such as tracking parameters).
+    pub fn canonical_url(&self) -> Option<&str> {
+        self.version_in(self.locale)
+    }
+
+    /// The version for readers of neither language (`hreflang="x-default"`): the German one, the
+    /// association's own language, when there is one.
+    pub fn default_url(&self) -> Option<&str> {
+        self.version_in(Locale::De).or_else(|| self.canonical_url())
+    }
+
+    fn version_in(&self, locale: Locale) -> Option<&str> {
+        self.language_versions
+            .as_ref()?
+            .iter()
+            .find(|(version, _)| *version == locale)
+            .map(|(_, url)| url.as_str())
+    }
+
     /// The layout of one of the site's content pages.
     pub fn for_page(
         key: PageKey,

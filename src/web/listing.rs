@@ -140,7 +140,10 @@ pub fn item_layout<'a>(
                 (locale.other(), site.base_url.join(&counterpart)),
             ])
             .with_counterpart(counterpart),
-        None => layout.with_counterpart(section.path(locale.other()).to_owned()),
+        // Its own address still names the language, and is the canonical one.
+        None => layout
+            .with_language_versions(vec![(locale, site.base_url.join(own))])
+            .with_counterpart(section.path(locale.other()).to_owned()),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod documents;
 pub mod encoding;
 pub mod error_page;
 pub mod events;
+pub mod for_search_engines;
 pub mod form_body;
 pub mod form_field;
 pub mod front_door;

@@ -31,6 +31,7 @@ use crate::database::notifications::{Channel, DatabaseEvent};
 use crate::i18n::Locale;
 use crate::state::SiteSettings;
 use crate::web::error_page::{self, ErrorPage};
+use crate::web::for_search_engines;
 use crate::web::inquiry_form::InquiryFormView;
 use crate::web::listing;
 use crate::web::public;
@@ -388,6 +389,35 @@ fn render_all(
         }
         redirects = publications.redirects;
         home = publications.home;
+        let facts = content.facts.as_ref();
+        let mut for_search_engines = vec![
+            (
+                for_search_engines::ROBOTS_PATH,
+                for_search_engines::robots(site),
+                for_search_engines::TEXT,
+            ),
+            (
+                for_search_engines::SITEMAP_PATH,
+                for_search_engines::sitemap(&content, &publications.sitemap, site),
+                for_search_engines::XML,
+            ),
+        ];
+        if let Some(facts) = facts {
+            for_search_engines.push((
+                for_search_engines::SECURITY_TXT_PATH,
+                for_search_engines::security_txt(facts, today, site),
+                for_search_engines::TEXT,
+            ));
+        }
+        for (path, body, content_type) in for_search_engines {
+            published_paths.insert(path.to_owned());
+            hold(
+                Slot::Published(path.to_owned()),
+                body.into_bytes(),
+                content_type,
+                Caching::Revalidate,
+            );
+        }
     }
     let mut forms = HashMap::new();
     for key in PageKey::ALL {

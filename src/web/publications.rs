@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::content::events::Event;
 use crate::content::items::ItemKind;
@@ -16,6 +16,7 @@ use crate::state::SiteSettings;
 use crate::web::calendar;
 use crate::web::documents;
 use crate::web::events::{self, EventCard};
+use crate::web::for_search_engines::SitemapEntry;
 use crate::web::layout::Section;
 use crate::web::listing::{self, page_count};
 use crate::web::members;
@@ -50,6 +51,8 @@ pub struct HomeSections {
 
 pub struct Publications {
     pub pages: Vec<Rendered>,
+    /// Every public address rendered here that search engines should know.
+    pub sitemap: Vec<SitemapEntry>,
     /// Old address → current address.
     pub redirects: HashMap<String, String>,
     pub home: HashMap<Locale, HomeSections>,
@@ -132,6 +135,38 @@ pub fn render(
     site: &SiteSettings,
 ) -> Result<Publications, askama::Error> {
     let visible = Visible::on(content, today);
+    let mut sitemap = Vec::new();
+    for section in [
+        Section::News,
+        Section::Events,
+        Section::Members,
+        Section::Documents,
+    ] {
+        let last_modified = match section {
+            // A list changes when one of its entries does.
+            Section::News => content.news.iter().map(|item| item.updated_at).max(),
+            Section::Events => content.events.iter().map(|event| event.updated_at).max(),
+            Section::Members => content.members.iter().map(|member| member.updated_at).max(),
+            _ => content
+                .documents
+                .iter()
+                .map(|document| document.updated_at)
+                .max(),
+        };
+        sitemap.extend(SitemapEntry::each_of(
+            Locale::ALL
+                .map(|locale| (locale, section.path(locale).to_owned()))
+                .into(),
+            last_modified,
+        ));
+    }
+    for document in &content.documents {
+        sitemap.push(SitemapEntry {
+            path: document.path(),
+            last_modified: Some(document.updated_at),
+            versions: Vec::new(),
+        });
+    }
     let mut pages = Vec::new();
     let mut home = HashMap::new();
     let mut html = |address: String, body: String| {
@@ -154,6 +189,17 @@ pub fn render(
                 .text
                 .counterpart_id
                 .and_then(|id| visible.news_item(id));
+            sitemap.push(item_entry(
+                news::item_path(locale, item.slug.as_str()),
+                item.updated_at,
+                counterpart.map(|other| {
+                    (
+                        other.locale(),
+                        news::item_path(other.locale(), other.slug.as_str()),
+                    )
+                }),
+                locale,
+            ));
             html(
                 news::item_path(locale, item.slug.as_str()),
                 news::render_item(item, counterpart, facts, site)?,
@@ -168,6 +214,17 @@ pub fn render(
         }
         for event in upcoming.iter().chain(past) {
             let counterpart = event.text.counterpart_id.and_then(|id| visible.event(id));
+            sitemap.push(item_entry(
+                events::item_path(locale, event.slug.as_str()),
+                event.updated_at,
+                counterpart.map(|other| {
+                    (
+                        other.locale(),
+                        events::item_path(other.locale(), other.slug.as_str()),
+                    )
+                }),
+                locale,
+            ));
             html(
                 events::item_path(locale, event.slug.as_str()),
                 events::render_item(event, counterpart, today, facts, site)?,
@@ -225,9 +282,26 @@ pub fn render(
     }
     Ok(Publications {
         pages,
+        sitemap,
         redirects: redirects(content, &visible),
         home,
     })
+}
+
+/// The sitemap entry of an item at `path` in `locale`, with its counterpart if visitors see one.
+fn item_entry(
+    path: String,
+    last_modified: DateTime<Utc>,
+    counterpart: Option<(Locale, String)>,
+    locale: Locale,
+) -> SitemapEntry {
+    let mut versions = vec![(locale, path.clone())];
+    versions.extend(counterpart);
+    SitemapEntry {
+        path,
+        last_modified: Some(last_modified),
+        versions,
+    }
 }
 
 /// Old addresses of items visitors see, to their current ones (an item's calendar file too).
