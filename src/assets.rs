@@ -17,18 +17,21 @@ use crate::web::page_cache::PageCache;
 pub enum Asset {
     Stylesheet,
     Icon,
+    /// The picture link previews show (Open Graph), drawn by tests/tools/make-share-image.sh.
+    ShareImage,
 }
 
 /// Where static files are served from.
 pub const PREFIX: &str = "/static/";
 
 impl Asset {
-    pub const ALL: [Asset; 2] = [Asset::Stylesheet, Asset::Icon];
+    pub const ALL: [Asset; 3] = [Asset::Stylesheet, Asset::Icon, Asset::ShareImage];
 
     fn file_name(self) -> (&'static str, &'static str) {
         match self {
             Asset::Stylesheet => ("style", "css"),
             Asset::Icon => ("icon", "svg"),
+            Asset::ShareImage => ("share", "png"),
         }
     }
 
@@ -36,6 +39,7 @@ impl Asset {
         match self {
             Asset::Stylesheet => "text/css; charset=utf-8",
             Asset::Icon => "image/svg+xml",
+            Asset::ShareImage => "image/png",
         }
     }
 
@@ -43,6 +47,7 @@ impl Asset {
         match self {
             Asset::Stylesheet => include_bytes!("../static/style.css"),
             Asset::Icon => include_bytes!("../static/icon.svg"),
+            Asset::ShareImage => include_bytes!("../static/share.png"),
         }
     }
 

@@ -11,6 +11,7 @@ use crate::state::SiteSettings;
 use crate::web::calendar;
 use crate::web::layout::{Layout, Section};
 use crate::web::listing::{self, Pagination};
+use crate::web::structured_data;
 
 /// Past events on one page of the list.
 pub const PAST_PER_PAGE: usize = 10;
@@ -209,7 +210,8 @@ pub fn render_item(
             ),
             facts,
             site,
-        ),
+        )
+        .with_structured_data(structured_data::event(event, &path, facts, site)),
         view: EventView::of(event, today),
         list_path: Section::Events.path(locale),
     }

@@ -76,6 +76,8 @@ pub struct Layout<'a> {
     pub counterpart_path: String,
     /// The absolute URLs of both language versions, for `hreflang` alternates.
     pub language_versions: Option<Vec<(Locale, String)>>,
+    /// JSON-LD about what the page shows, for search engines (see `structured_data`).
+    pub structured_data: Option<String>,
     /// `None` only when the facts could not be loaded (e.g. on an error page while the
     /// database is down); the footer then shows just its links.
     pub facts: Option<&'a OrganisationFacts>,
@@ -98,6 +100,25 @@ impl<'a> Layout<'a> {
     /// association's own language, when there is one.
     pub fn default_url(&self) -> Option<&str> {
         self.version_in(Locale::De).or_else(|| self.canonical_url())
+    }
+
+    /// The absolute URL of the picture link previews show. `BASE_URL` has no path, so the
+    /// canonical URL's scheme and host are the site's.
+    pub fn share_image_url(&self) -> Option<String> {
+        let canonical = self.canonical_url()?;
+        let after_scheme = canonical.find("://")? + 3;
+        let origin = canonical[after_scheme..]
+            .find('/')
+            .map_or(canonical, |end| &canonical[..after_scheme + end]);
+        Some(format!("{origin}{}", Asset::ShareImage.url()))
+    }
+
+    /// `de_DE`, `en_GB`: the language of the page as Open Graph names it.
+    pub fn open_graph_locale(&self) -> &'static str {
+        match self.locale {
+            Locale::De => "de_DE",
+            Locale::En => "en_GB",
+        }
     }
 
     fn version_in(&self, locale: Locale) -> Option<&str> {
@@ -134,6 +155,7 @@ impl<'a> Layout<'a> {
                     .map(|version| (version, site.base_url.join(key.path(version))))
                     .into(),
             ),
+            structured_data: None,
             facts: Some(facts),
         }
     }
@@ -146,6 +168,7 @@ impl<'a> Layout<'a> {
             ui: locale.ui(),
             document_title: format!("{title} – {site_name}"),
             meta_description: None,
+            structured_data: None,
             current: None,
             counterpart_path: PageKey::Start.path(locale.other()).to_owned(),
             language_versions: None,
@@ -163,6 +186,11 @@ impl<'a> Layout<'a> {
     /// Gives the page `description` for search engines.
     pub fn with_description(mut self, description: &'a str) -> Self {
         self.meta_description = Some(description);
+        self
+    }
+
+    pub fn with_structured_data(mut self, json: String) -> Self {
+        self.structured_data = Some(json);
         self
     }
 

@@ -24,3 +24,4 @@ pub mod publications;
 pub mod representation;
 pub mod security_headers;
 pub mod spliced;
+pub mod structured_data;

@@ -15,6 +15,7 @@ use crate::state::SiteSettings;
 use crate::web::images;
 use crate::web::layout::{Layout, Section};
 use crate::web::listing::{self, Pagination};
+use crate::web::structured_data;
 
 /// Items on one page of the list, and in the feed.
 pub const PER_PAGE: usize = 10;
@@ -142,7 +143,8 @@ pub fn render_item(
         ),
         facts,
         site,
-    );
+    )
+    .with_structured_data(structured_data::news_article(item, &path, facts, site));
     ItemTemplate {
         layout,
         words: locale.publishing(),

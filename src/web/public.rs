@@ -14,6 +14,7 @@ use crate::web::inquiry_form::InquiryFormView;
 use crate::web::layout::Layout;
 use crate::web::page_cache::PageCache;
 use crate::web::publications::HomeSections;
+use crate::web::structured_data;
 
 #[derive(Template)]
 #[template(path = "page.html")]
@@ -50,6 +51,10 @@ pub fn render_page(
         facts,
         site,
     );
+    // Where people look for the association itself.
+    if matches!(page.key, PageKey::Start | PageKey::Contact) {
+        layout = layout.with_structured_data(structured_data::organization(facts, site));
+    }
     if inquiry_form.is_some_and(InquiryFormView::has_problems) {
         layout = layout.with_title_prefix(page.locale.form_text().title_error_prefix);
     }

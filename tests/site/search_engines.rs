@@ -199,3 +199,118 @@ async fn security_txt_names_the_office_and_expires_within_a_year() {
         "{ahead}"
     );
 }
+
+#[tokio::test]
+async fn shared_links_get_a_title_a_description_and_the_site_s_picture() {
+    let app = spawn_app_at_its_address().await;
+    let page = app.page("/en/history", 200).await;
+    let property = |name: &str| {
+        page.attribute(&format!("meta[property='{name}']"), "content")
+            .unwrap_or_else(|| panic!("the page has {name}"))
+    };
+    assert_eq!(property("og:url"), "https://www.defus.org/en/history");
+    assert_eq!(property("og:locale"), "en_GB");
+    assert!(
+        property("og:title").starts_with("History"),
+        "{}",
+        property("og:title")
+    );
+    assert_eq!(
+        property("og:description"),
+        page.attribute("meta[name=description]", "content").unwrap()
+    );
+    let image = property("og:image");
+    let image_path = image
+        .strip_prefix(BASE)
+        .unwrap_or_else(|| panic!("{image} is on the site"));
+    let response = app.get(image_path).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "image/png");
+    let bytes = response.bytes().await.unwrap();
+    let width = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+    let height = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+    assert_eq!(
+        (width, height),
+        (1200, 630),
+        "the size link previews expect"
+    );
+    assert_eq!(
+        page.attribute("meta[name='twitter:card']", "content")
+            .as_deref(),
+        Some("summary_large_image")
+    );
+}
+
+/// The JSON-LD data blocks of the page at `path`, parsed.
+async fn structured_data(app: &TestApp, path: &str) -> Vec<serde_json::Value> {
+    let page = app.page(path, 200).await;
+    page.select("script[type='application/ld+json']")
+        .into_iter()
+        .map(|script| {
+            let json: String = script.text().collect();
+            serde_json::from_str(&json).unwrap_or_else(|error| panic!("{path}: {error}"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_start_and_contact_pages_describe_the_association_from_its_facts() {
+    let app = spawn_app_at_its_address().await;
+    app.execute("update organisation set phone = '0511 1234567'")
+        .await;
+    for path in ["/", "/kontakt", "/en/contact"] {
+        let data = structured_data(&app, path).await;
+        let organization = &data[0];
+        assert_eq!(organization["@type"], "Organization", "{path}");
+        assert_eq!(
+            organization["telephone"], "0511 1234567",
+            "{path}: a changed fact shows"
+        );
+        assert_eq!(organization["address"]["addressLocality"], "Hannover");
+        assert_eq!(organization["sameAs"][0], "https://efus.eu");
+        assert_eq!(organization["memberOf"]["url"], "https://efus.eu");
+    }
+    assert!(structured_data(&app, "/geschichte").await.is_empty());
+}
+
+#[tokio::test]
+async fn news_items_and_events_are_described_for_search_engines() {
+    let app = spawn_app_at_its_address().await;
+    let staff = app.signed_in_staff().await;
+    staff
+        .create_news_item(&news_item(&app, "Bericht </script> 2025"), None)
+        .await;
+    let data = structured_data(&app, "/aktuelles/bericht-script-2025").await;
+    assert_eq!(data[0]["@type"], "NewsArticle");
+    assert_eq!(data[0]["headline"], "Bericht </script> 2025");
+    assert_eq!(data[0]["datePublished"], app.today().to_string());
+
+    let fields = crate::helpers::event("Präventionstag", "2027-03-28T10:00", "2027-03-28T17:00");
+    staff.create_event(&fields).await;
+    let data = structured_data(&app, "/termine/praeventionstag").await;
+    assert_eq!(data[0]["@type"], "Event");
+    assert_eq!(data[0]["startDate"], "2027-03-28T08:00:00+00:00");
+    assert_eq!(
+        data[0]["eventAttendanceMode"],
+        "https://schema.org/OfflineEventAttendanceMode"
+    );
+    assert_eq!(
+        data[0]["location"]["address"]["addressLocality"],
+        "Hannover"
+    );
+
+    let mut online = with(
+        crate::helpers::event("Webinar", "2027-04-01T00:00", "2027-04-01T00:00"),
+        "online_url",
+        "https://meeting.example/defus",
+    );
+    online.retain(|(name, _)| !["venue", "address", "city"].contains(name));
+    staff.create_event(&with(online, "all_day", "on")).await;
+    let data = structured_data(&app, "/termine/webinar").await;
+    assert_eq!(data[0]["startDate"], "2027-04-01");
+    assert_eq!(data[0]["location"]["@type"], "VirtualLocation");
+    assert_eq!(
+        data[0]["eventAttendanceMode"],
+        "https://schema.org/OnlineEventAttendanceMode"
+    );
+}
