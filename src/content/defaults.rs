@@ -29,7 +29,7 @@ macro_rules! default_page {
     };
 }
 
-const PAGES: [DefaultPage; 18] = [
+const PAGES: [DefaultPage; 20] = [
     default_page!(
         Start,
         De,
@@ -155,6 +155,20 @@ const PAGES: [DefaultPage; 18] = [
         "defaults/en/accessibility.md",
         "Accessibility statement",
         "How accessible this website is and how you can report barriers to us."
+    ),
+    default_page!(
+        EasyRead,
+        De,
+        "defaults/de/easy-read.md",
+        "DEFUS in Leichter Sprache",
+        "Was ist DEFUS? Was macht DEFUS? Wer kann mitmachen? Hier steht es in Leichter Sprache."
+    ),
+    default_page!(
+        EasyRead,
+        En,
+        "defaults/en/easy-read.md",
+        "DEFUS in plain English",
+        "What is DEFUS? What does it do? Who can join? Read it here in plain English."
     ),
 ];
 

@@ -19,6 +19,8 @@ text_enum! {
         LegalNotice = "legal-notice",
         Privacy = "privacy",
         Accessibility = "accessibility",
+        /// The site in Leichte Sprache (German) and Plain English, linked from every header.
+        EasyRead = "easy-read",
     }
 }
 
@@ -50,6 +52,8 @@ impl PageKey {
             (PageKey::Privacy, Locale::En) => "/en/privacy",
             (PageKey::Accessibility, Locale::De) => "/barrierefreiheit",
             (PageKey::Accessibility, Locale::En) => "/en/accessibility",
+            (PageKey::EasyRead, Locale::De) => "/leichte-sprache",
+            (PageKey::EasyRead, Locale::En) => "/en/plain-english",
         }
     }
 
@@ -73,6 +77,9 @@ impl PageKey {
             (PageKey::Privacy, Locale::En) => "Privacy",
             (PageKey::Accessibility, Locale::De) => "Barrierefreiheit",
             (PageKey::Accessibility, Locale::En) => "Accessibility",
+            // The labels people who need them look for, as the Netzwerk Leichte Sprache uses it.
+            (PageKey::EasyRead, Locale::De) => "Leichte Sprache",
+            (PageKey::EasyRead, Locale::En) => "Plain English",
         }
     }
 }

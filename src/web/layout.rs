@@ -225,6 +225,16 @@ impl<'a> Layout<'a> {
         self.links(Section::MAIN_NAVIGATION.into_iter())
     }
 
+    /// The page in Leichte Sprache (Plain English), which people who need it look for at the top.
+    pub fn easy_read_link(&self) -> NavLink {
+        let section = Section::Page(PageKey::EasyRead);
+        NavLink {
+            href: section.path(self.locale),
+            label: section.label(self.locale),
+            is_current: self.current == Some(section),
+        }
+    }
+
     pub fn footer_navigation(&self) -> Vec<NavLink> {
         self.links(PageKey::FOOTER_NAVIGATION.into_iter().map(Section::Page))
     }

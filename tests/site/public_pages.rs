@@ -423,6 +423,86 @@ async fn the_accessibility_statement_offers_a_way_to_report_barriers() {
 }
 
 #[tokio::test]
+async fn every_header_leads_to_leichte_sprache_or_plain_english() {
+    let app = spawn_app().await;
+    let mut paths: Vec<String> = PageKey::ALL
+        .iter()
+        .flat_map(|key| Locale::ALL.map(|locale| key.path(locale).to_owned()))
+        .collect();
+    paths.extend(["/aktuelles", "/en/events", "/mitglieder", "/en/documents"].map(String::from));
+    for path in paths {
+        let page = app.page(&path, 200).await;
+        let link = page.select("header a.easy-read-link");
+        assert_eq!(link.len(), 1, "{path}");
+        let expected = match Locale::of_path(&path) {
+            Locale::De => ("/leichte-sprache", "Leichte Sprache"),
+            Locale::En => ("/en/plain-english", "Plain English"),
+        };
+        assert_eq!(
+            (link[0].value().attr("href"), text_of(link[0]).as_str()),
+            (Some(expected.0), expected.1),
+            "{path}"
+        );
+    }
+    let missing = app.page("/gibt-es-nicht", 404).await;
+    assert_eq!(missing.text("header a.easy-read-link"), "Leichte Sprache");
+}
+
+#[tokio::test]
+async fn the_easy_read_pages_say_in_short_lines_what_defus_is_and_how_to_reach_it() {
+    let app = spawn_app().await;
+    for (locale, headings) in [
+        (
+            Locale::De,
+            [
+                "Wer sind wir?",
+                "Was machen wir?",
+                "DEFUS und Europa",
+                "Wer kann mitmachen?",
+                "So erreichen Sie uns",
+            ],
+        ),
+        (
+            Locale::En,
+            [
+                "Who we are",
+                "What we do",
+                "DEFUS and Europe",
+                "Who can join",
+                "How to contact us",
+            ],
+        ),
+    ] {
+        let page = app.public_page(PageKey::EasyRead, locale).await;
+        assert_eq!(page.texts(".prose h2"), headings, "{locale}");
+        // One statement a line, and short ones: a line break staff type is kept on the page.
+        for paragraph in page.select(".prose p") {
+            let text: String = paragraph.text().collect();
+            for line in text.lines() {
+                let words = line.split_whitespace().count();
+                assert!(words <= 12, "{words} words in {line:?}");
+                let sentence_ends = line.matches(['.', '?', '!']).count();
+                assert!(sentence_ends <= 1, "one sentence a line: {line:?}");
+            }
+        }
+        // The office's details come from the facts, as everywhere.
+        assert!(
+            page.text("main .facts address")
+                .contains("Am Waterlooplatz 5 A")
+        );
+        assert_eq!(
+            page.select("main .facts a[href='mailto:defus@defus.org']")
+                .len(),
+            1
+        );
+    }
+    app.execute("update organisation set street = 'Neue Straße 1'")
+        .await;
+    let page = app.public_page(PageKey::EasyRead, Locale::De).await;
+    assert!(page.text("main .facts address").contains("Neue Straße 1"));
+}
+
+#[tokio::test]
 async fn every_footer_has_the_office_contact_and_the_legal_links() {
     let app = spawn_app().await;
     for key in PageKey::ALL {

@@ -20,8 +20,8 @@ async fn editing_a_page_with_preview_changes_the_public_page_only_when_saved() {
     let list = staff.page(paths::PAGES, 200).await;
     assert_eq!(
         list.select("table.pages tbody tr").len(),
-        18,
-        "nine pages in two languages"
+        20,
+        "ten pages in two languages"
     );
 
     let (goals, german) = (PageKey::Goals, Locale::De);
