@@ -115,6 +115,11 @@ pub struct Ui {
     pub membership_contact_heading: &'static str,
     pub barrier_report_heading: &'static str,
     pub barrier_report_text: &'static str,
+    pub statement_dates_heading: &'static str,
+    pub statement_made_on: &'static str,
+    pub statement_reviewed_on: &'static str,
+    pub arbitration_heading: &'static str,
+    pub arbitration_text: &'static str,
     pub controller_heading: &'static str,
     pub retention_heading: &'static str,
     /// Followed by the number of days and `retention_after`.
@@ -164,6 +169,11 @@ pub static GERMAN: Ui = Ui {
     membership_contact_heading: "Kontakt zur Geschäftsstelle",
     barrier_report_heading: "Barrieren melden",
     barrier_report_text: "Ist Ihnen auf dieser Website eine Barriere aufgefallen? Schreiben Sie uns oder rufen Sie uns an – wir antworten Ihnen und beheben das Problem so bald wie möglich.",
+    statement_dates_heading: "Erstellung dieser Erklärung",
+    statement_made_on: "Erstellt am",
+    statement_reviewed_on: "Zuletzt überprüft am",
+    arbitration_heading: "Schlichtungsverfahren",
+    arbitration_text: "Haben Sie uns eine Barriere gemeldet und sind mit unserer Antwort nicht zufrieden? Dann können Sie sich an die Schlichtungsstelle wenden. Sie hilft, eine Lösung ohne Gericht zu finden. Das Verfahren ist kostenlos, und Sie brauchen keinen Rechtsbeistand.",
     controller_heading: "Verantwortliche Stelle",
     retention_heading: "Speicherdauer von Mitgliedschaftsanfragen",
     retention_before: "Eine Mitgliedschaftsanfrage wird",
@@ -225,6 +235,11 @@ pub static ENGLISH: Ui = Ui {
     membership_contact_heading: "Contacting the office",
     barrier_report_heading: "Report a barrier",
     barrier_report_text: "Have you come across a barrier on this website? Write to us or give us a call – we will reply and fix the problem as soon as we can.",
+    statement_dates_heading: "Preparation of this statement",
+    statement_made_on: "Prepared on",
+    statement_reviewed_on: "Last reviewed on",
+    arbitration_heading: "Enforcement procedure",
+    arbitration_text: "If you have reported a barrier to us and are not satisfied with our answer, you can turn to the arbitration body (Schlichtungsstelle) of Lower Saxony. It helps to find a solution without going to court. The procedure is free of charge, and you do not need a lawyer.",
     controller_heading: "Controller",
     retention_heading: "How long membership inquiries are kept",
     retention_before: "A membership inquiry is deleted automatically",
@@ -612,6 +627,12 @@ impl Locale {
             }
             (Locale::En, FieldError::EndBeforeStart) => {
                 "The end is before the start. Please check the date and time.".into()
+            }
+            (Locale::De, FieldError::ReviewedBeforeMade) => {
+                "Die Prüfung kann nicht vor der Erstellung liegen. Bitte prüfen Sie beide Daten.".into()
+            }
+            (Locale::En, FieldError::ReviewedBeforeMade) => {
+                "The review cannot be earlier than the date it was made. Please check both dates.".into()
             }
             (Locale::De, FieldError::InvalidWebAddress) => {
                 "Bitte geben Sie eine vollständige Webadresse an, die mit https:// oder http:// beginnt.".into()

@@ -33,6 +33,8 @@ pub enum FieldError {
     SkippedTime,
     /// An end before the start.
     EndBeforeStart,
+    /// A review dated before what it reviewed was made.
+    ReviewedBeforeMade,
     /// Not a web address starting with `http://` or `https://`.
     InvalidWebAddress,
     /// An event without a city and without a link to join online.

@@ -2,6 +2,7 @@
 //! It is inserted at start-up where rows are missing; rows that exist are never touched, so edits
 //! made by staff survive every restart and every update of this file.
 
+use chrono::NaiveDate;
 use sqlx::PgPool;
 
 use crate::content::facts::{self, OrganisationFacts};
@@ -193,6 +194,17 @@ fn default_facts() -> OrganisationFacts {
         register_court: None,
         register_number: None,
         content_responsible: None,
+        // The statement as first written for this site, after a self-assessment.
+        accessibility_made_on: NaiveDate::from_ymd_opt(2026, 12, 1),
+        accessibility_reviewed_on: NaiveDate::from_ymd_opt(2026, 12, 1),
+        // The body responsible for the association's seat in Lower Saxony (§ 9 d NBGG).
+        arbitration_body: Some(
+            "Schlichtungsstelle bei der Landesbeauftragten für Menschen mit Behinderungen Niedersachsen"
+                .into(),
+        ),
+        arbitration_address: vec!["Hannah-Arendt-Platz 2".into(), "30159 Hannover".into()],
+        arbitration_phone: None,
+        arbitration_email: Some("schlichtungsstelle@ms.niedersachsen.de".into()),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The organisation facts: the association's details that change over the years (address,
 //! phone, contact person, chairs, legal notice details). Stored as data, shown everywhere.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgExecutor;
 use sqlx::PgPool;
@@ -9,7 +9,7 @@ use sqlx::types::Json;
 
 use crate::content::diff::{self, Run};
 use crate::i18n::berlin_date_time;
-use crate::input::{EmailAddress, FieldError, PhoneNumber, SingleLine, mailto_uri};
+use crate::input::{EmailAddress, FieldError, PhoneNumber, SingleLine, mailto_uri, parse_date};
 use crate::staff::activity::{self, ActivityKind, Actor, Change, Subject};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +28,20 @@ pub struct OrganisationFacts {
     pub register_court: Option<String>,
     pub register_number: Option<String>,
     pub content_responsible: Option<String>,
+    // The accessibility statement's (facts saved before they existed read as unset).
+    #[serde(default)]
+    pub accessibility_made_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub accessibility_reviewed_on: Option<NaiveDate>,
+    /// The arbitration body (Schlichtungsstelle) for complaints about barriers.
+    #[serde(default)]
+    pub arbitration_body: Option<String>,
+    #[serde(default)]
+    pub arbitration_address: Vec<String>,
+    #[serde(default)]
+    pub arbitration_phone: Option<String>,
+    #[serde(default)]
+    pub arbitration_email: Option<String>,
 }
 
 impl OrganisationFacts {
@@ -40,6 +54,16 @@ impl OrganisationFacts {
     /// The email address as a `mailto:` link.
     pub fn email_uri(&self) -> Option<String> {
         self.email
+            .as_deref()
+            .map(|email| mailto_uri(email, None, None))
+    }
+
+    pub fn arbitration_phone_uri(&self) -> Option<String> {
+        self.arbitration_phone.as_deref().map(tel_uri)
+    }
+
+    pub fn arbitration_email_uri(&self) -> Option<String> {
+        self.arbitration_email
             .as_deref()
             .map(|email| mailto_uri(email, None, None))
     }
@@ -71,10 +95,16 @@ pub enum Fact {
     RegisterCourt,
     RegisterNumber,
     ContentResponsible,
+    AccessibilityMadeOn,
+    AccessibilityReviewedOn,
+    ArbitrationBody,
+    ArbitrationAddress,
+    ArbitrationPhone,
+    ArbitrationEmail,
 }
 
 impl Fact {
-    pub const ALL: [Fact; 14] = [
+    pub const ALL: [Fact; 20] = [
         Fact::LegalName,
         Fact::ShortName,
         Fact::CareOf,
@@ -89,6 +119,12 @@ impl Fact {
         Fact::RegisterCourt,
         Fact::RegisterNumber,
         Fact::ContentResponsible,
+        Fact::AccessibilityMadeOn,
+        Fact::AccessibilityReviewedOn,
+        Fact::ArbitrationBody,
+        Fact::ArbitrationAddress,
+        Fact::ArbitrationPhone,
+        Fact::ArbitrationEmail,
     ];
 
     pub fn name(self) -> &'static str {
@@ -107,6 +143,12 @@ impl Fact {
             Fact::RegisterCourt => "register_court",
             Fact::RegisterNumber => "register_number",
             Fact::ContentResponsible => "content_responsible",
+            Fact::AccessibilityMadeOn => "accessibility_made_on",
+            Fact::AccessibilityReviewedOn => "accessibility_reviewed_on",
+            Fact::ArbitrationBody => "arbitration_body",
+            Fact::ArbitrationAddress => "arbitration_address",
+            Fact::ArbitrationPhone => "arbitration_phone",
+            Fact::ArbitrationEmail => "arbitration_email",
         }
     }
 
@@ -127,6 +169,12 @@ impl Fact {
             Fact::RegisterCourt => "Registergericht",
             Fact::RegisterNumber => "Registernummer",
             Fact::ContentResponsible => "Verantwortlich für den Inhalt (§ 18 Abs. 2 MStV)",
+            Fact::AccessibilityMadeOn => "Erklärung zur Barrierefreiheit erstellt am",
+            Fact::AccessibilityReviewedOn => "Erklärung zur Barrierefreiheit zuletzt geprüft am",
+            Fact::ArbitrationBody => "Schlichtungsstelle",
+            Fact::ArbitrationAddress => "Anschrift der Schlichtungsstelle",
+            Fact::ArbitrationPhone => "Telefon der Schlichtungsstelle",
+            Fact::ArbitrationEmail => "E-Mail der Schlichtungsstelle",
         }
     }
 
@@ -155,6 +203,7 @@ impl Fact {
             Fact::ShortName | Fact::PostalCode => 40,
             Fact::RegisterNumber | Fact::Phone => 100,
             Fact::RepresentedBy | Fact::ContentResponsible => 500,
+            Fact::ArbitrationPhone => 100,
             _ => 200,
         }
     }
@@ -179,12 +228,19 @@ pub struct FactsForm {
     pub register_court: String,
     pub register_number: String,
     pub content_responsible: String,
+    pub accessibility_made_on: String,
+    pub accessibility_reviewed_on: String,
+    pub arbitration_body: String,
+    pub arbitration_address: String,
+    pub arbitration_phone: String,
+    pub arbitration_email: String,
 }
 
 impl FactsForm {
     /// The form filled with the stored facts.
     pub fn of(facts: &OrganisationFacts) -> Self {
         let text = |value: &Option<String>| value.clone().unwrap_or_default();
+        let day = |value: Option<NaiveDate>| value.map(|day| day.to_string()).unwrap_or_default();
         Self {
             legal_name: facts.legal_name.clone(),
             short_name: facts.short_name.clone(),
@@ -200,6 +256,12 @@ impl FactsForm {
             register_court: text(&facts.register_court),
             register_number: text(&facts.register_number),
             content_responsible: text(&facts.content_responsible),
+            accessibility_made_on: day(facts.accessibility_made_on),
+            accessibility_reviewed_on: day(facts.accessibility_reviewed_on),
+            arbitration_body: text(&facts.arbitration_body),
+            arbitration_address: facts.arbitration_address.join("\n"),
+            arbitration_phone: text(&facts.arbitration_phone),
+            arbitration_email: text(&facts.arbitration_email),
         }
     }
 
@@ -219,6 +281,12 @@ impl FactsForm {
             Fact::RegisterCourt => &self.register_court,
             Fact::RegisterNumber => &self.register_number,
             Fact::ContentResponsible => &self.content_responsible,
+            Fact::AccessibilityMadeOn => &self.accessibility_made_on,
+            Fact::AccessibilityReviewedOn => &self.accessibility_reviewed_on,
+            Fact::ArbitrationBody => &self.arbitration_body,
+            Fact::ArbitrationAddress => &self.arbitration_address,
+            Fact::ArbitrationPhone => &self.arbitration_phone,
+            Fact::ArbitrationEmail => &self.arbitration_email,
         }
     }
 
@@ -254,33 +322,66 @@ impl FactsForm {
         let register_court = line(Fact::RegisterCourt);
         let register_number = line(Fact::RegisterNumber);
         let content_responsible = line(Fact::ContentResponsible);
-        let phone = PhoneNumber::parse_optional(self.value(Fact::Phone))
-            .map_err(|error| problems.push((Fact::Phone, error)))
-            .ok()
-            .flatten()
-            .map(|phone| phone.as_str().to_owned());
-        let email = self.value(Fact::Email);
-        let email = if email.trim().is_empty() {
-            if email_required {
-                problems.push((Fact::Email, FieldError::Required));
-            }
-            None
-        } else {
-            EmailAddress::parse(email)
-                .map_err(|error| problems.push((Fact::Email, error)))
+        let arbitration_body = line(Fact::ArbitrationBody);
+        let mut phone_number = |fact: Fact| {
+            PhoneNumber::parse_optional(self.value(fact))
+                .map_err(|error| problems.push((fact, error)))
                 .ok()
-                .map(|email| email.as_str().to_owned())
+                .flatten()
+                .map(|phone| phone.as_str().to_owned())
         };
-        let mut chairs = Vec::new();
-        for chair in self
-            .value(Fact::Chairs)
-            .lines()
-            .filter(|chair| !chair.trim().is_empty())
-        {
-            match SingleLine::parse(chair, 1, Fact::Chairs.max_length()) {
-                Ok(chair) => chairs.push(chair.as_str().to_owned()),
-                Err(error) => problems.push((Fact::Chairs, error)),
+        let phone = phone_number(Fact::Phone);
+        let arbitration_phone = phone_number(Fact::ArbitrationPhone);
+        let mut email_address = |fact: Fact, required: bool| {
+            let email = self.value(fact);
+            if email.trim().is_empty() {
+                if required {
+                    problems.push((fact, FieldError::Required));
+                }
+                None
+            } else {
+                EmailAddress::parse(email)
+                    .map_err(|error| problems.push((fact, error)))
+                    .ok()
+                    .map(|email| email.as_str().to_owned())
             }
+        };
+        let email = email_address(Fact::Email, email_required);
+        let arbitration_email = email_address(Fact::ArbitrationEmail, false);
+        let mut lines = |fact: Fact| {
+            let mut lines = Vec::new();
+            for entry in self
+                .value(fact)
+                .lines()
+                .filter(|entry| !entry.trim().is_empty())
+            {
+                match SingleLine::parse(entry, 1, fact.max_length()) {
+                    Ok(entry) => lines.push(entry.as_str().to_owned()),
+                    Err(error) => problems.push((fact, error)),
+                }
+            }
+            lines
+        };
+        let chairs = lines(Fact::Chairs);
+        let arbitration_address = lines(Fact::ArbitrationAddress);
+        let mut day = |fact: Fact| {
+            let value = self.value(fact);
+            if value.trim().is_empty() {
+                return None;
+            }
+            parse_date(value)
+                .map_err(|error| problems.push((fact, error)))
+                .ok()
+        };
+        let accessibility_made_on = day(Fact::AccessibilityMadeOn);
+        let accessibility_reviewed_on = day(Fact::AccessibilityReviewedOn);
+        if let (Some(made), Some(reviewed)) = (accessibility_made_on, accessibility_reviewed_on)
+            && reviewed < made
+        {
+            problems.push((
+                Fact::AccessibilityReviewedOn,
+                FieldError::ReviewedBeforeMade,
+            ));
         }
         match (legal_name, short_name, street, postal_code, city) {
             (Some(legal_name), Some(short_name), Some(street), Some(postal_code), Some(city))
@@ -301,6 +402,12 @@ impl FactsForm {
                     register_court,
                     register_number,
                     content_responsible,
+                    accessibility_made_on,
+                    accessibility_reviewed_on,
+                    arbitration_body,
+                    arbitration_address,
+                    arbitration_phone,
+                    arbitration_email,
                 })
             }
             _ => Err(problems),
@@ -327,7 +434,8 @@ pub async fn load(db: impl PgExecutor<'_>) -> Result<Option<OrganisationFacts>, 
         OrganisationFacts,
         r#"select legal_name, short_name, care_of, street, postal_code, city, phone, email,
                   contact_person, chairs, represented_by, register_court, register_number,
-                  content_responsible
+                  content_responsible, accessibility_made_on, accessibility_reviewed_on,
+                  arbitration_body, arbitration_address, arbitration_phone, arbitration_email
            from organisation"#
     )
     .fetch_optional(db)
@@ -553,8 +661,12 @@ async fn store(
     let result = sqlx::query!(
         r#"insert into organisation (legal_name, short_name, care_of, street, postal_code, city,
                                      phone, email, contact_person, chairs, represented_by,
-                                     register_court, register_number, content_responsible)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                                     register_court, register_number, content_responsible,
+                                     accessibility_made_on, accessibility_reviewed_on,
+                                     arbitration_body, arbitration_address, arbitration_phone,
+                                     arbitration_email)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $16, $17, $18,
+                   $19, $20, $21)
            on conflict (singleton) do update
                set legal_name = excluded.legal_name, short_name = excluded.short_name,
                    care_of = excluded.care_of, street = excluded.street,
@@ -564,7 +676,13 @@ async fn store(
                    represented_by = excluded.represented_by,
                    register_court = excluded.register_court,
                    register_number = excluded.register_number,
-                   content_responsible = excluded.content_responsible
+                   content_responsible = excluded.content_responsible,
+                   accessibility_made_on = excluded.accessibility_made_on,
+                   accessibility_reviewed_on = excluded.accessibility_reviewed_on,
+                   arbitration_body = excluded.arbitration_body,
+                   arbitration_address = excluded.arbitration_address,
+                   arbitration_phone = excluded.arbitration_phone,
+                   arbitration_email = excluded.arbitration_email
                where $15"#,
         facts.legal_name,
         facts.short_name,
@@ -581,6 +699,12 @@ async fn store(
         facts.register_number,
         facts.content_responsible,
         overwrite,
+        facts.accessibility_made_on,
+        facts.accessibility_reviewed_on,
+        facts.arbitration_body,
+        &facts.arbitration_address,
+        facts.arbitration_phone,
+        facts.arbitration_email,
     )
     .execute(db)
     .await?;
@@ -607,6 +731,12 @@ mod tests {
             register_court: None,
             register_number: None,
             content_responsible: None,
+            accessibility_made_on: NaiveDate::from_ymd_opt(2026, 12, 1),
+            accessibility_reviewed_on: NaiveDate::from_ymd_opt(2027, 3, 2),
+            arbitration_body: Some("Schlichtungsstelle".into()),
+            arbitration_address: vec!["Platz 2".into(), "30159 Hannover".into()],
+            arbitration_phone: Some("0511 2".into()),
+            arbitration_email: Some("schlichtung@land.de".into()),
         }
     }
 
@@ -625,6 +755,36 @@ mod tests {
         for fact in Fact::ALL {
             assert_eq!(form.value(fact), fact.name());
         }
+    }
+
+    #[test]
+    fn a_review_cannot_come_before_the_statement_was_made() {
+        let mut input = FactsForm::of(&facts());
+        input.accessibility_reviewed_on = "2026-11-30".into();
+        assert_eq!(
+            input.validate(true).unwrap_err(),
+            vec![(
+                Fact::AccessibilityReviewedOn,
+                FieldError::ReviewedBeforeMade
+            )]
+        );
+        input.accessibility_reviewed_on = "30.11.2026".into();
+        assert_eq!(
+            input.validate(true).unwrap_err(),
+            vec![(Fact::AccessibilityReviewedOn, FieldError::InvalidDate)]
+        );
+    }
+
+    #[test]
+    fn facts_saved_before_the_accessibility_facts_existed_still_read() {
+        let mut old = serde_json::to_value(facts()).unwrap();
+        let fields = old.as_object_mut().unwrap();
+        fields.retain(|name, _| {
+            !name.starts_with("accessibility") && !name.starts_with("arbitration")
+        });
+        let read: OrganisationFacts = serde_json::from_value(old).unwrap();
+        assert_eq!(read.arbitration_address, Vec::<String>::new());
+        assert_eq!(read.accessibility_made_on, None);
     }
 
     #[test]

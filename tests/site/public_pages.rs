@@ -423,6 +423,45 @@ async fn the_accessibility_statement_offers_a_way_to_report_barriers() {
 }
 
 #[tokio::test]
+async fn the_accessibility_statement_says_what_lower_saxony_s_law_asks() {
+    let app = spawn_app().await;
+    let page = app.public_page(PageKey::Accessibility, Locale::De).await;
+    assert_eq!(
+        page.texts(".prose h2, .facts h2"),
+        [
+            "Stand der Vereinbarkeit",
+            "Wie wir geprüft haben",
+            "Bekannte Einschränkungen",
+            "Erstellung dieser Erklärung",
+            "Barrieren melden",
+            "Schlichtungsverfahren",
+        ]
+    );
+    assert!(page.main_text().contains("Selbstbewertung"));
+    assert_eq!(
+        page.select("#statement-dates + dl time[datetime='2026-12-01']")
+            .len(),
+        2,
+        "made and last reviewed"
+    );
+    let arbitration = page.text("#arbitration ~ address");
+    assert!(
+        arbitration.contains("Landesbeauftragten für Menschen mit Behinderungen Niedersachsen")
+            && arbitration.contains("Hannah-Arendt-Platz 2 30159 Hannover"),
+        "{arbitration}"
+    );
+    let english = app.public_page(PageKey::Accessibility, Locale::En).await;
+    assert_eq!(english.text("#arbitration"), "Enforcement procedure");
+    assert!(english.main_text().contains("Known limitations"));
+
+    // Without an arbitration body in the facts, the section is left out rather than half shown.
+    app.execute("update organisation set arbitration_body = null")
+        .await;
+    let page = app.public_page(PageKey::Accessibility, Locale::De).await;
+    assert!(page.select("#arbitration").is_empty());
+}
+
+#[tokio::test]
 async fn every_header_leads_to_leichte_sprache_or_plain_english() {
     let app = spawn_app().await;
     let mut paths: Vec<String> = PageKey::ALL

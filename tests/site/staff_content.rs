@@ -166,7 +166,7 @@ async fn every_save_keeps_the_previous_version_which_can_be_restored() {
 async fn editing_the_facts_changes_footer_contact_and_legal_notice_at_once() {
     let app = spawn_app().await;
     let staff = app.signed_in_staff().await;
-    assert_eq!(facts_form_fields(&staff).await.len(), 14);
+    assert_eq!(facts_form_fields(&staff).await.len(), 20);
     let response = save_facts(
         &staff,
         &[
@@ -272,6 +272,56 @@ async fn the_office_email_goes_to_the_address_saved_in_the_facts() {
             .await
             .main_text()
             .contains("neue-adresse@defus.org")
+    );
+}
+
+#[tokio::test]
+async fn the_accessibility_statement_s_dates_and_arbitration_body_are_facts_staff_keep() {
+    let app = spawn_app().await;
+    let staff = app.signed_in_staff().await;
+    let response = save_facts(
+        &staff,
+        &[
+            ("accessibility_reviewed_on", "2027-06-15"),
+            ("arbitration_address", "Neuer Platz 3\r\n30161 Hannover"),
+            ("arbitration_phone", "0511 120-0"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let statement = app.public_page(PageKey::Accessibility, Locale::De).await;
+    assert_eq!(
+        statement.texts("#statement-dates + dl dd"),
+        ["1. Dezember 2026", "15. Juni 2027"]
+    );
+    let arbitration = statement.text("#arbitration ~ address");
+    assert!(
+        arbitration.contains("Neuer Platz 3 30161 Hannover"),
+        "{arbitration}"
+    );
+    assert_eq!(
+        statement
+            .attribute("#arbitration ~ dl a[href^='tel:']", "href")
+            .as_deref(),
+        Some("tel:+495111200")
+    );
+    let english = app.public_page(PageKey::Accessibility, Locale::En).await;
+    assert_eq!(
+        english.texts("#statement-dates + dl dd"),
+        ["1 December 2026", "15 June 2027"]
+    );
+
+    let response = save_facts(&staff, &[("accessibility_reviewed_on", "2026-01-31")]).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::of(response).await;
+    assert_eq!(
+        page.text(".error-summary a"),
+        "Erklärung zur Barrierefreiheit zuletzt geprüft am: Die Prüfung kann nicht vor der Erstellung liegen. Bitte prüfen Sie beide Daten."
+    );
+    assert_eq!(
+        page.attribute("#field-accessibility-reviewed-on", "value")
+            .as_deref(),
+        Some("2026-01-31")
     );
 }
 

@@ -54,6 +54,26 @@ fn presentation(fact: Fact) -> (Option<&'static str>, Control) {
         Fact::RegisterCourt => (Some("Zum Beispiel: Amtsgericht Hannover"), Control::Text),
         Fact::RegisterNumber => (Some("Zum Beispiel: VR 123456"), Control::Text),
         Fact::ContentResponsible => (Some("Name und Anschrift."), Control::Text),
+        Fact::AccessibilityMadeOn => (
+            Some("Steht in der Erklärung zur Barrierefreiheit."),
+            Control::Date,
+        ),
+        Fact::AccessibilityReviewedOn => (
+            Some("Nach jeder Prüfung der Website auf Barrieren neu eintragen."),
+            Control::Date,
+        ),
+        Fact::ArbitrationBody => (
+            Some(
+                "An sie kann sich wenden, wer mit unserer Antwort auf eine gemeldete Barriere nicht zufrieden ist.",
+            ),
+            Control::Text,
+        ),
+        Fact::ArbitrationAddress => (
+            Some("Eine Zeile je Angabe, wie auf einem Briefumschlag."),
+            Control::TextArea(3),
+        ),
+        Fact::ArbitrationPhone => (None, Control::Tel),
+        Fact::ArbitrationEmail => (None, Control::Email),
     }
 }
 
