@@ -24,7 +24,9 @@ use crate::content::PageKey;
 use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::web::representation::PreEncoded;
-use crate::web::{admin, documents, error_page, images, membership, public, security_headers};
+use crate::web::{
+    admin, documents, error_page, images, membership, public, search, security_headers,
+};
 
 /// A request that takes longer than this is answered with 503 instead of hanging.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -57,6 +59,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             membership::RECEIPT_ROUTE_EN,
             get(|state, reference| membership::receipt(state, reference, Locale::En)),
+        )
+        .route(
+            search::path(Locale::De),
+            get(|state, query| search::show(state, query, Locale::De)),
+        )
+        .route(
+            search::path(Locale::En),
+            get(|state, query| search::show(state, query, Locale::En)),
         )
         .route("/en", get(|| async { Redirect::permanent("/en/") }))
         .route(images::ROUTE, get(images::serve))

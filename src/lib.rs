@@ -16,6 +16,7 @@ pub mod input;
 pub mod inquiry;
 pub mod mail;
 pub mod rate_limit;
+pub mod search;
 pub mod secrets;
 pub mod staff;
 pub mod startup;

@@ -45,6 +45,16 @@ pub fn to_safe_html(markdown: &str) -> String {
 /// The words of `markdown` without its markup, one paragraph, item or heading per line (for a
 /// calendar entry's description). Links keep their address in brackets; raw HTML is dropped.
 pub fn to_plain_text(markdown: &str) -> String {
+    plain_text(markdown, true)
+}
+
+/// The words of `markdown` as a reader sees them (for the site search): like
+/// [`to_plain_text`], but links without their address.
+pub fn to_words(markdown: &str) -> String {
+    plain_text(markdown, false)
+}
+
+fn plain_text(markdown: &str, with_link_targets: bool) -> String {
     let mut text = String::with_capacity(markdown.len());
     let mut link_targets = Vec::new();
     for event in Parser::new_ext(
@@ -58,7 +68,9 @@ pub fn to_plain_text(markdown: &str) -> String {
             Event::Start(Tag::Item) => text.push_str("– "),
             Event::Start(Tag::Link { dest_url, .. }) => link_targets.push(dest_url),
             Event::End(TagEnd::Link) => {
-                if let Some(target) = link_targets.pop() {
+                if let Some(target) = link_targets.pop()
+                    && with_link_targets
+                {
                     text.push_str(&format!(" ({target})"));
                 }
             }

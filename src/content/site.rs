@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use crate::content::documents::{self, Document};
 use crate::content::events::{self, Event};
@@ -46,14 +46,20 @@ impl SiteContent {
         sqlx::query!("set transaction isolation level repeatable read, read only")
             .execute(&mut *transaction)
             .await?;
-        let pages = page::list_all(&mut *transaction).await?;
-        let facts = facts::load(&mut *transaction).await?;
-        let news = news::list_published(&mut *transaction).await?;
-        let events = events::list_published(&mut *transaction).await?;
-        let redirects = items::redirects(&mut *transaction).await?;
-        let documents = documents::list_all(&mut *transaction).await?;
-        let members = members::list_all(&mut *transaction).await?;
+        let content = Self::read(&mut transaction).await?;
         transaction.commit().await?;
+        Ok(content)
+    }
+
+    /// Reads the content on `connection`, in whatever transaction it is in.
+    pub async fn read(connection: &mut PgConnection) -> Result<Self, sqlx::Error> {
+        let pages = page::list_all(&mut *connection).await?;
+        let facts = facts::load(&mut *connection).await?;
+        let news = news::list_published(&mut *connection).await?;
+        let events = events::list_published(&mut *connection).await?;
+        let redirects = items::redirects(&mut *connection).await?;
+        let documents = documents::list_all(&mut *connection).await?;
+        let members = members::list_all(&mut *connection).await?;
         let pages = pages
             .into_iter()
             .map(|page| ((page.key, page.locale), page))

@@ -5,6 +5,7 @@ use crate::assets::Asset;
 use crate::content::{OrganisationFacts, PageKey};
 use crate::i18n::{Locale, Ui};
 use crate::state::SiteSettings;
+use crate::web::search;
 
 /// A part of the site in the main navigation: a content page, or a list (news, events, members,
 /// documents).
@@ -78,6 +79,8 @@ pub struct Layout<'a> {
     pub language_versions: Option<Vec<(Locale, String)>>,
     /// JSON-LD about what the page shows, for search engines (see `structured_data`).
     pub structured_data: Option<String>,
+    /// Whether the header has the search field (not on the search page, which has its own).
+    pub search_in_header: bool,
     /// `None` only when the facts could not be loaded (e.g. on an error page while the
     /// database is down); the footer then shows just its links.
     pub facts: Option<&'a OrganisationFacts>,
@@ -156,6 +159,7 @@ impl<'a> Layout<'a> {
                     .into(),
             ),
             structured_data: None,
+            search_in_header: true,
             facts: Some(facts),
         }
     }
@@ -172,6 +176,7 @@ impl<'a> Layout<'a> {
             current: None,
             counterpart_path: PageKey::Start.path(locale.other()).to_owned(),
             language_versions: None,
+            search_in_header: true,
             facts,
         }
     }
@@ -204,6 +209,17 @@ impl<'a> Layout<'a> {
     pub fn with_counterpart(mut self, path: String) -> Self {
         self.counterpart_path = path;
         self
+    }
+
+    /// Leaves the search field out of the header.
+    pub fn without_header_search(mut self) -> Self {
+        self.search_in_header = false;
+        self
+    }
+
+    /// Where the header's search field sends its query.
+    pub fn search_path(&self) -> &'static str {
+        search::path(self.locale)
     }
 
     /// Prefixes the document title, e.g. with "Fehler: " while a form shows errors, so that

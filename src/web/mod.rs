@@ -22,6 +22,7 @@ pub mod page_cache;
 pub mod public;
 pub mod publications;
 pub mod representation;
+pub mod search;
 pub mod security_headers;
 pub mod spliced;
 pub mod structured_data;

@@ -29,6 +29,7 @@ use crate::content::site::{ContentError, SiteContent};
 use crate::content::{OrganisationFacts, Page, PageKey};
 use crate::database::notifications::{Channel, DatabaseEvent};
 use crate::i18n::Locale;
+use crate::search;
 use crate::state::SiteSettings;
 use crate::web::error_page::{self, ErrorPage};
 use crate::web::for_search_engines;
@@ -94,6 +95,8 @@ pub enum RefreshError {
     Render(#[from] askama::Error),
     #[error("the rendering task failed")]
     Task(#[from] tokio::task::JoinError),
+    #[error("cannot write the search entries")]
+    Search(#[source] sqlx::Error),
 }
 
 /// What a refresh did.
@@ -116,6 +119,9 @@ impl PageCache {
         let (snapshot, _) =
             tokio::task::spawn_blocking(move || render_all(content, &render_site, today, None))
                 .await??;
+        search::index::rebuild(pool, today)
+            .await
+            .map_err(RefreshError::Search)?;
         Ok(Self {
             snapshot: Arc::new(ArcSwap::from_pointee(snapshot)),
             site,
@@ -195,6 +201,13 @@ impl PageCache {
         let (snapshot, refreshed) =
             tokio::task::spawn_blocking(move || render_all(content, &site, today, Some(&previous)))
                 .await??;
+        // The search finds what the pages show. Written before the pages are swapped, so that
+        // if it fails the next try renders and writes both again.
+        if refreshed.changed > 0 {
+            search::index::rebuild(pool, today)
+                .await
+                .map_err(RefreshError::Search)?;
+        }
         // Brotli forms made while this was rendered are kept.
         self.snapshot.rcu(|current| {
             let mut next = snapshot.clone();

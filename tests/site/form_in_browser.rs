@@ -28,7 +28,7 @@ async fn a_person_sends_the_form_without_javascript_and_the_office_gets_the_emai
         .click("label[for=inquiry-efus-member-pending]")
         .await;
     browser
-        .click_and_wait_for("form button[type=submit]", ".reference strong")
+        .click_and_wait_for("main form button[type=submit]", ".reference strong")
         .await;
 
     assert_eq!(
@@ -76,7 +76,7 @@ async fn mistakes_are_summarised_at_the_form_and_each_links_to_its_field() {
     browser.goto(&app.url(membership_form(Locale::En))).await;
     browser.type_into("#inquiry-email", "not-an-address").await;
     browser
-        .click_and_wait_for("form button[type=submit]", ".error-summary")
+        .click_and_wait_for("main form button[type=submit]", ".error-summary")
         .await;
 
     let summary = client.find(Locator::Css(".error-summary")).await.unwrap();

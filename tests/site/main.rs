@@ -14,6 +14,7 @@ mod news_and_events;
 mod pages_from_memory;
 mod public_pages;
 mod quality;
+mod search;
 mod search_engines;
 mod staff_content;
 mod staff_inbox;

@@ -70,19 +70,20 @@ async fn each_language_switch_lands_on_the_counterpart_page() {
         for locale in Locale::ALL {
             let page = app.public_page(key, locale).await;
             let switch = page
-                .attribute(".language-switch a", "href")
+                .attribute(".language-switch a[hreflang]", "href")
                 .expect("a language switch");
             let other = locale.other();
             assert_eq!(switch, key.path(other), "switch on {}", key.path(locale));
             assert_eq!(
-                page.attribute(".language-switch a", "lang").as_deref(),
+                page.attribute(".language-switch a[hreflang]", "lang")
+                    .as_deref(),
                 Some(other.code())
             );
             let counterpart = app.page(&switch, 200).await;
             assert_eq!(counterpart.lang(), other.code());
             assert_eq!(
                 counterpart
-                    .attribute(".language-switch a", "href")
+                    .attribute(".language-switch a[hreflang]", "href")
                     .as_deref(),
                 Some(key.path(locale)),
                 "the way back from {switch}"

@@ -30,6 +30,17 @@ async fn all_paths(app: &TestApp) -> Vec<String> {
         .iter()
         .flat_map(|key| Locale::ALL.map(|locale| key.path(locale).to_owned()))
         .collect();
+    // The search page empty, with results (of the samples too), without, and refused.
+    paths.extend(
+        [
+            "/suche",
+            "/suche?q=Pr%C3%A4vention",
+            "/en/search?q=report",
+            "/suche?q=der+die+das",
+            "/en/search?q=Quxwertzuiop",
+        ]
+        .map(String::from),
+    );
     paths.push("/gibt-es-nicht".into());
     paths.push("/en/does-not-exist".into());
     paths.extend(samples.public_paths);
@@ -171,7 +182,7 @@ async fn every_page_passes_the_wcag_2_1_aa_rules_of_axe() {
         let path = membership_form(locale);
         browser.goto(&app.url(path)).await;
         browser
-            .click_and_wait_for("form button[type=submit]", ".error-summary")
+            .click_and_wait_for("main form button[type=submit]", ".error-summary")
             .await;
         browser
             .audit(&format!("{path} with errors"), &mut problems)
@@ -183,7 +194,7 @@ async fn every_page_passes_the_wcag_2_1_aa_rules_of_axe() {
         .evaluate("document.querySelector('input[name=form_token]').value = 'verdorben'")
         .await;
     browser
-        .click_and_wait_for("form button[type=submit]", ".form-notice")
+        .click_and_wait_for("main form button[type=submit]", ".form-notice")
         .await;
     browser
         .audit(

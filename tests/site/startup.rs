@@ -23,7 +23,7 @@ async fn the_database_is_created_and_migrated_from_nothing() {
     let embedded: Vec<i64> = MIGRATOR.iter().map(|migration| migration.version).collect();
     assert_eq!(applied, embedded);
     let pages = app.count("select count(*) from page").await;
-    assert_eq!(pages, 18, "nine pages in two languages");
+    assert_eq!(pages, 20, "ten pages in two languages");
     app.public_page(PageKey::Start, Locale::De).await;
 }
 
@@ -178,12 +178,16 @@ async fn the_binary_serves_reports_the_incomplete_legal_notice_and_stops_on_sigt
     .await
     .unwrap();
     assert_eq!(response.status(), 200);
-    // One request that the router answers (not one held in memory).
+    // Requests that the router answers (not held in memory); the second runs a search.
     let response = reqwest::get(format!(
         "http://{bind}/admin/anmelden?weiter=%2Fadmin%2Fgeheimer-pfad"
     ))
     .await
     .unwrap();
+    assert_eq!(response.status(), 200);
+    let response = reqwest::get(format!("http://{bind}/suche?q=Schuldnerberatung+Meier"))
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
 
     terminate(&child).await;
@@ -201,10 +205,15 @@ async fn the_binary_serves_reports_the_incomplete_legal_notice_and_stops_on_sigt
         use tokio::io::AsyncReadExt;
         stderr.read_to_string(&mut rest).await.unwrap();
     }
-    for path in ["path=/en/", "path=/admin/anmelden"] {
+    for path in ["path=/en/", "path=/admin/anmelden", "path=/suche"] {
         assert!(rest.contains(path), "requests are logged by path: {rest}");
     }
-    for query in ["geheime-suche", "geheimer-pfad"] {
+    for query in [
+        "geheime-suche",
+        "geheimer-pfad",
+        "Schuldnerberatung",
+        "Meier",
+    ] {
         assert!(
             !rest.contains(query),
             "query strings are not logged: {rest}"
