@@ -543,6 +543,56 @@ async fn the_easy_read_pages_say_in_short_lines_what_defus_is_and_how_to_reach_i
 }
 
 #[tokio::test]
+async fn every_link_says_where_it_leads_without_its_surroundings() {
+    let app = spawn_app().await;
+    let samples = publish_samples(&app, &app.signed_in_staff().await).await;
+    let mut paths: Vec<String> = PageKey::ALL
+        .iter()
+        .flat_map(|key| Locale::ALL.map(|locale| key.path(locale).to_owned()))
+        .collect();
+    paths.extend(samples.public_paths);
+    paths.push("/suche?q=Pr%C3%A4vention".into());
+    const SAY_NOTHING: [&str; 10] = [
+        "hier",
+        "mehr",
+        "weiter",
+        "link",
+        "klicken sie hier",
+        "here",
+        "more",
+        "click here",
+        "read more",
+        "learn more",
+    ];
+    for path in paths {
+        let page = app.page(&path, 200).await;
+        for link in page.select("a[href]") {
+            let href = link.value().attr("href").unwrap_or_default();
+            let text = text_of(link);
+            assert!(!text.is_empty(), "{path}: a link to {href} without text");
+            // An address or phone number is what such a link leads to.
+            if href.starts_with("mailto:") || href.starts_with("tel:") {
+                continue;
+            }
+            let lower = text.to_lowercase();
+            assert!(
+                !SAY_NOTHING.contains(&lower.as_str()),
+                "{path}: \"{text}\" says nothing about {href}"
+            );
+            let looks_like_an_address = !lower.contains(' ')
+                && (lower.starts_with("http") || lower.starts_with("www.") || {
+                    let parts: Vec<&str> = lower.split('.').collect();
+                    parts.len() >= 2 && parts.iter().all(|part| part.len() >= 2)
+                });
+            assert!(
+                !looks_like_an_address,
+                "{path}: \"{text}\" is an address, not what is there ({href})"
+            );
+        }
+    }
+}
+
+#[tokio::test]
 async fn every_footer_has_the_office_contact_and_the_legal_links() {
     let app = spawn_app().await;
     for key in PageKey::ALL {
