@@ -184,7 +184,6 @@ impl<'a> EventView<'a> {
 struct ItemTemplate<'a> {
     layout: Layout<'a>,
     view: EventView<'a>,
-    list_path: &'static str,
 }
 
 /// The page of `event`; `counterpart` is the same event in the other language, if published.
@@ -213,7 +212,6 @@ pub fn render_item(
         )
         .with_structured_data(structured_data::event(event, &path, facts, site)),
         view: EventView::of(event, today),
-        list_path: Section::Events.path(locale),
     }
     .render()
 }

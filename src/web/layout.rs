@@ -78,12 +78,30 @@ pub struct Layout<'a> {
     /// The absolute URLs of both language versions, for `hreflang` alternates.
     pub language_versions: Option<Vec<(Locale, String)>>,
     /// JSON-LD about what the page shows, for search engines (see `structured_data`).
-    pub structured_data: Option<String>,
+    pub structured_data: Vec<String>,
+    /// The way from the start page to this one (breadcrumbs), the page itself last; empty where
+    /// the main navigation says it all.
+    pub trail: Vec<Crumb>,
     /// Whether the header has the search field (not on the search page, which has its own).
     pub search_in_header: bool,
     /// `None` only when the facts could not be loaded (e.g. on an error page while the
     /// database is down); the footer then shows just its links.
     pub facts: Option<&'a OrganisationFacts>,
+}
+
+/// A step of the way to a page (breadcrumbs).
+pub struct Crumb {
+    pub label: String,
+    pub path: String,
+}
+
+impl Crumb {
+    pub fn new(label: &str, path: &str) -> Self {
+        Self {
+            label: label.to_owned(),
+            path: path.to_owned(),
+        }
+    }
 }
 
 pub struct NavLink {
@@ -158,7 +176,8 @@ impl<'a> Layout<'a> {
                     .map(|version| (version, site.base_url.join(key.path(version))))
                     .into(),
             ),
-            structured_data: None,
+            structured_data: Vec::new(),
+            trail: Vec::new(),
             search_in_header: true,
             facts: Some(facts),
         }
@@ -172,7 +191,8 @@ impl<'a> Layout<'a> {
             ui: locale.ui(),
             document_title: format!("{title} – {site_name}"),
             meta_description: None,
-            structured_data: None,
+            structured_data: Vec::new(),
+            trail: Vec::new(),
             current: None,
             counterpart_path: PageKey::Start.path(locale.other()).to_owned(),
             language_versions: None,
@@ -195,7 +215,12 @@ impl<'a> Layout<'a> {
     }
 
     pub fn with_structured_data(mut self, json: String) -> Self {
-        self.structured_data = Some(json);
+        self.structured_data.push(json);
+        self
+    }
+
+    pub fn with_trail(mut self, trail: Vec<Crumb>) -> Self {
+        self.trail = trail;
         self
     }
 

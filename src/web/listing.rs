@@ -1,10 +1,11 @@
 //! What the news and the events pages share: lists in pages of a few items, with links to the
 //! newer and older ones, and the layout of a list and of one item's page.
 
-use crate::content::OrganisationFacts;
+use crate::content::{OrganisationFacts, PageKey};
 use crate::i18n::{Locale, PublishingWords};
 use crate::state::SiteSettings;
-use crate::web::layout::{Layout, Section};
+use crate::web::layout::{Crumb, Layout, Section};
+use crate::web::structured_data;
 
 /// The query parameter naming the page of a list: `/aktuelles?seite=2`, `/en/news?page=2`.
 pub fn page_parameter(locale: Locale) -> &'static str {
@@ -120,6 +121,7 @@ pub fn section_layout<'a>(
 
 /// The layout of one item's page at `paths.0`; `paths.1` is its counterpart in the other
 /// language, if visitors see one (the language switch leads there, or else to the other list).
+/// The page shows the way to it from the start page, and tells search engines the same.
 pub fn item_layout<'a>(
     section: Section,
     locale: Locale,
@@ -130,9 +132,19 @@ pub fn item_layout<'a>(
     site: &SiteSettings,
 ) -> Layout<'a> {
     let (own, counterpart) = paths;
+    let trail = vec![
+        Crumb::new(
+            PageKey::Start.link_label(locale),
+            PageKey::Start.path(locale),
+        ),
+        Crumb::new(section.label(locale), section.path(locale)),
+        Crumb::new(title, own),
+    ];
     let layout = Layout::for_other(locale, title, Some(facts))
         .in_section(section)
-        .with_description(description);
+        .with_description(description)
+        .with_structured_data(structured_data::breadcrumbs(&trail, site))
+        .with_trail(trail);
     match counterpart {
         Some(counterpart) => layout
             .with_language_versions(vec![

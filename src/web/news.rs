@@ -120,7 +120,6 @@ struct ItemTemplate<'a> {
     date: String,
     date_iso: String,
     picture: Option<Picture>,
-    list_path: &'static str,
 }
 
 /// The page of `item`; `counterpart` is the same news in the other language, if visitors see it.
@@ -152,7 +151,6 @@ pub fn render_item(
         date: locale.format_day(item.text.published_on),
         date_iso: item.text.published_on.to_string(),
         picture: Picture::of(item.image.as_ref(), &item.text.image_alt),
-        list_path: Section::News.path(locale),
         item,
     }
     .render()

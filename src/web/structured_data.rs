@@ -1,6 +1,6 @@
 //! Structured data (JSON-LD, schema.org) that search engines read from the pages: the
 //! association from the organisation facts, each news item as a `NewsArticle`, each event as an
-//! `Event`. The JSON goes into a `<script type="application/ld+json">` data block, which
+//! `Event`, and the way to a page as a `BreadcrumbList`. The JSON goes into a `<script type="application/ld+json">` data block, which
 //! browsers never run, so the Content-Security-Policy without scripts still holds.
 
 use serde_json::{Value, json};
@@ -10,6 +10,7 @@ use crate::content::events::{Event, EventTimes};
 use crate::content::markdown;
 use crate::content::news::NewsItem;
 use crate::state::SiteSettings;
+use crate::web::layout::Crumb;
 
 const EFUS: &str = "https://efus.eu";
 
@@ -119,6 +120,27 @@ pub fn event(event: &Event, path: &str, facts: &OrganisationFacts, site: &SiteSe
         "inLanguage": event.locale().code(),
         "url": site.base_url.join(path),
         "organizer": organization_value(facts, site),
+    }))
+}
+
+/// The way to a page (its breadcrumbs, the page itself last), with absolute addresses.
+pub fn breadcrumbs(trail: &[Crumb], site: &SiteSettings) -> String {
+    let items: Vec<Value> = trail
+        .iter()
+        .zip(1..)
+        .map(|(crumb, position)| {
+            json!({
+                "@type": "ListItem",
+                "position": position,
+                "name": crumb.label,
+                "item": site.base_url.join(&crumb.path),
+            })
+        })
+        .collect();
+    script_safe(&json!({
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": items,
     }))
 }
 

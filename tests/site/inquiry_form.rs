@@ -27,9 +27,12 @@ async fn the_membership_page_offers_the_form_without_cookies_or_caching() {
         assert_eq!(response.headers()["cache-control"], "no-store");
         assert!(response.headers().get("set-cookie").is_none());
         let page = Page::of(response).await;
-        assert_eq!(page.attribute("form", "method").as_deref(), Some("post"));
         assert_eq!(
-            page.attribute("form", "action"),
+            page.attribute("main form", "method").as_deref(),
+            Some("post")
+        );
+        assert_eq!(
+            page.attribute("main form", "action"),
             Some(format!("{path}#inquiry"))
         );
         assert!(
@@ -162,7 +165,7 @@ async fn an_english_inquiry_gets_an_english_confirmation_and_the_office_a_german
         Some("https://efus.eu")
     );
     assert_eq!(
-        page.attribute(".language-switch a", "href"),
+        page.attribute(".language-switch a[hreflang]", "href"),
         Some(format!("/mitgliedschaft/anfrage/{reference}"))
     );
 

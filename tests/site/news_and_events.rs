@@ -93,7 +93,7 @@ async fn a_news_item_with_a_picture_appears_on_its_list_page_start_page_and_feed
     assert_eq!(
         app.page("/aktuelles/jahresbericht-2025", 200)
             .await
-            .attribute(".language-switch a", "href")
+            .attribute(".language-switch a[hreflang]", "href")
             .as_deref(),
         Some("/en/news")
     );
@@ -581,14 +581,15 @@ async fn the_language_switch_leads_to_the_counterpart_in_the_other_language() {
 
     let page = app.page("/aktuelles/neue-mitglieder", 200).await;
     assert_eq!(
-        page.attribute(".language-switch a", "href").as_deref(),
+        page.attribute(".language-switch a[hreflang]", "href")
+            .as_deref(),
         Some("/en/news/new-members")
     );
     let english_page = app.page("/en/news/new-members", 200).await;
     assert_eq!(english_page.lang(), "en");
     assert_eq!(
         english_page
-            .attribute(".language-switch a", "href")
+            .attribute(".language-switch a[hreflang]", "href")
             .as_deref(),
         Some("/aktuelles/neue-mitglieder")
     );

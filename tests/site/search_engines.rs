@@ -281,23 +281,20 @@ async fn news_items_and_events_are_described_for_search_engines() {
         .create_news_item(&news_item(&app, "Bericht </script> 2025"), None)
         .await;
     let data = structured_data(&app, "/aktuelles/bericht-script-2025").await;
-    assert_eq!(data[0]["@type"], "NewsArticle");
-    assert_eq!(data[0]["headline"], "Bericht </script> 2025");
-    assert_eq!(data[0]["datePublished"], app.today().to_string());
+    let article = of_type(&data, "NewsArticle");
+    assert_eq!(article["headline"], "Bericht </script> 2025");
+    assert_eq!(article["datePublished"], app.today().to_string());
 
     let fields = crate::helpers::event("Präventionstag", "2027-03-28T10:00", "2027-03-28T17:00");
     staff.create_event(&fields).await;
     let data = structured_data(&app, "/termine/praeventionstag").await;
-    assert_eq!(data[0]["@type"], "Event");
-    assert_eq!(data[0]["startDate"], "2027-03-28T08:00:00+00:00");
+    let event = of_type(&data, "Event");
+    assert_eq!(event["startDate"], "2027-03-28T08:00:00+00:00");
     assert_eq!(
-        data[0]["eventAttendanceMode"],
+        event["eventAttendanceMode"],
         "https://schema.org/OfflineEventAttendanceMode"
     );
-    assert_eq!(
-        data[0]["location"]["address"]["addressLocality"],
-        "Hannover"
-    );
+    assert_eq!(event["location"]["address"]["addressLocality"], "Hannover");
 
     let mut online = with(
         crate::helpers::event("Webinar", "2027-04-01T00:00", "2027-04-01T00:00"),
@@ -307,10 +304,101 @@ async fn news_items_and_events_are_described_for_search_engines() {
     online.retain(|(name, _)| !["venue", "address", "city"].contains(name));
     staff.create_event(&with(online, "all_day", "on")).await;
     let data = structured_data(&app, "/termine/webinar").await;
-    assert_eq!(data[0]["startDate"], "2027-04-01");
-    assert_eq!(data[0]["location"]["@type"], "VirtualLocation");
+    let event = of_type(&data, "Event");
+    assert_eq!(event["startDate"], "2027-04-01");
+    assert_eq!(event["location"]["@type"], "VirtualLocation");
     assert_eq!(
-        data[0]["eventAttendanceMode"],
+        event["eventAttendanceMode"],
         "https://schema.org/OnlineEventAttendanceMode"
+    );
+}
+
+/// The one item of `data` of schema.org type `kind`.
+fn of_type<'a>(data: &'a [serde_json::Value], kind: &str) -> &'a serde_json::Value {
+    let found: Vec<_> = data.iter().filter(|item| item["@type"] == kind).collect();
+    assert_eq!(found.len(), 1, "one {kind} in {data:?}");
+    found[0]
+}
+
+#[tokio::test]
+async fn item_pages_show_the_way_to_them_and_tell_search_engines_the_same() {
+    let app = spawn_app_at_its_address().await;
+    let staff = app.signed_in_staff().await;
+    staff
+        .create_news_item(&news_item(&app, "Jahresbericht 2025"), None)
+        .await;
+    staff
+        .create_event(&crate::helpers::event(
+            "Fachtag",
+            "2027-03-28T10:00",
+            "2027-03-28T17:00",
+        ))
+        .await;
+    for (path, trail) in [
+        (
+            "/aktuelles/jahresbericht-2025",
+            [
+                ("Start", "/"),
+                ("Aktuelles", "/aktuelles"),
+                ("Jahresbericht 2025", "/aktuelles/jahresbericht-2025"),
+            ],
+        ),
+        (
+            "/termine/fachtag",
+            [
+                ("Start", "/"),
+                ("Termine", "/termine"),
+                ("Fachtag", "/termine/fachtag"),
+            ],
+        ),
+    ] {
+        let page = app.page(path, 200).await;
+        let shown: Vec<(String, String)> = page
+            .select("main nav.breadcrumbs a")
+            .into_iter()
+            .map(|link| {
+                (
+                    crate::helpers::text_of(link),
+                    link.value().attr("href").unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        let expected: Vec<(String, String)> = trail
+            .iter()
+            .map(|(label, path)| ((*label).to_owned(), (*path).to_owned()))
+            .collect();
+        assert_eq!(shown, expected, "{path}");
+        assert_eq!(
+            page.attribute("nav.breadcrumbs [aria-current=page]", "href")
+                .as_deref(),
+            Some(path)
+        );
+
+        let data = structured_data(&app, path).await;
+        let list = of_type(&data, "BreadcrumbList");
+        let items = list["itemListElement"].as_array().expect("a list");
+        let described: Vec<(i64, String, String)> = items
+            .iter()
+            .map(|item| {
+                (
+                    item["position"].as_i64().unwrap_or_default(),
+                    item["name"].as_str().unwrap_or_default().to_owned(),
+                    item["item"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        let expected: Vec<(i64, String, String)> = trail
+            .iter()
+            .zip(1..)
+            .map(|((label, path), position)| {
+                (position, (*label).to_owned(), format!("{BASE}{path}"))
+            })
+            .collect();
+        assert_eq!(described, expected, "{path}");
+    }
+    let content_page = app.page("/ziele", 200).await;
+    assert!(
+        content_page.select("nav.breadcrumbs").is_empty(),
+        "the main navigation is the way to a content page"
     );
 }
