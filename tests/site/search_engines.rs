@@ -167,6 +167,14 @@ async fn every_page_type_names_its_canonical_address_and_its_language_versions()
         format!("{BASE}/aktuelles/jahresbericht")
     )));
     assert!(!alternates.iter().any(|(language, _)| language == "en"));
+
+    // Every search is a version of the search page, not a page of its own.
+    let (canonical, alternates) = links(&app, "/en/search?q=prevention").await;
+    assert_eq!(
+        canonical.as_deref(),
+        Some("https://www.defus.org/en/search")
+    );
+    assert!(alternates.contains(&("x-default".to_owned(), format!("{BASE}/suche"))));
 }
 
 #[tokio::test]
