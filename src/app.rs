@@ -25,7 +25,7 @@ use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::web::representation::PreEncoded;
 use crate::web::{
-    admin, documents, error_page, images, membership, public, search, security_headers,
+    admin, documents, error_page, health, images, membership, public, search, security_headers,
 };
 
 /// A request that takes longer than this is answered with 503 instead of hanging.
@@ -84,6 +84,9 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             error_page::render_error_pages,
         ))
+        // For load balancers and monitoring: plain words, not error pages.
+        .route(health::LIVENESS_ROUTE, get(health::alive))
+        .route(health::READINESS_ROUTE, get(health::ready))
         .layer(MapResponseLayer::new(move |response| {
             security_headers::add_missing(response, &site.security_headers)
         }))

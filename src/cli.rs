@@ -10,6 +10,7 @@ use crate::database;
 use crate::staff::account::{self, AccountError, Role, Safeguard};
 use crate::staff::password::{Password, PasswordRuleError};
 use crate::startup::{Application, shutdown_signal};
+use crate::telemetry::LogFormat;
 
 /// The website of the Deutsch-Europäisches Forum für Urbane Sicherheit e.V. (DEFUS).
 ///
@@ -20,6 +21,10 @@ use crate::startup::{Application, shutdown_signal};
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// How log lines are written: `text` (readable) or `json` (one object per line, for a log
+    /// collector).
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    log_format: LogFormat,
     #[command(flatten)]
     config: Config,
 }
@@ -74,6 +79,10 @@ enum CliError {
 }
 
 impl Cli {
+    pub fn log_format(&self) -> LogFormat {
+        self.log_format
+    }
+
     pub async fn run(self) -> ExitCode {
         match self.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(&self.config).await,

@@ -9,7 +9,7 @@ const BLOCKING_THREADS: usize = 8;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    defus::telemetry::init();
+    defus::telemetry::init(cli.log_format());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .max_blocking_threads(BLOCKING_THREADS)

@@ -11,6 +11,7 @@ pub mod for_search_engines;
 pub mod form_body;
 pub mod form_field;
 pub mod front_door;
+pub mod health;
 pub mod images;
 pub mod inquiry_form;
 pub mod layout;

@@ -8,6 +8,7 @@ mod smtp;
 mod documents_and_members;
 mod error_pages;
 mod form_in_browser;
+mod health;
 mod inquiry_form;
 mod mail_delivery;
 mod news_and_events;

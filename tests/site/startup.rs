@@ -222,3 +222,60 @@ async fn the_binary_serves_reports_the_incomplete_legal_notice_and_stops_on_sigt
 
     let _ = std::fs::remove_dir_all(&mail_dir);
 }
+
+#[tokio::test]
+async fn with_log_format_json_every_log_line_is_a_json_object_for_a_collector() {
+    let database = TestDatabase::new();
+    let bind = format!("127.0.0.1:{}", free_port());
+    let mail_dir = database.mail_dir();
+    let mut child = binary(
+        &[],
+        &[
+            ("DATABASE_URL", &database.url()),
+            ("BIND", &bind),
+            ("MAIL_DIR", &mail_dir.display().to_string()),
+            ("LOG_FORMAT", "json"),
+            ("RUST_LOG", "info,tower_http=debug"),
+        ],
+    )
+    .spawn()
+    .unwrap();
+    let mut log = wait_for_log(&mut child, "serving the site on").await;
+    let response = reqwest::get(format!("http://{bind}/suche?q=Pr%C3%A4vention"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    terminate(&child).await;
+    tokio::time::timeout(Duration::from_secs(30), child.wait())
+        .await
+        .expect("stops after SIGTERM")
+        .unwrap();
+    if let Some(mut stderr) = child.stderr.take() {
+        use tokio::io::AsyncReadExt;
+        stderr.read_to_string(&mut log).await.unwrap();
+    }
+
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|error| panic!("{error}: {line}")))
+        .collect();
+    for line in &lines {
+        for key in ["timestamp", "level", "target"] {
+            assert!(line.get(key).is_some(), "{key} in {line}");
+        }
+    }
+    assert!(
+        lines.iter().any(|line| line["message"]
+            .as_str()
+            .is_some_and(|message| message.starts_with("serving the site on"))),
+        "the message is a field of its own"
+    );
+    let request = lines
+        .iter()
+        .find(|line| line["span"]["name"] == "request")
+        .expect("a line logged within a request");
+    assert_eq!(request["span"]["path"], "/suche");
+    assert_eq!(request["span"]["method"], "GET");
+    assert!(!log.contains("Pr%C3%A4vention") && !log.contains("Prävention"));
+    let _ = std::fs::remove_dir_all(&mail_dir);
+}
