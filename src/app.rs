@@ -22,6 +22,7 @@ use tracing::Level;
 use crate::assets;
 use crate::content::PageKey;
 use crate::i18n::Locale;
+use crate::monitoring;
 use crate::state::AppState;
 use crate::web::representation::PreEncoded;
 use crate::web::{
@@ -115,6 +116,7 @@ pub fn router(state: AppState) -> Router {
                 })
                 .on_response(DefaultOnResponse::new().level(Level::DEBUG)),
         )
+        .layer(middleware::from_fn(monitoring::track_requests))
         .with_state(state)
 }
 

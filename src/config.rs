@@ -34,6 +34,11 @@ pub struct Config {
     #[arg(long, env = "BASE_URL")]
     pub base_url: Option<BaseUrl>,
 
+    /// Address and port for Prometheus metrics (`GET /metrics`), apart from the public port,
+    /// e.g. `127.0.0.1:9100`. Unset: no metrics.
+    #[arg(long, env = "METRICS_BIND")]
+    pub metrics_bind: Option<SocketAddr>,
+
     /// Days after which a membership inquiry is deleted; the privacy page states this number.
     #[arg(long, env = "INQUIRY_RETENTION_DAYS", default_value_t = 365,
           value_parser = clap::value_parser!(u32).range(1..=3650))]
@@ -145,6 +150,7 @@ impl Config {
         Self {
             database_url: database_url.into(),
             bind: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            metrics_bind: None,
             base_url: None,
             inquiry_retention_days: 365,
             mail: MailConfig {

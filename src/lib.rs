@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod input;
 pub mod inquiry;
 pub mod mail;
+pub mod monitoring;
 pub mod rate_limit;
 pub mod search;
 pub mod secrets;

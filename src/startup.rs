@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use axum::ServiceExt;
 use axum::extract::Request;
+use metrics_exporter_prometheus::PrometheusHandle;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -22,6 +23,7 @@ use crate::inquiry::retention;
 use crate::inquiry::token::{FormTokenKey, KEY_LENGTH};
 use crate::mail::transport::{MailSetupError, MailTransport};
 use crate::mail::worker::DeliveryWorker;
+use crate::monitoring::{self, MetricsError};
 use crate::rate_limit::RateLimiter;
 use crate::secrets;
 use crate::staff::session::SessionPolicy;
@@ -46,6 +48,13 @@ pub enum StartupError {
         address: SocketAddr,
         source: io::Error,
     },
+    #[error("cannot listen on METRICS_BIND={address}: {source}")]
+    MetricsBind {
+        address: SocketAddr,
+        source: io::Error,
+    },
+    #[error(transparent)]
+    Metrics(#[from] MetricsError),
 }
 
 /// Failed sign-ins from one client within `CLIENT_LOCK_WINDOW` after which it must wait.
@@ -55,6 +64,8 @@ const CLIENT_LOCK_WINDOW: Duration = Duration::from_secs(15 * 60);
 /// A site that is ready to serve: database prepared, mail transport set up, port bound.
 pub struct Application {
     listener: TcpListener,
+    /// The metrics' own listener and what renders them, when METRICS_BIND is set.
+    metrics: Option<(TcpListener, PrometheusHandle)>,
     state: AppState,
     delivery: DeliveryWorker,
     retention_days: u32,
@@ -96,6 +107,16 @@ impl Application {
             address: config.bind,
             source,
         })?;
+        let metrics = match config.metrics_bind {
+            Some(address) => {
+                let listener = TcpListener::bind(address)
+                    .await
+                    .map_err(|source| StartupError::MetricsBind { address, source })?;
+                tracing::info!("metrics on http://{address}/metrics");
+                Some((listener, monitoring::install()?))
+            }
+            None => None,
+        };
         let site = Arc::new(SiteSettings::new(config, listening_on));
         let delivery = DeliveryWorker::new(
             pool.clone(),
@@ -116,6 +137,7 @@ impl Application {
         };
         Ok(Self {
             listener,
+            metrics,
             state: AppState {
                 pool,
                 site,
@@ -164,6 +186,14 @@ impl Application {
             self.retention_days,
             stop.clone(),
         ));
+        let metrics = self.metrics.map(|(listener, handle)| {
+            tokio::spawn(monitoring::serve(
+                listener,
+                handle,
+                self.state.pool.clone(),
+                stop.clone(),
+            ))
+        });
         let front_door = FrontDoor::new(
             self.state.pages.clone(),
             Arc::clone(&self.state.form_tokens),
@@ -191,6 +221,13 @@ impl Application {
         ] {
             if let Err(error) = task.await {
                 tracing::error!(%error, "the {name} task ended abnormally");
+            }
+        }
+        if let Some(metrics) = metrics {
+            match metrics.await {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => tracing::error!(%error, "the metrics listener failed"),
+                Err(error) => tracing::error!(%error, "the metrics task ended abnormally"),
             }
         }
         served

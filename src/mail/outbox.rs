@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sqlx::{PgConnection, PgExecutor};
+use sqlx::{PgConnection, PgExecutor, PgPool};
 
 use crate::database::notifications::Channel;
 use crate::text_enum;
@@ -319,6 +319,35 @@ pub async fn alerts(db: impl PgExecutor<'_>) -> Result<DeliveryAlerts, sqlx::Err
     Ok(DeliveryAlerts {
         failed: row.failed,
         pending_over_an_hour: row.pending_over_an_hour,
+    })
+}
+
+/// How many emails are in each state, and how long the oldest pending one has waited.
+pub struct OutboxTally {
+    pub by_state: Vec<(OutboxState, i64)>,
+    pub oldest_pending_seconds: Option<f64>,
+}
+
+/// The outbox as monitoring sees it (across all instances: it is the database's).
+pub async fn tally(db: &PgPool) -> Result<OutboxTally, sqlx::Error> {
+    let by_state = sqlx::query!(
+        r#"select state as "state: OutboxState", count(*) as "count!"
+           from mail_outbox group by state"#
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|row| (row.state, row.count))
+    .collect();
+    let oldest_pending_seconds = sqlx::query_scalar!(
+        r#"select extract(epoch from now() - min(created_at))::float8
+           from mail_outbox where state = 'pending'"#
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(OutboxTally {
+        by_state,
+        oldest_pending_seconds,
     })
 }
 

@@ -4,7 +4,7 @@
 //! with `FOR UPDATE SKIP LOCKED`. Work left behind by a crash is due again at once.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use sqlx::PgPool;
@@ -18,6 +18,7 @@ use crate::inquiry::stored;
 use crate::mail::office_email::{self, Addressing};
 use crate::mail::outbox::{self, AttemptOutcome};
 use crate::mail::transport::{MailTransport, SendError};
+use crate::monitoring;
 
 /// When to try again, and when to stop trying.
 #[derive(Debug, Clone, Copy)]
@@ -136,10 +137,12 @@ impl DeliveryWorker {
             .await?
             .ok_or(sqlx::Error::RowNotFound)?;
         let facts = facts::load(&mut *transaction).await?;
+        let started = Instant::now();
         let result = match office_email::compose(&inquiry, facts.as_ref(), &self.addressing) {
             Ok(message) => self.send_bounded(message).await,
             Err(error) => Err(SendError(error.to_string())),
         };
+        metrics::histogram!(monitoring::MAIL_DURATION).record(started.elapsed().as_secs_f64());
 
         let attempts = due.attempts.saturating_add(1);
         let failures = u32::try_from(attempts).unwrap_or(u32::MAX);
@@ -155,6 +158,12 @@ impl DeliveryWorker {
         };
         outbox::record_attempt(&mut transaction, due.outbox_id, attempts, &outcome).await?;
         transaction.commit().await?;
+        let counted = match outcome {
+            AttemptOutcome::Sent => "sent",
+            AttemptOutcome::RetryAt { .. } => "retry",
+            AttemptOutcome::GaveUp { .. } => "gave_up",
+        };
+        metrics::counter!(monitoring::MAIL_ATTEMPTS, "outcome" => counted).increment(1);
 
         let reference = inquiry.reference;
         Ok(match outcome {

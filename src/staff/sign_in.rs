@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use sqlx::PgPool;
 
+use crate::monitoring;
 use crate::staff::password;
 
 /// Failed attempts after which an account is locked.
@@ -64,6 +65,7 @@ pub async fn check(pool: &PgPool, email: &str, password: &str) -> Result<Option<
         )
         .execute(pool)
         .await?;
+        metrics::counter!(monitoring::SIGN_IN_LOCKS, "of" => "account").increment(1);
     }
     Ok(None)
 }

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::{Arc, LazyLock};
 use std::task::{Context, Poll};
+use std::time::Instant;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
@@ -22,6 +23,7 @@ use crate::assets::Asset;
 use crate::content::PageKey;
 use crate::i18n::Locale;
 use crate::inquiry::token::FormTokenKey;
+use crate::monitoring;
 use crate::web::page_cache::PageCache;
 
 /// What a path held in memory is.
@@ -109,8 +111,14 @@ where
     }
 
     fn call(&mut self, request: Request<Body>) -> Self::Future {
+        let started = Instant::now();
         match self.answer(&request) {
             Some(response) => {
+                monitoring::record_request(
+                    monitoring::HELD_IN_MEMORY,
+                    response.status(),
+                    started.elapsed(),
+                );
                 // Like the router's request log: method, path and status only, and at debug
                 // level, as a line per page view would cost more than the view itself.
                 tracing::debug!(

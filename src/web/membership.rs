@@ -18,6 +18,7 @@ use crate::inquiry::form::{FieldErrors, Inquiry, InquiryFormValues, Submission};
 use crate::inquiry::spam;
 use crate::inquiry::store::{self, Arrival, Receipt};
 use crate::inquiry::token::TokenCheck;
+use crate::monitoring;
 use crate::state::AppState;
 use crate::web::client_address::client_address;
 use crate::web::form_body::Form;
@@ -71,12 +72,14 @@ pub async fn submit(
     let (nonce, form_age) = match state.form_tokens.check(&submission.token, Utc::now()) {
         TokenCheck::Valid { nonce, age } => (nonce, age),
         TokenCheck::Expired => {
+            count_inquiry("form_expired");
             let again =
                 FormAgain::new(&state, locale, submission.values, None).notice(text.notice_expired);
             return again.render(&state, StatusCode::UNPROCESSABLE_ENTITY);
         }
         // Not a token this site issued: made up, altered, or missing.
         TokenCheck::Invalid => {
+            count_inquiry("form_token_invalid");
             let again =
                 FormAgain::new(&state, locale, submission.values, None).notice(text.notice_invalid);
             return again.render(&state, StatusCode::FORBIDDEN);
@@ -86,6 +89,7 @@ pub async fn submit(
     let inquiry = match Inquiry::try_from(&submission.values) {
         Ok(inquiry) => inquiry,
         Err(errors) => {
+            count_inquiry("fields_invalid");
             // The same token again: the time to fill in counts from when the form was first shown.
             let again = FormAgain::new(&state, locale, submission.values, Some(submission.token))
                 .errors(errors);
@@ -109,18 +113,32 @@ pub async fn submit(
         )
         .notice(notice)
     };
+    let is_spam = arrival.spam.is_some();
     match take_in(&state, client, arrival).await {
-        Ok(Intake::Received(receipt)) | Ok(Intake::ReceivedEarlier(receipt)) => {
+        Ok(Intake::Received(receipt)) => {
+            // Spam gets the same answer as anyone, but is not counted as accepted.
+            count_inquiry(if is_spam { "spam" } else { "accepted" });
+            Ok(Redirect::to(&receipt_path(locale, &receipt.reference)).into_response())
+        }
+        Ok(Intake::ReceivedEarlier(receipt)) => {
+            count_inquiry("sent_twice");
             Ok(Redirect::to(&receipt_path(locale, &receipt.reference)).into_response())
         }
         Ok(Intake::OverLimit) => {
+            count_inquiry("rate_limited");
             again(text.notice_too_many).render(&state, StatusCode::TOO_MANY_REQUESTS)
         }
         Err(error) => {
+            count_inquiry("database_unavailable");
             tracing::error!(%error, "cannot store an inquiry");
             again(text.notice_unavailable).render(&state, StatusCode::SERVICE_UNAVAILABLE)
         }
     }
+}
+
+/// Counts a sent form by what became of it (for the metrics).
+fn count_inquiry(outcome: &'static str) {
+    metrics::counter!(monitoring::INQUIRIES, "outcome" => outcome).increment(1);
 }
 
 /// What became of a valid submission.

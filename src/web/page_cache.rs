@@ -29,6 +29,7 @@ use crate::content::site::{ContentError, SiteContent};
 use crate::content::{OrganisationFacts, Page, PageKey};
 use crate::database::notifications::{Channel, DatabaseEvent};
 use crate::i18n::Locale;
+use crate::monitoring;
 use crate::search;
 use crate::state::SiteSettings;
 use crate::web::error_page::{self, ErrorPage};
@@ -116,9 +117,10 @@ impl PageCache {
         let content = SiteContent::load(pool).await?;
         let render_site = Arc::clone(&site);
         let today = clock.today();
-        let (snapshot, _) =
+        let (snapshot, rendered) =
             tokio::task::spawn_blocking(move || render_all(content, &render_site, today, None))
                 .await??;
+        metrics::counter!(monitoring::PAGES_RENDERED).increment(rendered.changed as u64);
         search::index::rebuild(pool, today)
             .await
             .map_err(RefreshError::Search)?;
@@ -225,6 +227,7 @@ impl PageCache {
         if refreshed.changed > 0 {
             self.published.notify_one();
         }
+        metrics::counter!(monitoring::PAGES_RENDERED).increment(refreshed.changed as u64);
         Ok(refreshed)
     }
 

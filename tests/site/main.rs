@@ -11,6 +11,7 @@ mod form_in_browser;
 mod health;
 mod inquiry_form;
 mod mail_delivery;
+mod monitoring;
 mod news_and_events;
 mod pages_from_memory;
 mod public_pages;

@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use crate::error::AppError;
 use crate::inquiry::token::TokenCheck;
+use crate::monitoring;
 use crate::staff::session::{self, StaffSession};
 use crate::staff::sign_in;
 use crate::state::AppState;
@@ -190,6 +191,7 @@ pub async fn sign_in_with(
     // Every attempt counts as a failure until it succeeds; counting first means that many
     // attempts sent at once cannot all slip under the limit.
     if !failures.allow(attempt.client, Instant::now()) {
+        metrics::counter!(monitoring::SIGN_IN_LOCKS, "of" => "client").increment(1);
         return Err(AppError::TooManyRequests);
     }
     if !matches!(
@@ -205,6 +207,7 @@ pub async fn sign_in_with(
     let Some(account_id) = sign_in::check(&state.pool, attempt.email, attempt.password).await?
     else {
         tracing::info!("a sign-in to the staff area failed");
+        metrics::counter!(monitoring::SIGN_IN_FAILURES).increment(1);
         return Ok(Err(SignInRefused::Credentials));
     };
     failures.forgive(attempt.client, Instant::now());
