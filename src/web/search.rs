@@ -178,7 +178,12 @@ pub async fn show(
             .ok_or(AppError::NotFound)?,
     };
     let words = words(locale);
-    let (status, shown) = match SearchQuery::parse(typed) {
+    let parsed = SearchQuery::parse(typed);
+    let title = match &parsed {
+        Ok(query) => format!("{}: {}", words.heading, query.as_str()),
+        Err(_) => words.heading.to_owned(),
+    };
+    let (status, shown) = match parsed {
         Err(QueryProblem::Empty) => (StatusCode::OK, Shown::Start),
         Err(QueryProblem::TooLong) => (StatusCode::BAD_REQUEST, Shown::Problem(words.too_long)),
         Ok(query) => {
@@ -188,10 +193,6 @@ pub async fn show(
     };
     let content = state.pages.content();
     let facts = content.facts.as_ref();
-    let title = match SearchQuery::parse(typed) {
-        Ok(query) => format!("{}: {}", words.heading, query.as_str()),
-        Err(_) => words.heading.to_owned(),
-    };
     let layout = Layout::for_other(locale, &title, facts)
         .with_description(words.description)
         .with_language_versions(
