@@ -268,12 +268,7 @@ impl<'a> Layout<'a> {
 
     /// The page in Leichte Sprache (Plain English), which people who need it look for at the top.
     pub fn easy_read_link(&self) -> NavLink {
-        let section = Section::Page(PageKey::EasyRead);
-        NavLink {
-            href: section.path(self.locale),
-            label: section.label(self.locale),
-            is_current: self.current == Some(section),
-        }
+        self.link(Section::Page(PageKey::EasyRead))
     }
 
     pub fn footer_navigation(&self) -> Vec<NavLink> {
@@ -281,13 +276,15 @@ impl<'a> Layout<'a> {
     }
 
     fn links(&self, sections: impl Iterator<Item = Section>) -> Vec<NavLink> {
-        sections
-            .map(|section| NavLink {
-                href: section.path(self.locale),
-                label: section.label(self.locale),
-                is_current: self.current == Some(section),
-            })
-            .collect()
+        sections.map(|section| self.link(section)).collect()
+    }
+
+    fn link(&self, section: Section) -> NavLink {
+        NavLink {
+            href: section.path(self.locale),
+            label: section.label(self.locale),
+            is_current: self.current == Some(section),
+        }
     }
 
     pub fn stylesheet_url(&self) -> &'static str {

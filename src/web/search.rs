@@ -15,7 +15,7 @@ use crate::search::excerpt::{self, Fragment};
 use crate::search::query::{self, Hit, Outcome, QueryProblem, SearchQuery};
 use crate::state::AppState;
 use crate::web::layout::Layout;
-use crate::web::listing;
+use crate::web::listing::{self, Pagination};
 
 /// Results on a page.
 const PER_PAGE: usize = 10;
@@ -146,9 +146,8 @@ enum Shown {
     Found {
         count: String,
         hits: Vec<HitView>,
-        previous: Option<String>,
-        next: Option<String>,
-        position: String,
+        /// Where the previous and next results are (`newer_path`, `older_path`).
+        pagination: Pagination,
     },
 }
 
@@ -238,15 +237,14 @@ fn shown(
         Outcome::Found(results) => results,
     };
     let pages = listing::page_count(results.total, PER_PAGE);
-    let publishing = locale.publishing();
     Ok(Shown::Found {
         count: count_text(locale, results.total, query.as_str()),
-        previous: (page > 1).then(|| query_path(locale, query.as_str(), page - 1)),
-        next: (page < pages).then(|| query_path(locale, query.as_str(), page + 1)),
-        position: if pages > 1 {
-            format!("{} {page} {} {pages}", publishing.page, publishing.of)
-        } else {
-            String::new()
+        pagination: Pagination {
+            page,
+            pages,
+            newer_path: (page > 1).then(|| query_path(locale, query.as_str(), page - 1)),
+            older_path: (page < pages).then(|| query_path(locale, query.as_str(), page + 1)),
+            words: locale.publishing(),
         },
         hits: results
             .hits
