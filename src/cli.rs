@@ -4,11 +4,14 @@ use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use qrcode::QrCode;
+use qrcode::render::unicode;
 
 use crate::config::Config;
 use crate::database;
 use crate::staff::account::{self, AccountError, Role, Safeguard};
 use crate::staff::password::{Password, PasswordRuleError};
+use crate::staff::two_factor::{self, Enrolment, TwoFactorError};
 use crate::startup::{Application, shutdown_signal};
 use crate::telemetry::LogFormat;
 
@@ -60,6 +63,18 @@ enum UserCommand {
     Enable { email: String },
     /// Set a new password (asked for like `add`); lifts a lock and ends the account's sessions.
     SetPassword { email: String },
+    /// Two-factor sign-in with an authenticator app (TOTP).
+    #[command(subcommand)]
+    Totp(TotpCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum TotpCommand {
+    /// Set it up (or anew, after a lost phone): prints the secret as an `otpauth://` address and
+    /// a QR code for the app, and ten one-time recovery codes; the account's sessions end.
+    Enable { email: String },
+    /// Switch it off: the account signs in with its password alone again.
+    Disable { email: String },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +91,10 @@ enum CliError {
     Input(#[from] std::io::Error),
     #[error("database error: {0}")]
     Query(#[from] sqlx::Error),
+    #[error(transparent)]
+    TwoFactor(#[from] TwoFactorError),
+    #[error("cannot draw the QR code: {0}")]
+    QrCode(#[from] qrcode::types::QrError),
 }
 
 impl Cli {
@@ -175,6 +194,44 @@ async fn manage_users(config: &Config, command: UserCommand) -> Result<(), CliEr
             account::set_password(&mut connection, id, password, None).await?;
             println!("set a new password for {email}");
         }
+        UserCommand::Totp(TotpCommand::Enable { email }) => {
+            let id = account::id_of(&pool, &email).await?;
+            let enrolment = two_factor::enable(&pool, id, &email).await?;
+            print_enrolment(&email, &enrolment)?;
+        }
+        UserCommand::Totp(TotpCommand::Disable { email }) => {
+            let id = account::id_of(&pool, &email).await?;
+            two_factor::disable(&pool, id).await?;
+            println!("two-factor sign-in is off for {email}; the password alone signs in");
+        }
+    }
+    Ok(())
+}
+
+/// What the person setting up two-factor sign-in needs, printed once.
+fn print_enrolment(email: &str, enrolment: &Enrolment) -> Result<(), CliError> {
+    // Light modules drawn as blocks: most terminals are dark, and scanners read the inverse
+    // of a dark-on-light code only sometimes.
+    let qr_code = QrCode::new(enrolment.otpauth_uri.as_bytes())?
+        .render::<unicode::Dense1x2>()
+        .dark_color(unicode::Dense1x2::Light)
+        .light_color(unicode::Dense1x2::Dark)
+        .build();
+    println!("Two-factor sign-in is set up for {email}; its sessions have ended.");
+    println!();
+    println!("Scan this QR code with an authenticator app, or enter the address by hand:");
+    println!();
+    println!("{qr_code}");
+    println!();
+    println!("{}", enrolment.otpauth_uri);
+    println!();
+    println!(
+        "Recovery codes: each signs in once instead of the app's code. Print them or keep them \
+         in a password manager; they are not shown again."
+    );
+    println!();
+    for code in &enrolment.recovery_codes {
+        println!("  {code}");
     }
     Ok(())
 }

@@ -69,6 +69,11 @@ pub struct StaffConfig {
     /// A staff session ends this long after sign-in, however active.
     #[arg(long, env = "STAFF_SESSION_MAX", default_value = "12h", value_parser = limits::session_max)]
     pub session_max: Duration,
+
+    /// `true`: only accounts with two-factor sign-in (`defus user totp enable`) may sign in;
+    /// sessions of accounts without it end.
+    #[arg(long, env = "STAFF_REQUIRE_TOTP", default_value_t = false, action = clap::ArgAction::Set)]
+    pub require_totp: bool,
 }
 
 /// How the office email about each inquiry is sent.
@@ -177,6 +182,7 @@ impl Config {
             staff: StaffConfig {
                 session_idle: Duration::from_secs(30 * 60),
                 session_max: Duration::from_secs(12 * 3600),
+                require_totp: false,
             },
             clock: Clock::system(),
         }

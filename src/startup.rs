@@ -130,6 +130,7 @@ impl Application {
             sessions: SessionPolicy {
                 idle: config.staff.session_idle,
                 absolute: config.staff.session_max,
+                require_two_factor: config.staff.require_totp,
             },
             secure_cookie: site.base_url.is_https(),
             office_email_from_facts: config.mail.office_email.is_none(),

@@ -1,7 +1,10 @@
-//! The office staff: accounts (with roles), passwords, sign-in, sessions, and the activity log.
+//! The office staff: accounts (with roles), passwords, sign-in (with its optional second step),
+//! sessions, and the activity log.
 
 pub mod account;
 pub mod activity;
+pub mod device;
 pub mod password;
 pub mod session;
 pub mod sign_in;
+pub mod two_factor;

@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 
@@ -17,7 +19,13 @@ pub struct SessionPolicy {
     pub idle: Duration,
     /// However active, a session ends this long after sign-in.
     pub absolute: Duration,
+    /// Sessions of accounts without two-factor sign-in end (`STAFF_REQUIRE_TOTP`): those started
+    /// before the setting was turned on must not outlive it.
+    pub require_two_factor: bool,
 }
+
+/// How long the list of one's sign-ins goes back.
+const SIGN_INS_KEPT_DAYS: i32 = 90;
 
 /// A session just started: the token for the cookie.
 pub struct NewSession {
@@ -61,10 +69,12 @@ fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
-/// Starts a new session for `account_id`, always with a new token, and clears out expired ones.
+/// Starts a new session for `account_id`, always with a new token, records the sign-in with a
+/// coarse description of its `device`, and clears out expired sessions and old sign-ins.
 pub async fn start(
     pool: &PgPool,
     account_id: i64,
+    device: &str,
     policy: SessionPolicy,
 ) -> Result<NewSession, sqlx::Error> {
     let token = random_token();
@@ -77,12 +87,23 @@ pub async fn start(
     .execute(pool)
     .await?;
     sqlx::query!(
-        r#"insert into staff_session (token_hash, account_id, csrf_token, expires_at)
-           values ($1, $2, $3, now() + make_interval(secs => $4))"#,
+        "delete from staff_sign_in where at < now() - make_interval(days => $1)",
+        SIGN_INS_KEPT_DAYS
+    )
+    .execute(pool)
+    .await?;
+    let device: String = device.chars().take(80).collect();
+    sqlx::query!(
+        r#"with sign_in as (
+               insert into staff_sign_in (account_id, device) values ($2, $5) returning id
+           )
+           insert into staff_session (token_hash, account_id, csrf_token, expires_at, sign_in_id)
+           select $1, $2, $3, now() + make_interval(secs => $4), id from sign_in"#,
         token_hash(&token),
         account_id,
         random_token(),
-        absolute
+        absolute,
+        device
     )
     .execute(pool)
     .await?;
@@ -102,10 +123,12 @@ pub async fn resume(
            from staff_account a
            where s.token_hash = $1 and a.id = s.account_id and a.enabled
              and s.expires_at > now() and s.last_seen_at > now() - make_interval(secs => $2)
+             and (not $3 or a.totp_secret is not null)
            returning s.account_id, a.email, a.name, a.role as "role: Role", s.csrf_token,
                      s.token_hash"#,
         token_hash(token),
-        idle
+        idle,
+        policy.require_two_factor
     )
     .fetch_optional(pool)
     .await
@@ -120,4 +143,84 @@ pub async fn end(pool: &PgPool, token: &str) -> Result<(), sqlx::Error> {
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// One sign-in of an account, as its owner sees it.
+pub struct SignIn {
+    pub at: DateTime<Utc>,
+    pub device: String,
+    pub state: SignInState,
+}
+
+/// Whether the session a sign-in started goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInState {
+    /// The session this page is seen in.
+    ThisSession,
+    /// Signed in elsewhere (another browser or device) and not yet ended.
+    Active,
+    /// Signed out, timed out, or ended.
+    Ended,
+}
+
+impl SignInState {
+    pub fn label(self) -> &'static str {
+        match self {
+            SignInState::ThisSession => "Diese Sitzung",
+            SignInState::Active => "Noch angemeldet",
+            SignInState::Ended => "Beendet",
+        }
+    }
+}
+
+/// The account's sign-ins of the last days, newest first.
+pub async fn recent_sign_ins(
+    pool: &PgPool,
+    current: &StaffSession,
+    policy: SessionPolicy,
+) -> Result<Vec<SignIn>, sqlx::Error> {
+    let idle = policy.idle.as_secs_f64();
+    let rows = sqlx::query!(
+        r#"select i.at, i.device,
+                  coalesce(bool_or(s.token_hash = $2), false) as "this_session!",
+                  bool_or(s.token_hash is not null) as "active!"
+           from staff_sign_in i
+           left join staff_session s on s.sign_in_id = i.id and s.expires_at > now()
+                and s.last_seen_at > now() - make_interval(secs => $3)
+           where i.account_id = $1
+           group by i.id
+           order by i.at desc, i.id desc
+           limit 20"#,
+        current.account_id,
+        current.token_hash,
+        idle
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| SignIn {
+            at: row.at,
+            device: row.device,
+            state: if row.this_session {
+                SignInState::ThisSession
+            } else if row.active {
+                SignInState::Active
+            } else {
+                SignInState::Ended
+            },
+        })
+        .collect())
+}
+
+/// Ends every session of the account but `current`; returns how many ended.
+pub async fn end_others(pool: &PgPool, current: &StaffSession) -> Result<u64, sqlx::Error> {
+    let ended = sqlx::query!(
+        "delete from staff_session where account_id = $1 and token_hash <> $2",
+        current.account_id,
+        current.token_hash
+    )
+    .execute(pool)
+    .await?;
+    Ok(ended.rows_affected())
 }

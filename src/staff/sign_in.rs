@@ -1,21 +1,56 @@
 //! Checking a sign-in: one answer for every kind of failure (unknown email, wrong password,
 //! disabled or locked account), so the form reveals nothing about which accounts exist.
-//! Repeated failures lock the account for a while.
+//! Repeated failures lock the account for a while. Accounts with two-factor sign-in pass a
+//! second step: the code from their app (each used once) or one of their recovery codes; wrong
+//! codes count towards the same lock as wrong passwords.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 
 use crate::monitoring;
 use crate::staff::password;
+use crate::staff::two_factor::{self, TypedCode};
 
 /// Failed attempts after which an account is locked.
 pub const LOCK_AFTER_FAILURES: i32 = 5;
 /// How long a locked account stays locked.
 pub const LOCK_DURATION: Duration = Duration::from_secs(15 * 60);
+/// How long the second step may take after the password was accepted.
+const SECOND_STEP_TIME: Duration = Duration::from_secs(10 * 60);
 
-/// The account that `email` and `password` sign in to, if they do.
-pub async fn check(pool: &PgPool, email: &str, password: &str) -> Result<Option<i64>, sqlx::Error> {
+/// What the password step decided.
+#[derive(Debug)]
+pub enum PasswordCheck {
+    /// Wrong address or password, or the account is disabled or locked.
+    Refused,
+    /// Signed in to this account.
+    SignedIn(i64),
+    /// The password is right; the code must follow. The token is for the second step's form.
+    CodeNeeded { challenge: String },
+    /// The password is right, but sign-in needs two-factor sign-in, which the account lacks.
+    SecondStepMissing,
+}
+
+/// What the second step decided.
+#[derive(Debug)]
+pub enum CodeCheck {
+    /// Signed in to this account.
+    SignedIn(i64),
+    /// A wrong or used code, or the account is locked meanwhile.
+    Refused,
+    /// The second step was not taken in time (or its token is not one the site made).
+    Expired,
+}
+
+/// Checks `email` and `password`; `require_two_factor` refuses accounts without a second step.
+pub async fn check(
+    pool: &PgPool,
+    email: &str,
+    password: &str,
+    require_two_factor: bool,
+) -> Result<PasswordCheck, sqlx::Error> {
     // Each attempt is counted as a failure before the password is checked, in one statement, so
     // that attempts sent at the same moment cannot all get past the lock. An unknown address
     // runs the same statement (it changes nothing), so both take the same time.
@@ -23,7 +58,8 @@ pub async fn check(pool: &PgPool, email: &str, password: &str) -> Result<Option<
         r#"update staff_account
            set failed_sign_ins = failed_sign_ins + 1
            where lower(email) = lower($1) and (locked_until is null or locked_until <= now())
-           returning id, password_hash, enabled, failed_sign_ins"#,
+           returning id, password_hash, enabled, failed_sign_ins,
+                     totp_secret is not null as "two_factor!""#,
         email.trim()
     )
     .fetch_optional(pool)
@@ -37,35 +73,183 @@ pub async fn check(pool: &PgPool, email: &str, password: &str) -> Result<Option<
     )
     .await;
     let Some(attempt) = attempt else {
-        return Ok(None);
+        return Ok(PasswordCheck::Refused);
     };
     if attempt.failed_sign_ins > LOCK_AFTER_FAILURES {
         // Attempts beyond the limit that raced past the lock above.
-        return Ok(None);
+        return Ok(PasswordCheck::Refused);
     }
-    if password_matches && attempt.enabled {
+    if !(password_matches && attempt.enabled) {
+        lock_if_limit_reached(pool, attempt.id, attempt.failed_sign_ins).await?;
+        return Ok(PasswordCheck::Refused);
+    }
+    if attempt.two_factor || require_two_factor {
+        // The right password is no failure, but no success yet either: the count of earlier
+        // failures stays, so that guessing codes cannot start afresh with each password.
         sqlx::query!(
-            r#"update staff_account
-               set failed_sign_ins = 0, locked_until = null, last_sign_in_at = now()
-               where id = $1"#,
+            "update staff_account set failed_sign_ins = greatest(failed_sign_ins - 1, 0) where id = $1",
             attempt.id
         )
         .execute(pool)
         .await?;
-        return Ok(Some(attempt.id));
+        if !attempt.two_factor {
+            return Ok(PasswordCheck::SecondStepMissing);
+        }
+        let challenge = start_second_step(pool, attempt.id).await?;
+        return Ok(PasswordCheck::CodeNeeded { challenge });
     }
-    if attempt.failed_sign_ins == LOCK_AFTER_FAILURES {
-        let lock_seconds = LOCK_DURATION.as_secs_f64();
+    succeeded(pool, attempt.id).await?;
+    Ok(PasswordCheck::SignedIn(attempt.id))
+}
+
+/// Checks the code typed on the second step of the sign-in `challenge` stands for.
+pub async fn check_code(
+    pool: &PgPool,
+    challenge: &str,
+    typed: &str,
+) -> Result<CodeCheck, sqlx::Error> {
+    let seconds = SECOND_STEP_TIME.as_secs_f64();
+    let Some(account_id) = sqlx::query_scalar!(
+        r#"select account_id from staff_sign_in_challenge
+           where token_hash = $1 and expires_at > now()"#,
+        challenge_hash(challenge)
+    )
+    .fetch_optional(pool)
+    .await?
+    else {
         sqlx::query!(
-            r#"update staff_account
-               set failed_sign_ins = 0, locked_until = now() + make_interval(secs => $2)
-               where id = $1"#,
-            attempt.id,
-            lock_seconds
+            "delete from staff_sign_in_challenge where expires_at <= now() - make_interval(secs => $1)",
+            seconds
         )
         .execute(pool)
         .await?;
-        metrics::counter!(monitoring::SIGN_IN_LOCKS, "of" => "account").increment(1);
+        return Ok(CodeCheck::Expired);
+    };
+    // Counted as a failure first, like a password (see `check`).
+    let Some(attempt) = sqlx::query!(
+        r#"update staff_account
+           set failed_sign_ins = failed_sign_ins + 1
+           where id = $1 and enabled and (locked_until is null or locked_until <= now())
+           returning totp_secret, failed_sign_ins"#,
+        account_id
+    )
+    .fetch_optional(pool)
+    .await?
+    else {
+        return Ok(CodeCheck::Refused);
+    };
+    if attempt.failed_sign_ins > LOCK_AFTER_FAILURES {
+        return Ok(CodeCheck::Refused);
     }
-    Ok(None)
+    // Switched off meanwhile (its recovery codes went with it).
+    let Some(secret) = attempt.totp_secret else {
+        return Ok(CodeCheck::Refused);
+    };
+    let accepted = match TypedCode::read(typed) {
+        TypedCode::Totp(code) => {
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |since| since.as_secs());
+            match two_factor::matching_step(secret, &code, now) {
+                // Taking the step in the same statement that checks it is newer than the last
+                // one used: a code, even sent twice at once, signs in once.
+                Some(step) => {
+                    let step = i64::try_from(step).unwrap_or(i64::MAX);
+                    sqlx::query!(
+                        r#"update staff_account set totp_last_step = $2
+                           where id = $1 and (totp_last_step is null or totp_last_step < $2)"#,
+                        account_id,
+                        step
+                    )
+                    .execute(pool)
+                    .await?
+                    .rows_affected()
+                        == 1
+                }
+                None => false,
+            }
+        }
+        TypedCode::Recovery(hash) => {
+            sqlx::query!(
+                r#"update staff_recovery_code set used_at = now()
+                   where account_id = $1 and code_hash = $2 and used_at is null"#,
+                account_id,
+                hash
+            )
+            .execute(pool)
+            .await?
+            .rows_affected()
+                == 1
+        }
+        TypedCode::Malformed => false,
+    };
+    if !accepted {
+        lock_if_limit_reached(pool, account_id, attempt.failed_sign_ins).await?;
+        return Ok(CodeCheck::Refused);
+    }
+    sqlx::query!(
+        "delete from staff_sign_in_challenge where token_hash = $1 or expires_at <= now()",
+        challenge_hash(challenge)
+    )
+    .execute(pool)
+    .await?;
+    succeeded(pool, account_id).await?;
+    Ok(CodeCheck::SignedIn(account_id))
+}
+
+/// The second step of a sign-in whose password was right; returns the token for its form.
+async fn start_second_step(pool: &PgPool, account_id: i64) -> Result<String, sqlx::Error> {
+    let mut bytes = [0_u8; 32];
+    rand::fill(&mut bytes);
+    let token = hex::encode(bytes);
+    let seconds = SECOND_STEP_TIME.as_secs_f64();
+    sqlx::query!(
+        r#"insert into staff_sign_in_challenge (token_hash, account_id, expires_at)
+           values ($1, $2, now() + make_interval(secs => $3))"#,
+        challenge_hash(&token),
+        account_id,
+        seconds
+    )
+    .execute(pool)
+    .await?;
+    Ok(token)
+}
+
+fn challenge_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+async fn succeeded(pool: &PgPool, account_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"update staff_account
+           set failed_sign_ins = 0, locked_until = null, last_sign_in_at = now()
+           where id = $1"#,
+        account_id
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Locks the account if this failure was the last one allowed.
+async fn lock_if_limit_reached(
+    pool: &PgPool,
+    account_id: i64,
+    failures: i32,
+) -> Result<(), sqlx::Error> {
+    if failures != LOCK_AFTER_FAILURES {
+        return Ok(());
+    }
+    let lock_seconds = LOCK_DURATION.as_secs_f64();
+    sqlx::query!(
+        r#"update staff_account
+           set failed_sign_ins = 0, locked_until = now() + make_interval(secs => $2)
+           where id = $1"#,
+        account_id,
+        lock_seconds
+    )
+    .execute(pool)
+    .await?;
+    metrics::counter!(monitoring::SIGN_IN_LOCKS, "of" => "account").increment(1);
+    Ok(())
 }

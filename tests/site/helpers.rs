@@ -29,12 +29,12 @@ pub use mail::{
     MailServerDown, spawn_app_mailing_to, spawn_app_with_mail_server_down, spawn_app_with_smtp,
     spawn_app_with_smtp_and,
 };
-pub use process::{binary, terminate, wait_for_log};
+pub use process::{binary, terminate, user_command, wait_for_log};
 pub use publishing::{
     Picture, card_titles, document_fields, event, id_in, news_item, pdf, publish_samples,
     read_calendar, read_feed, spawn_app_on_movable_clock, with,
 };
-pub use staff::{PageText, STAFF_EMAIL, STAFF_PASSWORD, Staff, assert_is_sent_to_sign_in};
+pub use staff::{PageText, STAFF_EMAIL, STAFF_PASSWORD, Staff, assert_is_sent_to_sign_in, code_in};
 
 /// The application running in this test process, reachable over HTTP.
 pub struct TestApp {
@@ -214,7 +214,13 @@ impl TestApp {
 
     /// Stops the app and starts it again on the same database with the same configuration.
     pub async fn restart(self) -> TestApp {
-        let config = self.config.clone();
+        self.restart_with(|_| {}).await
+    }
+
+    /// Stops the app and starts it again on the same database, with its configuration changed.
+    pub async fn restart_with(self, configure: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = self.config.clone();
+        configure(&mut config);
         let database = self.stop().await;
         start(config, database).await
     }

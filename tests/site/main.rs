@@ -23,5 +23,6 @@ mod staff_inbox;
 mod staff_office;
 mod staff_quality;
 mod staff_sign_in;
+mod staff_two_factor;
 mod startup;
 mod static_assets;

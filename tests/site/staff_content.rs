@@ -9,8 +9,8 @@ use reqwest::StatusCode;
 
 use crate::helpers::{
     Page, PageText, STAFF_EMAIL, STAFF_PASSWORD, Staff, TestApp, TestDatabase,
-    assert_is_sent_to_sign_in, assert_redirects_to, binary, spawn_app, spawn_app_with,
-    spawn_app_with_smtp, start, test_config, valid_inquiry,
+    assert_is_sent_to_sign_in, assert_redirects_to, spawn_app, spawn_app_with, spawn_app_with_smtp,
+    start, test_config, user_command, valid_inquiry,
 };
 
 #[tokio::test]
@@ -381,21 +381,6 @@ async fn the_facts_email_cannot_be_emptied_while_the_office_emails_go_to_it() {
         save_facts(&staff, &[("email", "")]).await.status(),
         StatusCode::SEE_OTHER
     );
-}
-
-/// Runs `defus user …` against the database at `database_url`, with `stdin` as what is typed.
-async fn user_command(database_url: &str, args: &[&str], stdin: &str) -> std::process::Output {
-    use tokio::io::AsyncWriteExt;
-    let mut command = binary(
-        &[&["user"], args].concat(),
-        &[("DATABASE_URL", database_url)],
-    );
-    command.stdin(std::process::Stdio::piped());
-    let mut child = command.spawn().unwrap();
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.as_bytes()).await.unwrap();
-    drop(input);
-    child.wait_with_output().await.unwrap()
 }
 
 fn stdout(output: &std::process::Output) -> String {

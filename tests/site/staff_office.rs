@@ -10,7 +10,8 @@ use reqwest::StatusCode;
 
 use crate::helpers::{
     Page, PageText, STAFF_EMAIL, STAFF_PASSWORD, Staff, TestApp, assert_is_sent_to_sign_in,
-    assert_redirects_to, spawn_app, spawn_app_with_smtp, valid_inquiry, valid_inquiry_with,
+    assert_redirects_to, code_in, spawn_app, spawn_app_with_smtp, valid_inquiry,
+    valid_inquiry_with,
 };
 
 /// Ends every session, as 30 minutes without a click would.
@@ -20,6 +21,23 @@ async fn let_the_sessions_expire(app: &TestApp) {
 
 /// Sends the sign-in form of a "sign in again" page with every field it carries.
 async fn sign_in_again(staff: &Staff<'_>, page: &Page, password: &str) -> reqwest::Response {
+    send_sign_in_again(
+        staff,
+        page,
+        &[
+            ("anmeldung_email", STAFF_EMAIL),
+            ("anmeldung_passwort", password),
+        ],
+    )
+    .await
+}
+
+/// Sends the form of a "sign in again" page with every field it carries and `typed`.
+async fn send_sign_in_again(
+    staff: &Staff<'_>,
+    page: &Page,
+    typed: &[(&str, &str)],
+) -> reqwest::Response {
     let action = page.attribute("main form", "action").expect("a form");
     let mut fields: Vec<(String, String)> = page
         .select("main form input[type=hidden]")
@@ -31,8 +49,11 @@ async fn sign_in_again(staff: &Staff<'_>, page: &Page, password: &str) -> reqwes
             )
         })
         .collect();
-    fields.push(("anmeldung_email".into(), STAFF_EMAIL.into()));
-    fields.push(("anmeldung_passwort".into(), password.into()));
+    fields.extend(
+        typed
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned())),
+    );
     let fields: Vec<(&str, &str)> = fields
         .iter()
         .map(|(name, value)| (name.as_str(), value.as_str()))
@@ -114,6 +135,54 @@ async fn a_save_after_the_session_ended_signs_in_on_the_same_page_and_then_saves
         .await;
     assert_eq!(revision_author, STAFF_EMAIL);
     assert_eq!(staff.get(paths::DASHBOARD).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn with_two_factor_sign_in_a_save_after_the_session_ended_asks_for_the_code_and_then_saves() {
+    let app = spawn_app().await;
+    let staff = app.signed_in_staff().await;
+    let (totp, _) = app.enable_two_factor(STAFF_EMAIL).await;
+    let (goals, german) = (PageKey::Goals, Locale::De);
+    let response = staff
+        .save_page(
+            goals,
+            german,
+            PageText {
+                title: "Ziele mit zwei Schritten",
+                meta_description: "",
+                body_markdown: "Nach der Anmeldung in zwei Schritten gespeichert.",
+            },
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::FORBIDDEN,
+        "the session ended"
+    );
+    let page = Page::of(response).await;
+
+    let response = sign_in_again(&staff, &page, STAFF_PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let page = Page::of(response).await;
+    assert!(
+        page.text("label[for=field-anmeldung-code]") == "Code",
+        "the code is asked for next"
+    );
+    let wrong = send_sign_in_again(&staff, &page, &[("anmeldung_code", "000000")]).await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Page::of(wrong).await;
+    assert!(
+        page.text(".form-notice")
+            .starts_with("Der Code stimmt nicht")
+    );
+
+    let saved = send_sign_in_again(&staff, &page, &[("anmeldung_code", &code_in(&totp, 0))]).await;
+    assert_redirects_to(
+        &saved,
+        &paths::with_notice(&paths::page(goals, german), Notice::Saved),
+    );
+    let public = app.public_page(goals, german).await;
+    assert_eq!(public.text("main h1"), "Ziele mit zwei Schritten");
 }
 
 #[tokio::test]

@@ -7,8 +7,8 @@ use defus::web::admin::paths;
 
 use crate::browser::{Browser, JavaScript};
 use crate::helpers::{
-    PageText, STAFF_EMAIL, STAFF_PASSWORD, Staff, TestApp, news_item, publish_samples, spawn_app,
-    valid_inquiry, with,
+    Page, PageText, STAFF_EMAIL, STAFF_PASSWORD, Staff, TestApp, news_item, publish_samples,
+    spawn_app, valid_inquiry, with,
 };
 use crate::quality::validate_pages;
 
@@ -189,10 +189,40 @@ async fn every_staff_page_is_valid_html() {
             ],
         )
         .await;
+    let after_the_session_html = after_the_session.text().await.unwrap();
     pages.push((
         "sign in again to save".into(),
-        after_the_session.text().await.unwrap(),
+        after_the_session_html.clone(),
     ));
+    // With two-factor sign-in: the second step, fresh and after a wrong code, on its own and
+    // while a form waits to be sent again.
+    app.enable_two_factor(STAFF_EMAIL).await;
+    let second_step = signed_out.sign_in(STAFF_EMAIL, STAFF_PASSWORD).await;
+    assert_eq!(second_step.status(), 200);
+    let second_step = Page::of(second_step).await;
+    pages.push(("second step".into(), second_step.html.html()));
+    let wrong_code = signed_out.send_code(&second_step, "000000").await;
+    assert_eq!(wrong_code.status(), 422);
+    pages.push(("wrong code".into(), wrong_code.text().await.unwrap()));
+    let form_token = Page::parse(&after_the_session_html)
+        .attribute("input[name=anmeldung_token]", "value")
+        .expect("the sign-in-again form has a token");
+    let code_to_save = signed_out
+        .post_raw(
+            &paths::page(PageKey::Goals, Locale::De),
+            &[
+                ("title", "Ziele"),
+                ("body_markdown", "Text nach Ablauf."),
+                ("action", "save"),
+                ("anmeldung_email", STAFF_EMAIL),
+                ("anmeldung_passwort", STAFF_PASSWORD),
+                ("anmeldung_token", &form_token),
+            ],
+        )
+        .await;
+    let code_to_save = code_to_save.text().await.unwrap();
+    assert!(code_to_save.contains("field-anmeldung-code"));
+    pages.push(("sign in again: the code".into(), code_to_save));
     let report = validate_pages("defus-staff-html", &pages);
     assert!(report.is_ok(), "HTML errors:\n{}", report.unwrap_err());
 }
@@ -268,6 +298,20 @@ async fn every_staff_page_passes_the_wcag_2_1_aa_rules_of_axe() {
         .click_and_wait_for("button[value=save]", "#field-anmeldung-passwort")
         .await;
     browser.audit("sign in again to save", &mut problems).await;
+    // The second step of two-factor sign-in, and the same after a wrong code.
+    app.enable_two_factor(STAFF_EMAIL).await;
+    browser.goto(&app.url(paths::SIGN_IN)).await;
+    browser.type_into("#field-email", STAFF_EMAIL).await;
+    browser.type_into("#field-password", STAFF_PASSWORD).await;
+    browser
+        .click_and_wait_for("form button[type=submit]", "#field-code")
+        .await;
+    browser.audit("second step", &mut problems).await;
+    browser.type_into("#field-code", "000000").await;
+    browser
+        .click_and_wait_for("form button[type=submit]", ".form-notice")
+        .await;
+    browser.audit("wrong code", &mut problems).await;
     browser.close().await;
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
@@ -297,6 +341,21 @@ async fn every_staff_page_fits_a_320_pixel_screen_without_sideways_scrolling() {
                 "{path} is {width} px wide on a {viewport} px screen"
             ));
         }
+    }
+    app.enable_two_factor(STAFF_EMAIL).await;
+    browser.goto(&app.url(paths::SIGN_IN)).await;
+    browser.type_into("#field-email", STAFF_EMAIL).await;
+    browser.type_into("#field-password", STAFF_PASSWORD).await;
+    browser
+        .click_and_wait_for("form button[type=submit]", "#field-code")
+        .await;
+    let width = browser
+        .evaluate("document.documentElement.scrollWidth")
+        .await
+        .as_u64()
+        .expect("a width");
+    if width > viewport {
+        too_wide.push(format!("the second step is {width} px wide"));
     }
     browser.close().await;
     assert!(too_wide.is_empty(), "{}", too_wide.join("\n"));

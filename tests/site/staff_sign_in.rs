@@ -413,3 +413,74 @@ async fn attempts_sent_all_at_once_cannot_get_past_the_lock() {
         .await;
     assert!(locked, "the account is locked");
 }
+
+#[tokio::test]
+async fn staff_see_their_sign_ins_and_end_their_sessions_elsewhere() {
+    let app = spawn_app().await;
+    let office = app.signed_in_staff().await;
+    // The same person on a phone, signed in too.
+    let phone = app.staff_client();
+    let form = phone.open_sign_in(paths::SIGN_IN).await;
+    let response = phone
+        .sign_in_request(&form, STAFF_EMAIL, STAFF_PASSWORD)
+        .header(
+            "user-agent",
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 \
+             (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_redirects_to(&response, paths::DASHBOARD);
+
+    let rows = |page: &Page| -> Vec<(String, String)> {
+        page.select("main table tbody tr")
+            .into_iter()
+            .map(|row| {
+                let cells: Vec<String> = row
+                    .select(&scraper::Selector::parse("td").unwrap())
+                    .map(crate::helpers::text_of)
+                    .collect();
+                (cells[0].clone(), cells[1].clone())
+            })
+            .collect()
+    };
+    let own = office.page(paths::OWN_ACCOUNT, 200).await;
+    assert_eq!(
+        rows(&own),
+        [
+            ("Safari auf iPhone".to_owned(), "Noch angemeldet".to_owned()),
+            ("Unbekannter Browser".to_owned(), "Diese Sitzung".to_owned()),
+        ],
+        "newest first, each with its device; no address shown or kept"
+    );
+    assert_eq!(
+        app.count("select count(*) from staff_sign_in where device like '%127.0.0.1%'")
+            .await,
+        0
+    );
+
+    let response = office.post(paths::OWN_OTHER_SESSIONS, &[]).await;
+    assert_redirects_to(
+        &response,
+        &paths::with_notice(paths::OWN_ACCOUNT, Notice::OtherSessionsEnded),
+    );
+    assert_is_sent_to_sign_in(&phone.get(paths::DASHBOARD).await);
+    let own = office.page(&redirect_target(&response), 200).await;
+    assert_eq!(
+        own.text(".form-notice"),
+        "Ihre Anmeldungen auf anderen Geräten und in anderen Browsern sind beendet."
+    );
+    assert_eq!(
+        rows(&own),
+        [
+            ("Safari auf iPhone".to_owned(), "Beendet".to_owned()),
+            ("Unbekannter Browser".to_owned(), "Diese Sitzung".to_owned()),
+        ]
+    );
+    assert!(
+        own.select("form[action='/admin/konto/andere-sitzungen-beenden']")
+            .is_empty(),
+        "no button while signed in nowhere else"
+    );
+}

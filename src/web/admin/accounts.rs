@@ -15,7 +15,8 @@ use crate::input::{EmailAddress, FieldError, SingleLine};
 use crate::staff::account::{self, Account, AccountError, Role, Safeguard};
 use crate::staff::activity::{self, ActivityKind, Actor, Change, Subject};
 use crate::staff::password::{self, Password, PasswordRuleError};
-use crate::staff::session::StaffSession;
+use crate::staff::session::{self as staff_session, SignIn, SignInState, StaffSession};
+use crate::staff::two_factor::{self, TwoFactorState};
 use crate::state::AppState;
 use crate::web::admin::auth::{Administrator, SignedIn};
 use crate::web::admin::layout::{AdminLayout, Section};
@@ -32,6 +33,8 @@ use crate::web::form_field::{Choice, Control, FormField, FormFields};
 struct OwnAccountTemplate<'a> {
     layout: AdminLayout<'a>,
     account: Account,
+    two_factor: TwoFactorState,
+    sign_ins: Vec<SignIn>,
     form: FormFields,
     csrf_token: &'a str,
     confirmation: Option<&'static str>,
@@ -75,10 +78,15 @@ async fn render_own_account(
     let account = account::find(&state.pool, session.account_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let two_factor = two_factor::state_of(&state.pool, session.account_id).await?;
+    let sign_ins =
+        staff_session::recent_sign_ins(&state.pool, session, state.staff.sessions).await?;
     Ok(OwnAccountTemplate {
         layout: AdminLayout::new("Mein Konto", Section::OwnAccount, session)
             .with_errors(form.has_errors()),
         account,
+        two_factor,
+        sign_ins,
         form,
         csrf_token: &session.csrf_token,
         confirmation,
@@ -95,6 +103,33 @@ pub async fn own_account(
     Ok(Html(
         render_own_account(&state, &session, password_form(&[]), confirmation).await?,
     ))
+}
+
+impl OwnAccountTemplate<'_> {
+    /// Whether the account is signed in somewhere besides here (the button to end those shows).
+    fn signed_in_elsewhere(&self) -> bool {
+        self.sign_ins
+            .iter()
+            .any(|sign_in| sign_in.state == SignInState::Active)
+    }
+}
+
+/// Ends one's sessions in other browsers and on other devices (a phone left signed in, a
+/// computer in a shared office); this one goes on.
+pub async fn end_other_sessions(
+    State(state): State<AppState>,
+    StaffForm { session, .. }: StaffForm<ButtonOnly>,
+) -> Result<Redirect, AppError> {
+    let ended = staff_session::end_others(&state.pool, &session).await?;
+    tracing::info!(
+        account_id = session.account_id,
+        ended,
+        "ended other sessions"
+    );
+    Ok(Redirect::to(&paths::with_notice(
+        paths::OWN_ACCOUNT,
+        Notice::OtherSessionsEnded,
+    )))
 }
 
 #[derive(Deserialize)]

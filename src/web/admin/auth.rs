@@ -18,8 +18,9 @@ use serde::Deserialize;
 use crate::error::AppError;
 use crate::inquiry::token::TokenCheck;
 use crate::monitoring;
+use crate::staff::device;
 use crate::staff::session::{self, StaffSession};
-use crate::staff::sign_in;
+use crate::staff::sign_in::{self, CodeCheck, PasswordCheck};
 use crate::state::AppState;
 use crate::web::admin::layout::AdminLayout;
 use crate::web::admin::notice::{Notice, NoticeQuery};
@@ -146,6 +147,10 @@ pub enum SignInRefused {
     Credentials,
     /// The form was open too long (or is not one this site showed).
     FormExpired,
+    /// The code of the second step is wrong or was used before (or the account got locked).
+    WrongCode,
+    /// The site requires two-factor sign-in and this account has not set it up.
+    SecondStepMissing,
 }
 
 impl SignInRefused {
@@ -158,13 +163,25 @@ impl SignInRefused {
             SignInRefused::FormExpired => {
                 "Das Anmeldeformular war zu lange geöffnet. Bitte melden Sie sich noch einmal an."
             }
+            SignInRefused::WrongCode => {
+                "Der Code stimmt nicht oder wurde schon verwendet. Bitte geben Sie den aktuellen \
+                 Code aus Ihrer App ein (oder einen unbenutzten Wiederherstellungscode). Nach \
+                 mehreren Fehlversuchen ist die Anmeldung für einige Minuten gesperrt."
+            }
+            SignInRefused::SecondStepMissing => {
+                "Für den Zugang ist die Anmeldung in zwei Schritten vorgeschrieben, für Ihr Konto \
+                 aber noch nicht eingerichtet. Bitte wenden Sie sich an die Person, die die \
+                 Website betreut."
+            }
         }
     }
 
     pub fn status(self) -> StatusCode {
         match self {
-            SignInRefused::Credentials => StatusCode::UNPROCESSABLE_ENTITY,
-            SignInRefused::FormExpired => StatusCode::FORBIDDEN,
+            SignInRefused::Credentials | SignInRefused::WrongCode => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            SignInRefused::FormExpired | SignInRefused::SecondStepMissing => StatusCode::FORBIDDEN,
         }
     }
 }
@@ -177,48 +194,142 @@ pub struct SignInAttempt<'a> {
     pub form_token: &'a str,
     /// The session cookie the browser brought along, ended and replaced on success.
     pub previous_cookie: Option<String>,
+    /// The browser's `User-Agent`, described coarsely in the list of sign-ins.
+    pub user_agent: &'a str,
+}
+
+/// What the second step of a sign-in needs from the request.
+pub struct CodeAttempt<'a> {
+    pub client: IpAddr,
+    /// The token the second step's form carries.
+    pub challenge: &'a str,
+    pub code: &'a str,
+    pub previous_cookie: Option<String>,
+    pub user_agent: &'a str,
+}
+
+/// Where a sign-in stands after the password.
+pub enum SignInStep {
+    /// Signed in: the `Set-Cookie` value of the new session.
+    SignedIn(HeaderValue),
+    /// The account has two-factor sign-in: its code must follow, on a form with this token.
+    CodeNeeded { challenge: String },
 }
 
 /// Checks the credentials of a sign-in (from the sign-in page, or from a form that was sent after
-/// the session had ended); on success starts a new session and returns its `Set-Cookie` value.
-/// A client with too many recent failures is refused with 429.
+/// the session had ended); on success starts a new session, or asks for the code of the second
+/// step. A client with too many recent failures is refused with 429.
 pub async fn sign_in_with(
     state: &AppState,
     attempt: SignInAttempt<'_>,
-) -> Result<Result<(i64, HeaderValue), SignInRefused>, AppError> {
-    let failures = &state.staff.failed_sign_ins;
-    let earlier_failures = failures.recent(attempt.client, Instant::now());
-    // Every attempt counts as a failure until it succeeds; counting first means that many
-    // attempts sent at once cannot all slip under the limit.
-    if !failures.allow(attempt.client, Instant::now()) {
-        metrics::counter!(monitoring::SIGN_IN_LOCKS, "of" => "client").increment(1);
-        return Err(AppError::TooManyRequests);
-    }
+) -> Result<Result<SignInStep, SignInRefused>, AppError> {
+    slow_down_repeated_failures(state, attempt.client).await?;
     if !matches!(
         state.form_tokens.check(attempt.form_token, Utc::now()),
         TokenCheck::Valid { .. }
     ) {
         return Ok(Err(SignInRefused::FormExpired));
     }
+    let checked = sign_in::check(
+        &state.pool,
+        attempt.email,
+        attempt.password,
+        state.staff.sessions.require_two_factor,
+    )
+    .await?;
+    let account_id = match checked {
+        PasswordCheck::SignedIn(account_id) => account_id,
+        PasswordCheck::CodeNeeded { challenge } => {
+            return Ok(Ok(SignInStep::CodeNeeded { challenge }));
+        }
+        PasswordCheck::SecondStepMissing => {
+            tracing::info!("a sign-in without the required second step was refused");
+            return Ok(Err(SignInRefused::SecondStepMissing));
+        }
+        PasswordCheck::Refused => {
+            tracing::info!("a sign-in to the staff area failed");
+            metrics::counter!(monitoring::SIGN_IN_FAILURES).increment(1);
+            return Ok(Err(SignInRefused::Credentials));
+        }
+    };
+    let cookie = start_session(
+        state,
+        account_id,
+        (attempt.client, attempt.previous_cookie, attempt.user_agent),
+    )
+    .await?;
+    Ok(Ok(SignInStep::SignedIn(cookie)))
+}
+
+/// Checks the code of a sign-in's second step; on success starts a new session and returns its
+/// `Set-Cookie` value.
+pub async fn second_step_with(
+    state: &AppState,
+    attempt: CodeAttempt<'_>,
+) -> Result<Result<HeaderValue, SignInRefused>, AppError> {
+    slow_down_repeated_failures(state, attempt.client).await?;
+    let account_id = match sign_in::check_code(&state.pool, attempt.challenge, attempt.code).await?
+    {
+        CodeCheck::SignedIn(account_id) => account_id,
+        CodeCheck::Expired => return Ok(Err(SignInRefused::FormExpired)),
+        CodeCheck::Refused => {
+            tracing::info!("a second sign-in step to the staff area failed");
+            metrics::counter!(monitoring::SIGN_IN_FAILURES).increment(1);
+            return Ok(Err(SignInRefused::WrongCode));
+        }
+    };
+    let cookie = start_session(
+        state,
+        account_id,
+        (attempt.client, attempt.previous_cookie, attempt.user_agent),
+    )
+    .await?;
+    Ok(Ok(cookie))
+}
+
+/// Counts the attempt against its client first (many attempts sent at once cannot all slip under
+/// the limit), refuses a client over the limit with 429, and delays one with recent failures.
+async fn slow_down_repeated_failures(state: &AppState, client: IpAddr) -> Result<(), AppError> {
+    let failures = &state.staff.failed_sign_ins;
+    let earlier_failures = failures.recent(client, Instant::now());
+    if !failures.allow(client, Instant::now()) {
+        metrics::counter!(monitoring::SIGN_IN_LOCKS, "of" => "client").increment(1);
+        return Err(AppError::TooManyRequests);
+    }
     let slowdown =
         SLOWDOWN_PER_FAILURE.saturating_mul(u32::try_from(earlier_failures).unwrap_or(u32::MAX));
     tokio::time::sleep(slowdown.min(MAX_SLOWDOWN)).await;
+    Ok(())
+}
 
-    let Some(account_id) = sign_in::check(&state.pool, attempt.email, attempt.password).await?
-    else {
-        tracing::info!("a sign-in to the staff area failed");
-        metrics::counter!(monitoring::SIGN_IN_FAILURES).increment(1);
-        return Ok(Err(SignInRefused::Credentials));
-    };
-    failures.forgive(attempt.client, Instant::now());
+/// Starts the session of a successful sign-in and returns its `Set-Cookie` value.
+async fn start_session(
+    state: &AppState,
+    account_id: i64,
+    (client, previous_cookie, user_agent): (IpAddr, Option<String>, &str),
+) -> Result<HeaderValue, AppError> {
+    state.staff.failed_sign_ins.forgive(client, Instant::now());
     // A cookie brought along is ended and replaced, so a planted session id is worthless.
-    if let Some(previous) = attempt.previous_cookie {
+    if let Some(previous) = previous_cookie {
         session::end(&state.pool, &previous).await?;
     }
-    let new_session = session::start(&state.pool, account_id, state.staff.sessions).await?;
-    let cookie = session_cookie(new_session.token, state.staff.sessions.absolute, state)?;
+    let new_session = session::start(
+        &state.pool,
+        account_id,
+        &device::describe(user_agent),
+        state.staff.sessions,
+    )
+    .await?;
     tracing::info!(account_id, "signed in to the staff area");
-    Ok(Ok((account_id, cookie)))
+    session_cookie(new_session.token, state.staff.sessions.absolute, state)
+}
+
+/// The `User-Agent` of a request, or nothing.
+pub fn user_agent_of(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
 }
 
 /// The client of a request, as the rate limits count it.
@@ -235,6 +346,42 @@ struct SignInTemplate<'a> {
     email: &'a str,
     problem: Option<&'static str>,
     notice: Option<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/sign_in_code.html")]
+struct SignInCodeTemplate<'a> {
+    layout: AdminLayout<'a>,
+    challenge: &'a str,
+    return_to: &'a str,
+    problem: Option<&'static str>,
+}
+
+fn sign_in_code_form(
+    challenge: &str,
+    return_to: &str,
+    problem: Option<&'static str>,
+) -> Result<String, AppError> {
+    Ok(SignInCodeTemplate {
+        layout: AdminLayout::signed_out(if problem.is_some() {
+            "Fehler: Anmelden – zweiter Schritt"
+        } else {
+            "Anmelden – zweiter Schritt"
+        }),
+        challenge,
+        return_to: safe_return_path(return_to),
+        problem,
+    }
+    .render()?)
+}
+
+/// The second step's form as sent.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct SignInCodeForm {
+    pruefung: String,
+    code: String,
+    weiter: String,
 }
 
 /// The sign-in form as sent.
@@ -299,13 +446,17 @@ pub async fn sign_in(
         password: &form.password,
         form_token: &form.form_token,
         previous_cookie: session_token(&headers),
+        user_agent: user_agent_of(&headers),
     };
     match sign_in_with(&state, attempt).await? {
-        Ok((_, cookie)) => Ok((
+        Ok(SignInStep::SignedIn(cookie)) => Ok((
             [(header::SET_COOKIE, cookie)],
             Redirect::to(safe_return_path(&form.weiter)),
         )
             .into_response()),
+        Ok(SignInStep::CodeNeeded { challenge }) => {
+            Ok(Html(sign_in_code_form(&challenge, &form.weiter, None)?).into_response())
+        }
         Err(refused) => {
             let html = sign_in_form(
                 &state,
@@ -317,6 +468,46 @@ pub async fn sign_in(
             Ok((refused.status(), Html(html)).into_response())
         }
     }
+}
+
+/// The second step is only ever sent; an address typed or bookmarked leads to the first.
+pub async fn sign_in_code_page() -> Redirect {
+    Redirect::to(paths::SIGN_IN)
+}
+
+/// The second step: checks the code; on success starts a new session and returns to where the
+/// visitor wanted to go. A wrong code shows the same step again; an expired one the first.
+pub async fn sign_in_code(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<SignInCodeForm>,
+) -> Result<Response, AppError> {
+    let attempt = CodeAttempt {
+        client: client_of(&headers, peer, &state),
+        challenge: &form.pruefung,
+        code: &form.code,
+        previous_cookie: session_token(&headers),
+        user_agent: user_agent_of(&headers),
+    };
+    let (refused, html) = match second_step_with(&state, attempt).await? {
+        Ok(cookie) => {
+            return Ok((
+                [(header::SET_COOKIE, cookie)],
+                Redirect::to(safe_return_path(&form.weiter)),
+            )
+                .into_response());
+        }
+        Err(refused @ SignInRefused::FormExpired) => (
+            refused,
+            sign_in_form(&state, &form.weiter, "", Some(refused.message()), None)?,
+        ),
+        Err(refused) => (
+            refused,
+            sign_in_code_form(&form.pruefung, &form.weiter, Some(refused.message()))?,
+        ),
+    };
+    Ok((refused.status(), Html(html)).into_response())
 }
 
 /// Ends the session. A session that has already ended needs no token to be left: the cookie is

@@ -42,6 +42,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route(paths::DASHBOARD, get(dashboard::show))
         .route(paths::SIGN_IN, get(auth::sign_in_page).post(auth::sign_in))
+        .route(
+            paths::SIGN_IN_CODE,
+            get(auth::sign_in_code_page).post(auth::sign_in_code),
+        )
         .route(paths::SIGN_OUT, post(auth::sign_out))
         .route(paths::INQUIRIES, get(inquiries::list))
         .route(paths::INQUIRIES_EXPORT, get(inquiries::export))
@@ -142,6 +146,10 @@ pub fn router() -> Router<AppState> {
         .route(paths::FACTS_RESTORE, post(facts::restore))
         .route(paths::OWN_ACCOUNT, get(accounts::own_account))
         .route(paths::OWN_PASSWORD, post(accounts::change_own_password))
+        .route(
+            paths::OWN_OTHER_SESSIONS,
+            post(accounts::end_other_sessions),
+        )
         .route(paths::ACCOUNTS, get(accounts::accounts))
         .route(
             paths::NEW_ACCOUNT,

@@ -18,6 +18,7 @@ pub enum Notice {
     NoteAdded,
     AssignmentChanged,
     PasswordChanged,
+    OtherSessionsEnded,
     AccountLocked,
     AccountUnlocked,
     RoleChanged,
@@ -30,7 +31,7 @@ pub enum Notice {
 }
 
 impl Notice {
-    const ALL: [Notice; 21] = [
+    const ALL: [Notice; 22] = [
         Notice::SignedOut,
         Notice::Saved,
         Notice::Unchanged,
@@ -43,6 +44,7 @@ impl Notice {
         Notice::NoteAdded,
         Notice::AssignmentChanged,
         Notice::PasswordChanged,
+        Notice::OtherSessionsEnded,
         Notice::AccountLocked,
         Notice::AccountUnlocked,
         Notice::RoleChanged,
@@ -69,6 +71,7 @@ impl Notice {
             Notice::NoteAdded => "notiz",
             Notice::AssignmentChanged => "zugewiesen",
             Notice::PasswordChanged => "passwort",
+            Notice::OtherSessionsEnded => "andere-sitzungen",
             Notice::AccountLocked => "gesperrt",
             Notice::AccountUnlocked => "entsperrt",
             Notice::RoleChanged => "rolle",
@@ -104,6 +107,9 @@ impl Notice {
             Notice::AssignmentChanged => "Die Zuständigkeit ist geändert.",
             Notice::PasswordChanged => {
                 "Ihr Passwort ist geändert. Ihre Anmeldungen auf anderen Geräten sind beendet."
+            }
+            Notice::OtherSessionsEnded => {
+                "Ihre Anmeldungen auf anderen Geräten und in anderen Browsern sind beendet."
             }
             Notice::AccountLocked => "Das Konto ist gesperrt; laufende Anmeldungen sind beendet.",
             Notice::AccountUnlocked => "Das Konto ist wieder freigegeben.",

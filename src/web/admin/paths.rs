@@ -12,6 +12,7 @@ use crate::web::admin::notice::Notice;
 
 pub const DASHBOARD: &str = "/admin";
 pub const SIGN_IN: &str = "/admin/anmelden";
+pub const SIGN_IN_CODE: &str = "/admin/anmelden/code";
 pub const SIGN_OUT: &str = "/admin/abmelden";
 pub const INQUIRIES: &str = "/admin/anfragen";
 pub const INQUIRIES_EXPORT: &str = "/admin/anfragen/export.csv";
@@ -33,6 +34,7 @@ pub const FACTS_VERSION: &str = "/admin/fakten/versionen/{id}";
 pub const FACTS_RESTORE: &str = "/admin/fakten/versionen/{id}/wiederherstellen";
 pub const OWN_ACCOUNT: &str = "/admin/konto";
 pub const OWN_PASSWORD: &str = "/admin/konto/passwort";
+pub const OWN_OTHER_SESSIONS: &str = "/admin/konto/andere-sitzungen-beenden";
 pub const ACCOUNTS: &str = "/admin/konten";
 pub const NEW_ACCOUNT: &str = "/admin/konten/neu";
 pub const ACCOUNT: &str = "/admin/konten/{id}";

@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 use crate::error::AppError;
 use crate::staff::session::{self, StaffSession};
 use crate::state::AppState;
-use crate::web::admin::auth::{self, SignInAttempt, SignInRefused};
+use crate::web::admin::auth::{self, CodeAttempt, SignInAttempt, SignInRefused, SignInStep};
 use crate::web::admin::layout::AdminLayout;
 use crate::web::admin::paths;
 use crate::web::form_body::{self, FormBody, Upload};
@@ -30,6 +30,8 @@ use crate::web::form_body::{self, FormBody, Upload};
 const EMAIL_FIELD: &str = "anmeldung_email";
 const PASSWORD_FIELD: &str = "anmeldung_passwort";
 const TOKEN_FIELD: &str = "anmeldung_token";
+const CHALLENGE_FIELD: &str = "anmeldung_pruefung";
+const CODE_FIELD: &str = "anmeldung_code";
 const CSRF_FIELD: &str = "csrf_token";
 
 /// A form of type `T` sent by a signed-in staff member, with their session's CSRF token, and
@@ -57,6 +59,9 @@ struct SignInAgain {
     anmeldung_email: String,
     anmeldung_passwort: String,
     anmeldung_token: String,
+    /// Set on the second step (two-factor sign-in), with the code.
+    anmeldung_pruefung: String,
+    anmeldung_code: String,
 }
 
 impl<T: DeserializeOwned> FromRequest<AppState> for StaffForm<T> {
@@ -88,53 +93,79 @@ impl<T: DeserializeOwned> FromRequest<AppState> for StaffForm<T> {
         }
         // The session has ended: sign in again on this page, or with the credentials sent here.
         let again: SignInAgain = form_body::parse(&body).map_err(IntoResponse::into_response)?;
-        let files_left_behind = !uploads.is_empty();
-        if again.anmeldung_email.is_empty() {
-            return Err(sign_in_again_page(
-                state,
-                &uri,
-                (&body, files_left_behind),
-                "",
-                None,
-                StatusCode::FORBIDDEN,
-            ));
+        let page = AgainPage {
+            state,
+            uri: &uri,
+            body: &body,
+            files_left_behind: !uploads.is_empty(),
+        };
+        if again.anmeldung_email.is_empty() && again.anmeldung_pruefung.is_empty() {
+            return Err(page.render(Step::Password { email: "" }, None));
         }
         let Some(peer) = peer else {
             return Err(AppError::Forbidden.into_response());
         };
-        let attempt = SignInAttempt {
-            client: auth::client_of(&headers, peer, state),
-            email: &again.anmeldung_email,
-            password: &again.anmeldung_passwort,
-            form_token: &again.anmeldung_token,
-            previous_cookie: auth::cookie_of(&headers),
-        };
-        match auth::sign_in_with(state, attempt)
-            .await
-            .map_err(IntoResponse::into_response)?
-        {
-            // Signed in with the password just typed, which stands in for the CSRF token of
-            // the session that ended.
-            Ok((_, cookie)) => {
-                let session = resumed(state, &cookie).await?;
-                if let Some(slot) = new_cookie {
-                    slot.set(cookie);
+        let client = auth::client_of(&headers, peer, state);
+        let cookie = if again.anmeldung_pruefung.is_empty() {
+            let attempt = SignInAttempt {
+                client,
+                email: &again.anmeldung_email,
+                password: &again.anmeldung_passwort,
+                form_token: &again.anmeldung_token,
+                previous_cookie: auth::cookie_of(&headers),
+                user_agent: auth::user_agent_of(&headers),
+            };
+            let step = auth::sign_in_with(state, attempt)
+                .await
+                .map_err(IntoResponse::into_response)?;
+            match step {
+                Ok(SignInStep::SignedIn(cookie)) => cookie,
+                Ok(SignInStep::CodeNeeded { challenge }) => {
+                    return Err(page.render(
+                        Step::Code {
+                            challenge: &challenge,
+                        },
+                        None,
+                    ));
                 }
-                Ok(Self {
-                    session,
-                    form: form_body::parse(&body).map_err(IntoResponse::into_response)?,
-                    uploads,
-                })
+                Err(refused) => {
+                    let email = &again.anmeldung_email;
+                    return Err(page.render(Step::Password { email }, Some(refused)));
+                }
             }
-            Err(refused) => Err(sign_in_again_page(
-                state,
-                &uri,
-                (&body, files_left_behind),
-                &again.anmeldung_email,
-                Some(refused),
-                refused.status(),
-            )),
+        } else {
+            let attempt = CodeAttempt {
+                client,
+                challenge: &again.anmeldung_pruefung,
+                code: &again.anmeldung_code,
+                previous_cookie: auth::cookie_of(&headers),
+                user_agent: auth::user_agent_of(&headers),
+            };
+            let checked = auth::second_step_with(state, attempt)
+                .await
+                .map_err(IntoResponse::into_response)?;
+            match checked {
+                Ok(cookie) => cookie,
+                Err(refused @ SignInRefused::FormExpired) => {
+                    return Err(page.render(Step::Password { email: "" }, Some(refused)));
+                }
+                Err(refused) => {
+                    let challenge = &again.anmeldung_pruefung;
+                    return Err(page.render(Step::Code { challenge }, Some(refused)));
+                }
+            }
+        };
+        // Signed in with the password (and code) just typed, which stand in for the CSRF token
+        // of the session that ended.
+        let session = resumed(state, &cookie).await?;
+        if let Some(slot) = new_cookie {
+            slot.set(cookie);
         }
+        Ok(Self {
+            session,
+            form: form_body::parse(&body).map_err(IntoResponse::into_response)?,
+            uploads,
+        })
     }
 }
 
@@ -180,13 +211,23 @@ struct SignInAgainTemplate<'a> {
     /// What was sent, to be sent again (without the old CSRF token and sign-in fields).
     carried: Vec<(String, String)>,
     form_token: String,
-    email: &'a str,
+    step: Step<'a>,
     problem: Option<&'static str>,
     email_field: &'static str,
     password_field: &'static str,
     token_field: &'static str,
+    challenge_field: &'static str,
+    code_field: &'static str,
     /// The form uploaded a file, which cannot be carried: it must be chosen again.
     files_left_behind: bool,
+}
+
+/// Which step of signing in the page asks for.
+enum Step<'a> {
+    /// Address and password (the address kept after a failure).
+    Password { email: &'a str },
+    /// The code of two-factor sign-in, for the sign-in `challenge` stands for.
+    Code { challenge: &'a str },
 }
 
 impl SignInAgainTemplate<'_> {
@@ -200,41 +241,53 @@ impl SignInAgainTemplate<'_> {
     }
 }
 
-fn sign_in_again_page(
-    state: &AppState,
-    uri: &Uri,
-    (body, files_left_behind): (&[u8], bool),
-    email: &str,
-    problem: Option<SignInRefused>,
-    status: StatusCode,
-) -> Response {
-    let carried: Vec<(String, String)> =
-        serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|(name, _)| {
-                ![CSRF_FIELD, EMAIL_FIELD, PASSWORD_FIELD, TOKEN_FIELD].contains(&name.as_str())
-            })
-            .collect();
-    let page = SignInAgainTemplate {
-        layout: AdminLayout::signed_out(if problem.is_some() {
-            "Fehler: Bitte erneut anmelden"
-        } else {
-            "Bitte erneut anmelden"
-        }),
-        action: uri.path(),
-        carried,
-        form_token: state.form_tokens.issue(Utc::now()),
-        email,
-        problem: problem.map(SignInRefused::message),
-        email_field: EMAIL_FIELD,
-        password_field: PASSWORD_FIELD,
-        token_field: TOKEN_FIELD,
-        files_left_behind,
-    };
-    match page.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(error) => AppError::from(error).into_response(),
+/// The page that asks a staff member whose session ended to sign in again, carrying the form.
+struct AgainPage<'a> {
+    state: &'a AppState,
+    uri: &'a Uri,
+    body: &'a [u8],
+    files_left_behind: bool,
+}
+
+impl AgainPage<'_> {
+    fn render(&self, step: Step<'_>, problem: Option<SignInRefused>) -> Response {
+        let sign_in_fields = [
+            CSRF_FIELD,
+            EMAIL_FIELD,
+            PASSWORD_FIELD,
+            TOKEN_FIELD,
+            CHALLENGE_FIELD,
+            CODE_FIELD,
+        ];
+        let carried: Vec<(String, String)> =
+            serde_urlencoded::from_bytes::<Vec<(String, String)>>(self.body)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(name, _)| !sign_in_fields.contains(&name.as_str()))
+                .collect();
+        let page = SignInAgainTemplate {
+            layout: AdminLayout::signed_out(if problem.is_some() {
+                "Fehler: Bitte erneut anmelden"
+            } else {
+                "Bitte erneut anmelden"
+            }),
+            action: self.uri.path(),
+            carried,
+            form_token: self.state.form_tokens.issue(Utc::now()),
+            step,
+            problem: problem.map(SignInRefused::message),
+            email_field: EMAIL_FIELD,
+            password_field: PASSWORD_FIELD,
+            token_field: TOKEN_FIELD,
+            challenge_field: CHALLENGE_FIELD,
+            code_field: CODE_FIELD,
+            files_left_behind: self.files_left_behind,
+        };
+        let status = problem.map_or(StatusCode::FORBIDDEN, SignInRefused::status);
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(error) => AppError::from(error).into_response(),
+        }
     }
 }
 
@@ -278,7 +331,13 @@ mod tests {
 
     #[test]
     fn no_sign_in_field_can_be_mistaken_for_a_form_field() {
-        for name in [EMAIL_FIELD, PASSWORD_FIELD, TOKEN_FIELD] {
+        for name in [
+            EMAIL_FIELD,
+            PASSWORD_FIELD,
+            TOKEN_FIELD,
+            CHALLENGE_FIELD,
+            CODE_FIELD,
+        ] {
             assert!(name.starts_with("anmeldung_"));
         }
     }

@@ -69,3 +69,21 @@ pub async fn terminate(child: &Child) {
         .expect("kill runs");
     assert!(killed.success(), "SIGTERM sent to {pid}");
 }
+
+/// Runs `defus user …` against the database at `database_url`, with `stdin` as what is typed.
+pub async fn user_command(database_url: &str, args: &[&str], stdin: &str) -> std::process::Output {
+    use tokio::io::AsyncWriteExt;
+    let mut command = binary(
+        &[&["user"], args].concat(),
+        &[("DATABASE_URL", database_url)],
+    );
+    command.stdin(Stdio::piped());
+    let mut child = command.spawn().expect("the binary starts");
+    let mut input = child.stdin.take().expect("stdin of the binary");
+    input
+        .write_all(stdin.as_bytes())
+        .await
+        .expect("the binary reads stdin");
+    drop(input);
+    child.wait_with_output().await.expect("the binary finishes")
+}

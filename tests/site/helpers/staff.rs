@@ -85,6 +85,19 @@ impl TestApp {
         staff
     }
 
+    /// Sets up two-factor sign-in for `email` as `defus user totp enable` does: the app's TOTP
+    /// (read back from the `otpauth://` address, as an app would) and the recovery codes.
+    pub async fn enable_two_factor(&self, email: &str) -> (totp_rs::Totp, Vec<String>) {
+        let id = defus::staff::account::id_of(&self.pool, email)
+            .await
+            .expect("the account exists");
+        let enrolment = defus::staff::two_factor::enable(&self.pool, id, email)
+            .await
+            .expect("two-factor sign-in is set up");
+        let totp = totp_rs::Totp::from_url(&enrolment.otpauth_uri).expect("an otpauth:// address");
+        (totp, enrolment.recovery_codes)
+    }
+
     /// Fetches `path` as a browser holding only the session cookie `session` would.
     pub async fn get_with_session(&self, path: &str, session: &str) -> reqwest::Response {
         self.client
@@ -160,6 +173,24 @@ impl Staff<'_> {
     /// Signs in through the plain sign-in page.
     pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
         self.sign_in_from(paths::SIGN_IN, email, password).await
+    }
+
+    /// Sends `code` on the second step of signing in, which `step` shows.
+    pub async fn send_code(&self, step: &Page, code: &str) -> reqwest::Response {
+        let field = |name: &str| {
+            step.attribute(&format!("main form input[name={name}]"), "value")
+                .unwrap_or_else(|| panic!("the second step has a {name} field"))
+        };
+        self.client
+            .post(self.app.url(paths::SIGN_IN_CODE))
+            .form(&[
+                ("pruefung", field("pruefung").as_str()),
+                ("weiter", field("weiter").as_str()),
+                ("code", code),
+            ])
+            .send()
+            .await
+            .expect("the server answers")
     }
 
     /// Reads the CSRF token of the current session from a staff page.
@@ -273,4 +304,14 @@ impl<'a> PageText<'a> {
             body_markdown,
         }
     }
+}
+
+/// The code an app shows `steps` time steps (of 30 s) from now.
+pub fn code_in(totp: &totp_rs::Totp, steps: i64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("a clock after 1970")
+        .as_secs();
+    let at = now.saturating_add_signed(steps * 30);
+    totp.generate(at).to_string()
 }
