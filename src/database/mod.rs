@@ -14,6 +14,9 @@ use crate::{MIGRATOR, config};
 
 /// How long start-up waits for PostgreSQL before giving up with a clear message.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a request waits for a connection: while PostgreSQL is away, someone sending the
+/// inquiry form learns so within seconds (503, the form with their values) instead of waiting on.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
 #[derive(Debug, thiserror::Error)]
 pub enum DatabaseError {
@@ -47,7 +50,7 @@ pub async fn connect_and_migrate(url: &str) -> Result<PgPool, DatabaseError> {
 
     let pool = PgPoolOptions::new()
         .max_connections(10)
-        .acquire_timeout(CONNECT_TIMEOUT)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect(url)
         .await
         .map_err(|error| unreachable(error.to_string()))?;

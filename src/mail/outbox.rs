@@ -106,6 +106,31 @@ pub async fn record_attempt(
     Ok(())
 }
 
+/// Records as sent an email whose sending could not be recorded at the time (the database was
+/// away) — unless it has been dealt with meanwhile (another instance sent it after all).
+pub async fn record_sent_late(
+    db: impl PgExecutor<'_>,
+    outbox_id: i64,
+    attempts: i32,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"with sent as (
+               update mail_outbox
+               set state = $2, attempts = $3, last_error = null, sent_at = now()
+               where id = $1 and state = $4
+               returning id
+           )
+           insert into mail_attempt (outbox_id, error) select id, null from sent"#,
+        outbox_id,
+        OutboxState::Sent as OutboxState,
+        attempts,
+        OutboxState::Pending as OutboxState,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// What has become of the office email about an inquiry (its latest outbox entry).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeliveryState {

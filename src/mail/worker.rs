@@ -3,7 +3,7 @@
 //! Several workers (one per running instance) can share a database: each claims its email
 //! with `FOR UPDATE SKIP LOCKED`. Work left behind by a crash is due again at once.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -52,6 +52,16 @@ pub struct DeliveryWorker {
     /// How often to look for due emails when no notification says one was queued (retries
     /// fall due without one).
     poll_interval: Duration,
+    /// Emails the mail server accepted while the database went away before that was recorded.
+    /// Recorded first once it is back, so that they are not sent again; only the death of the
+    /// process in that moment leaves an email to be sent twice (at-least-once).
+    sent_unrecorded: Mutex<Vec<UnrecordedSend>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct UnrecordedSend {
+    outbox_id: i64,
+    attempts: i32,
 }
 
 /// What one round of the worker did.
@@ -86,6 +96,7 @@ impl DeliveryWorker {
             },
             send_timeout: config.send_timeout,
             poll_interval: config.poll_interval,
+            sent_unrecorded: Mutex::new(Vec::new()),
         }
     }
 
@@ -129,6 +140,7 @@ impl DeliveryWorker {
     /// Claims the next due email, tries to send it and records the attempt, all in one
     /// transaction: if the process dies midway, the email is simply due again.
     pub async fn deliver_next(&self) -> Result<Delivery, sqlx::Error> {
+        self.record_earlier_sends().await?;
         let mut transaction = self.pool.begin().await?;
         let Some(due) = outbox::claim_next_due(&mut transaction).await? else {
             return Ok(Delivery::NothingDue);
@@ -156,8 +168,25 @@ impl DeliveryWorker {
                 error,
             },
         };
-        outbox::record_attempt(&mut transaction, due.outbox_id, attempts, &outcome).await?;
-        transaction.commit().await?;
+        let recorded =
+            match outbox::record_attempt(&mut transaction, due.outbox_id, attempts, &outcome).await
+            {
+                Ok(()) => transaction.commit().await,
+                Err(error) => Err(error),
+            };
+        if let Err(error) = recorded {
+            if outcome == AttemptOutcome::Sent {
+                tracing::warn!(reference = %inquiry.reference, "sent the office email, but cannot record that yet; will once the database answers");
+                self.sent_unrecorded
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(UnrecordedSend {
+                        outbox_id: due.outbox_id,
+                        attempts,
+                    });
+            }
+            return Err(error);
+        }
         let counted = match outcome {
             AttemptOutcome::Sent => "sent",
             AttemptOutcome::RetryAt { .. } => "retry",
@@ -180,6 +209,28 @@ impl DeliveryWorker {
                 Delivery::GaveUp { reference, error }
             }
         })
+    }
+
+    /// Records the emails sent while the database was away (see `sent_unrecorded`).
+    async fn record_earlier_sends(&self) -> Result<(), sqlx::Error> {
+        let waiting = self
+            .sent_unrecorded
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        for send in waiting {
+            outbox::record_sent_late(&self.pool, send.outbox_id, send.attempts).await?;
+            self.sent_unrecorded
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .retain(|other| other.outbox_id != send.outbox_id);
+            metrics::counter!(monitoring::MAIL_ATTEMPTS, "outcome" => "sent").increment(1);
+            tracing::info!(
+                outbox_id = send.outbox_id,
+                "recorded an office email sent earlier"
+            );
+        }
+        Ok(())
     }
 
     /// Sends with a deadline: an SMTP server that accepts a connection and then never answers

@@ -212,6 +212,13 @@ impl TestApp {
             .expect("database present until stopped")
     }
 
+    /// Opens the test's own connection pool again, after `take_database_offline` closed it.
+    pub async fn reopen_pool(&mut self) {
+        self.pool = PgPool::connect(&self.config.database_url)
+            .await
+            .expect("test pool");
+    }
+
     /// Stops the app and starts it again on the same database with the same configuration.
     pub async fn restart(self) -> TestApp {
         self.restart_with(|_| {}).await

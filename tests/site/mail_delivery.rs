@@ -12,7 +12,7 @@ use crate::helpers::{
     spawn_app_with, spawn_app_with_mail_server_down, start_another_instance, terminate,
     valid_inquiry, wait_for_log, with_field,
 };
-use crate::smtp::{SilentServer, SmtpServer, StallingAfterDataServer};
+use crate::smtp::{ConfirmingServer, SilentServer, SmtpServer, WhenDataArrives};
 
 const SENT: &str = "select count(*) from mail_outbox where state = 'sent'";
 
@@ -79,8 +79,35 @@ async fn a_mail_server_that_accepts_and_never_answers_costs_a_timeout_not_the_wo
 }
 
 #[tokio::test]
+async fn an_email_sent_while_the_database_went_away_is_recorded_once_it_is_back_not_sent_again() {
+    let server = ConfirmingServer::start(WhenDataArrives::ConfirmTheFirstWhenTold).await;
+    let mut app = spawn_app_mailing_to(server.url(), |config| {
+        config.mail.poll_interval = Duration::from_millis(200);
+    })
+    .await;
+    app.new_inquiry(&valid_inquiry()).await;
+    server.wait_until_holding().await;
+    // The database goes away while the mail server takes the message, and is back soon after.
+    let offline = app.take_database_offline().await;
+    server.confirm_held();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    offline.bring_back().await;
+    app.reopen_pool().await;
+    app.wait_for_count(SENT, 1).await;
+    // Long enough for a second sending to have happened, were there one.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(server.confirmed(), 1, "the office got the email once");
+    assert_eq!(
+        app.count("select count(*) from mail_attempt where error is null")
+            .await,
+        1,
+        "recorded as one successful attempt"
+    );
+}
+
+#[tokio::test]
 async fn a_server_that_never_confirms_a_message_is_not_taken_for_delivered() {
-    let server = StallingAfterDataServer::start().await;
+    let server = ConfirmingServer::start(WhenDataArrives::NeverConfirmTheFirst).await;
     let app = spawn_app_mailing_to(server.url(), |config| {
         config.mail.send_timeout = Duration::from_millis(500);
     })

@@ -1,6 +1,6 @@
 //! Real SMTP servers for the tests, listening on loopback in this process: one that receives
-//! and keeps every message (mailin-embedded), and one that accepts connections and then says
-//! nothing, like a hung mail server.
+//! and keeps every message (mailin-embedded), one that accepts connections and then says
+//! nothing, like a hung mail server, and one that confirms messages late or never.
 
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
@@ -153,34 +153,53 @@ impl SilentServer {
     }
 }
 
-/// Speaks SMTP properly, except that on its first connection it never confirms the message
-/// after DATA: the sender cannot know whether it arrived. Later connections are answered in full.
-/// Counts the messages it confirmed.
-pub struct StallingAfterDataServer {
+/// What a [`ConfirmingServer`] does when a message's data has arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhenDataArrives {
+    /// On its first connection it never confirms the message: the sender cannot know whether it
+    /// arrived. Later connections are answered in full.
+    NeverConfirmTheFirst,
+    /// It confirms the message of its first connection only when the test says so
+    /// (`confirm_held`); later ones at once.
+    ConfirmTheFirstWhenTold,
+}
+
+/// Speaks SMTP properly, except for the confirmation of a message after its data (see
+/// [`WhenDataArrives`]). Counts the messages it confirmed.
+pub struct ConfirmingServer {
     pub port: u16,
     confirmed: Arc<Mutex<usize>>,
+    holding: Arc<tokio::sync::Notify>,
+    go_on: Arc<tokio::sync::Notify>,
     _task: tokio::task::JoinHandle<()>,
 }
 
-impl StallingAfterDataServer {
-    pub async fn start() -> Self {
+impl ConfirmingServer {
+    pub async fn start(behaviour: WhenDataArrives) -> Self {
         use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let port = listener.local_addr().expect("address").port();
         let confirmed = Arc::new(Mutex::new(0));
-        let counter = Arc::clone(&confirmed);
+        let holding = Arc::new(tokio::sync::Notify::new());
+        let go_on = Arc::new(tokio::sync::Notify::new());
+        let (counter, held, told) = (
+            Arc::clone(&confirmed),
+            Arc::clone(&holding),
+            Arc::clone(&go_on),
+        );
         let task = tokio::spawn(async move {
             let mut connection = 0;
             while let Ok((socket, _)) = listener.accept().await {
                 connection += 1;
-                let stall = connection == 1;
-                let counter = Arc::clone(&counter);
+                let first = connection == 1;
+                let (counter, held, told) =
+                    (Arc::clone(&counter), Arc::clone(&held), Arc::clone(&told));
                 tokio::spawn(async move {
                     let (reader, mut writer) = socket.into_split();
                     let mut lines = BufReader::new(reader).lines();
-                    let _ = writer.write_all(b"220 stalling.test ESMTP\r\n").await;
+                    let _ = writer.write_all(b"220 confirming.test ESMTP\r\n").await;
                     let mut in_data = false;
                     while let Ok(Some(line)) = lines.next_line().await {
                         let reply: &[u8] = if in_data {
@@ -188,14 +207,22 @@ impl StallingAfterDataServer {
                                 continue;
                             }
                             in_data = false;
-                            if stall {
-                                // Never answer; keep the connection open.
-                                std::future::pending::<()>().await;
+                            match behaviour {
+                                WhenDataArrives::NeverConfirmTheFirst if first => {
+                                    // Never answer; keep the connection open.
+                                    std::future::pending::<()>().await;
+                                }
+                                WhenDataArrives::ConfirmTheFirstWhenTold if first => {
+                                    held.notify_one();
+                                    told.notified().await;
+                                }
+                                WhenDataArrives::NeverConfirmTheFirst
+                                | WhenDataArrives::ConfirmTheFirstWhenTold => {}
                             }
                             *counter.lock().expect("counter") += 1;
                             b"250 2.0.0 accepted\r\n"
                         } else if line.starts_with("EHLO") || line.starts_with("HELO") {
-                            b"250 stalling.test\r\n"
+                            b"250 confirming.test\r\n"
                         } else if line.starts_with("DATA") {
                             in_data = true;
                             b"354 go ahead\r\n"
@@ -215,6 +242,8 @@ impl StallingAfterDataServer {
         Self {
             port,
             confirmed,
+            holding,
+            go_on,
             _task: task,
         }
     }
@@ -225,5 +254,17 @@ impl StallingAfterDataServer {
 
     pub fn confirmed(&self) -> usize {
         *self.confirmed.lock().expect("counter")
+    }
+
+    /// Waits until a message's data has arrived and its confirmation is held back.
+    pub async fn wait_until_holding(&self) {
+        tokio::time::timeout(Duration::from_secs(10), self.holding.notified())
+            .await
+            .expect("a message arrives within 10 s");
+    }
+
+    /// Confirms the message held back.
+    pub fn confirm_held(&self) {
+        self.go_on.notify_one();
     }
 }
