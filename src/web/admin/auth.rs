@@ -239,10 +239,19 @@ pub async fn sign_in_with(
     .await?;
     let account_id = match checked {
         PasswordCheck::SignedIn(account_id) => account_id,
+        // The password was right: no failure of this client (only wrong codes will be).
         PasswordCheck::CodeNeeded { challenge } => {
+            state
+                .staff
+                .failed_sign_ins
+                .forgive(attempt.client, Instant::now());
             return Ok(Ok(SignInStep::CodeNeeded { challenge }));
         }
         PasswordCheck::SecondStepMissing => {
+            state
+                .staff
+                .failed_sign_ins
+                .forgive(attempt.client, Instant::now());
             tracing::info!("a sign-in without the required second step was refused");
             return Ok(Err(SignInRefused::SecondStepMissing));
         }
