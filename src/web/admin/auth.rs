@@ -165,7 +165,7 @@ impl SignInRefused {
             }
             SignInRefused::WrongCode => {
                 "Der Code stimmt nicht oder wurde schon verwendet. Bitte geben Sie den aktuellen \
-                 Code aus Ihrer App ein (oder einen unbenutzten Wiederherstellungscode). Nach \
+                 Code aus Ihrer App ein oder einen unbenutzten Wiederherstellungscode. Nach \
                  mehreren Fehlversuchen ist die Anmeldung für einige Minuten gesperrt."
             }
             SignInRefused::SecondStepMissing => {
