@@ -166,8 +166,13 @@ async fn manage_users(config: &Config, command: UserCommand) -> Result<(), CliEr
                     .map_or("never signed in".to_owned(), |at| {
                         format!("last sign-in {}", at.format("%Y-%m-%d %H:%M UTC"))
                     });
+                let two_factor = if account.two_factor {
+                    "two-factor"
+                } else {
+                    "password only"
+                };
                 println!(
-                    "{}\t{}\t{state}\t{last}",
+                    "{}\t{}\t{state}\t{two_factor}\t{last}",
                     account.email,
                     account.role.label()
                 );

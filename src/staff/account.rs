@@ -44,6 +44,8 @@ pub struct Account {
     pub locked_until: Option<DateTime<Utc>>,
     pub last_sign_in_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// Signs in with a code from an authenticator app after the password.
+    pub two_factor: bool,
 }
 
 impl Account {
@@ -108,7 +110,7 @@ pub async fn create(
                   $6
            on conflict (lower(email)) do nothing
            returning id, email, name, role as "role: Role", enabled, locked_until,
-                     last_sign_in_at, created_at"#,
+                     last_sign_in_at, created_at, totp_secret is not null as "two_factor!""#,
         email.as_str(),
         name.trim(),
         role as Option<Role>,
@@ -125,7 +127,7 @@ pub async fn list(pool: &PgPool) -> Result<Vec<Account>, sqlx::Error> {
     sqlx::query_as!(
         Account,
         r#"select id, email, name, role as "role: Role", enabled, locked_until, last_sign_in_at,
-                  created_at
+                  created_at, totp_secret is not null as "two_factor!"
            from staff_account order by lower(email)"#
     )
     .fetch_all(pool)
@@ -136,7 +138,7 @@ pub async fn find(pool: &PgPool, id: i64) -> Result<Option<Account>, sqlx::Error
     sqlx::query_as!(
         Account,
         r#"select id, email, name, role as "role: Role", enabled, locked_until, last_sign_in_at,
-                  created_at
+                  created_at, totp_secret is not null as "two_factor!"
            from staff_account where id = $1"#,
         id
     )

@@ -434,7 +434,7 @@ async fn an_account_made_on_the_command_line_can_sign_in_and_be_managed_there() 
     );
     let listed = stdout(&user_command(&url, &["list"], "").await);
     assert!(
-        listed.starts_with("leitung@defus.org\tVerwaltung\tenabled\tlast sign-in "),
+        listed.starts_with("leitung@defus.org\tVerwaltung\tenabled\tpassword only\tlast sign-in "),
         "{listed}"
     );
 

@@ -79,6 +79,9 @@ async fn two_factor_sign_in_set_up_on_the_command_line_asks_for_the_apps_code() 
         .collect();
     assert_eq!(recovery_codes.len(), 10, "ten recovery codes in {printed}");
     let totp = totp_rs::Totp::from_url(uri).expect("the address reads as TOTP");
+    let listed =
+        String::from_utf8_lossy(&user_command(&url, &["list"], "").await.stdout).into_owned();
+    assert!(listed.contains("\tenabled\ttwo-factor\t"), "{listed}");
     assert_eq!(
         before.get(paths::DASHBOARD).await.status(),
         StatusCode::SEE_OTHER,
@@ -88,6 +91,7 @@ async fn two_factor_sign_in_set_up_on_the_command_line_asks_for_the_apps_code() 
     // The password alone no longer opens the staff area; with the app's code it does.
     let staff = app.staff_client();
     let step = password_step(&staff).await;
+    assert_redirects_to(&staff.get(paths::SIGN_IN_CODE).await, paths::SIGN_IN);
     assert_eq!(
         staff.get(paths::DASHBOARD).await.status(),
         StatusCode::SEE_OTHER
@@ -105,6 +109,9 @@ async fn two_factor_sign_in_set_up_on_the_command_line_asks_for_the_apps_code() 
         "{}",
         own.main_text()
     );
+    // Colleagues who manage the accounts see who has it, e.g. before STAFF_REQUIRE_TOTP.
+    let accounts = staff.page(paths::ACCOUNTS, 200).await;
+    assert_eq!(accounts.text("td[data-label='Zwei Schritte']"), "ja");
 
     // Switched off, the password alone signs in again.
     let disabled = user_command(&url, &["totp", "disable", STAFF_EMAIL], "").await;
