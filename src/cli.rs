@@ -201,8 +201,12 @@ async fn manage_users(config: &Config, command: UserCommand) -> Result<(), CliEr
         }
         UserCommand::Totp(TotpCommand::Enable { email }) => {
             let id = account::id_of(&pool, &email).await?;
-            let enrolment = two_factor::enable(&pool, id, &email).await?;
-            print_enrolment(&email, &enrolment)?;
+            // The app lists the account under its address as stored, however it was typed here.
+            let stored = account::find(&pool, id)
+                .await?
+                .ok_or_else(|| AccountError::NotFound(email.clone()))?;
+            let enrolment = two_factor::enable(&pool, id, &stored.email).await?;
+            print_enrolment(&stored.email, &enrolment)?;
         }
         UserCommand::Totp(TotpCommand::Disable { email }) => {
             let id = account::id_of(&pool, &email).await?;

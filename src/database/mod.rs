@@ -12,7 +12,8 @@ use sqlx::{PgPool, Postgres};
 
 use crate::{MIGRATOR, config};
 
-/// How long start-up waits for PostgreSQL before giving up with a clear message.
+/// How long start-up waits for PostgreSQL to answer at all before giving up with a clear
+/// message (once it has answered, connecting and migrating go by `ACQUIRE_TIMEOUT`).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a request waits for a connection: while PostgreSQL is away, someone sending the
 /// inquiry form learns so within seconds (503, the form with their values) instead of waiting on.

@@ -107,13 +107,14 @@ pub async fn record_attempt(
 }
 
 /// Records as sent an email whose sending could not be recorded at the time (the database was
-/// away) — unless it has been dealt with meanwhile (another instance sent it after all).
+/// away) — unless it has been dealt with meanwhile (another instance sent it after all, or staff
+/// cancelled it). Returns whether it recorded it.
 pub async fn record_sent_late(
     db: impl PgExecutor<'_>,
     outbox_id: i64,
     attempts: i32,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
+) -> Result<bool, sqlx::Error> {
+    let recorded = sqlx::query!(
         r#"with sent as (
                update mail_outbox
                set state = $2, attempts = $3, last_error = null, sent_at = now()
@@ -128,7 +129,7 @@ pub async fn record_sent_late(
     )
     .execute(db)
     .await?;
-    Ok(())
+    Ok(recorded.rows_affected() == 1)
 }
 
 /// What has become of the office email about an inquiry (its latest outbox entry).

@@ -20,6 +20,9 @@ use crate::mail::outbox::{self, AttemptOutcome};
 use crate::mail::transport::{MailTransport, SendError};
 use crate::monitoring;
 
+/// How long a stopping worker tries to record emails it sent while the database was away.
+const LAST_RECORDING_TIME: Duration = Duration::from_secs(5);
+
 /// When to try again, and when to stop trying.
 #[derive(Debug, Clone, Copy)]
 pub struct RetryPolicy {
@@ -53,8 +56,9 @@ pub struct DeliveryWorker {
     /// fall due without one).
     poll_interval: Duration,
     /// Emails the mail server accepted while the database went away before that was recorded.
-    /// Recorded first once it is back, so that they are not sent again; only the death of the
-    /// process in that moment leaves an email to be sent twice (at-least-once).
+    /// Recorded first once it is back, so that this worker does not send them again. Sent twice
+    /// all the same (at-least-once) if the process dies meanwhile, or if another instance's
+    /// worker takes the email up before this one can record it.
     sent_unrecorded: Mutex<Vec<UnrecordedSend>>,
 }
 
@@ -135,6 +139,24 @@ impl DeliveryWorker {
                 }
             }
         }
+        worker.record_earlier_sends_before_stopping().await;
+    }
+
+    /// A last try to record emails sent while the database was away; those it cannot record
+    /// will be sent again after the restart, and the log says which.
+    async fn record_earlier_sends_before_stopping(&self) {
+        let recorded = tokio::time::timeout(LAST_RECORDING_TIME, self.record_earlier_sends()).await;
+        if matches!(recorded, Ok(Ok(()))) {
+            return;
+        }
+        let waiting = self
+            .sent_unrecorded
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .map(|send| send.outbox_id)
+            .collect::<Vec<_>>();
+        tracing::error!(outbox_ids = ?waiting, "stopping with office emails sent but not recorded; they will be sent again");
     }
 
     /// Claims the next due email, tries to send it and records the attempt, all in one
@@ -219,16 +241,19 @@ impl DeliveryWorker {
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
         for send in waiting {
-            outbox::record_sent_late(&self.pool, send.outbox_id, send.attempts).await?;
+            let recorded =
+                outbox::record_sent_late(&self.pool, send.outbox_id, send.attempts).await?;
             self.sent_unrecorded
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .retain(|other| other.outbox_id != send.outbox_id);
-            metrics::counter!(monitoring::MAIL_ATTEMPTS, "outcome" => "sent").increment(1);
-            tracing::info!(
-                outbox_id = send.outbox_id,
-                "recorded an office email sent earlier"
-            );
+            if recorded {
+                metrics::counter!(monitoring::MAIL_ATTEMPTS, "outcome" => "sent").increment(1);
+                tracing::info!(
+                    outbox_id = send.outbox_id,
+                    "recorded an office email sent earlier"
+                );
+            }
         }
         Ok(())
     }

@@ -251,6 +251,8 @@ pub async fn has_password(pool: &PgPool, id: i64, password: &str) -> Result<bool
     Ok(stored.is_some() && password::verify(password.to_owned(), stored).await)
 }
 
+/// Ends the account's sessions (but `keep`) and its sign-ins waiting for their code: after a new
+/// password or a lock, a sign-in begun with the old password must not be finished either.
 async fn end_sessions(
     db: &mut PgConnection,
     id: i64,
@@ -261,7 +263,13 @@ async fn end_sessions(
         id,
         keep
     )
-    .execute(db)
+    .execute(&mut *db)
+    .await?;
+    sqlx::query!(
+        "delete from staff_sign_in_challenge where account_id = $1",
+        id
+    )
+    .execute(&mut *db)
     .await?;
     Ok(())
 }

@@ -59,13 +59,15 @@ impl StaffSession {
     }
 }
 
-fn random_token() -> String {
+/// A random token of 256 bits, as hex (session and sign-in challenge tokens).
+pub(crate) fn random_token() -> String {
     let mut bytes = [0_u8; 32];
     rand::fill(&mut bytes);
     hex::encode(bytes)
 }
 
-fn token_hash(token: &str) -> Vec<u8> {
+/// What is stored of a token: its SHA-256, so a copy of the database signs no one in.
+pub(crate) fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
@@ -223,4 +225,24 @@ pub async fn end_others(pool: &PgPool, current: &StaffSession) -> Result<u64, sq
     .execute(pool)
     .await?;
     Ok(ended.rows_affected())
+}
+
+/// How many sessions of the account go on besides `current` (elsewhere, or from before the
+/// list of sign-ins existed).
+pub async fn other_sessions(
+    pool: &PgPool,
+    current: &StaffSession,
+    policy: SessionPolicy,
+) -> Result<i64, sqlx::Error> {
+    let idle = policy.idle.as_secs_f64();
+    sqlx::query_scalar!(
+        r#"select count(*) as "count!" from staff_session
+           where account_id = $1 and token_hash <> $2 and expires_at > now()
+             and last_seen_at > now() - make_interval(secs => $3)"#,
+        current.account_id,
+        current.token_hash,
+        idle
+    )
+    .fetch_one(pool)
+    .await
 }

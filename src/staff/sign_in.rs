@@ -6,11 +6,11 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 
 use crate::monitoring;
 use crate::staff::password;
+use crate::staff::session::{random_token, token_hash};
 use crate::staff::two_factor::{self, TypedCode};
 
 /// Failed attempts after which an account is locked.
@@ -19,6 +19,8 @@ pub const LOCK_AFTER_FAILURES: i32 = 5;
 pub const LOCK_DURATION: Duration = Duration::from_secs(15 * 60);
 /// How long the second step may take after the password was accepted.
 const SECOND_STEP_TIME: Duration = Duration::from_secs(10 * 60);
+/// Second steps an account may have open at once (several browsers, a reload).
+const OPEN_CHALLENGES_PER_ACCOUNT: i64 = 5;
 
 /// What the password step decided.
 #[derive(Debug)]
@@ -75,11 +77,9 @@ pub async fn check(
     let Some(attempt) = attempt else {
         return Ok(PasswordCheck::Refused);
     };
-    if attempt.failed_sign_ins > LOCK_AFTER_FAILURES {
-        // Attempts beyond the limit that raced past the lock above.
-        return Ok(PasswordCheck::Refused);
-    }
-    if !(password_matches && attempt.enabled) {
+    if attempt.failed_sign_ins > LOCK_AFTER_FAILURES || !(password_matches && attempt.enabled) {
+        // Beyond the limit: attempts that raced past the lock above, or a count left over the
+        // limit while a right password's count was taken back (see below); the lock comes now.
         lock_if_limit_reached(pool, attempt.id, attempt.failed_sign_ins).await?;
         return Ok(PasswordCheck::Refused);
     }
@@ -98,6 +98,8 @@ pub async fn check(
         let challenge = start_second_step(pool, attempt.id).await?;
         return Ok(PasswordCheck::CodeNeeded { challenge });
     }
+    // (Were two-factor sign-in set up in this very moment, this one sign-in would still go
+    // through with the password: `totp enable` ends the sessions that exist, not attempts.)
     succeeded(pool, attempt.id).await?;
     Ok(PasswordCheck::SignedIn(attempt.id))
 }
@@ -108,21 +110,14 @@ pub async fn check_code(
     challenge: &str,
     typed: &str,
 ) -> Result<CodeCheck, sqlx::Error> {
-    let seconds = SECOND_STEP_TIME.as_secs_f64();
     let Some(account_id) = sqlx::query_scalar!(
         r#"select account_id from staff_sign_in_challenge
            where token_hash = $1 and expires_at > now()"#,
-        challenge_hash(challenge)
+        token_hash(challenge)
     )
     .fetch_optional(pool)
     .await?
     else {
-        sqlx::query!(
-            "delete from staff_sign_in_challenge where expires_at <= now() - make_interval(secs => $1)",
-            seconds
-        )
-        .execute(pool)
-        .await?;
         return Ok(CodeCheck::Expired);
     };
     // Counted as a failure first, like a password (see `check`).
@@ -139,6 +134,7 @@ pub async fn check_code(
         return Ok(CodeCheck::Refused);
     };
     if attempt.failed_sign_ins > LOCK_AFTER_FAILURES {
+        lock_if_limit_reached(pool, account_id, attempt.failed_sign_ins).await?;
         return Ok(CodeCheck::Refused);
     }
     // Switched off meanwhile (its recovery codes went with it).
@@ -187,36 +183,47 @@ pub async fn check_code(
         lock_if_limit_reached(pool, account_id, attempt.failed_sign_ins).await?;
         return Ok(CodeCheck::Refused);
     }
-    sqlx::query!(
-        "delete from staff_sign_in_challenge where token_hash = $1 or expires_at <= now()",
-        challenge_hash(challenge)
+    // One challenge, one session: of two right codes sent at once for it, one signs in.
+    let taken = sqlx::query!(
+        "delete from staff_sign_in_challenge where token_hash = $1",
+        token_hash(challenge)
     )
     .execute(pool)
     .await?;
+    if taken.rows_affected() != 1 {
+        return Ok(CodeCheck::Refused);
+    }
     succeeded(pool, account_id).await?;
     Ok(CodeCheck::SignedIn(account_id))
 }
 
 /// The second step of a sign-in whose password was right; returns the token for its form.
+/// Expired challenges go, and an account keeps only its newest few open: someone who has the
+/// password but not the phone cannot pile them up.
 async fn start_second_step(pool: &PgPool, account_id: i64) -> Result<String, sqlx::Error> {
-    let mut bytes = [0_u8; 32];
-    rand::fill(&mut bytes);
-    let token = hex::encode(bytes);
+    let token = random_token();
     let seconds = SECOND_STEP_TIME.as_secs_f64();
+    sqlx::query!(
+        r#"delete from staff_sign_in_challenge
+           where expires_at <= now()
+              or token_hash in (select token_hash from staff_sign_in_challenge
+                                where account_id = $1
+                                order by expires_at desc offset $2)"#,
+        account_id,
+        OPEN_CHALLENGES_PER_ACCOUNT - 1
+    )
+    .execute(pool)
+    .await?;
     sqlx::query!(
         r#"insert into staff_sign_in_challenge (token_hash, account_id, expires_at)
            values ($1, $2, now() + make_interval(secs => $3))"#,
-        challenge_hash(&token),
+        token_hash(&token),
         account_id,
         seconds
     )
     .execute(pool)
     .await?;
     Ok(token)
-}
-
-fn challenge_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
 }
 
 async fn succeeded(pool: &PgPool, account_id: i64) -> Result<(), sqlx::Error> {
@@ -231,13 +238,13 @@ async fn succeeded(pool: &PgPool, account_id: i64) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Locks the account if this failure was the last one allowed.
+/// Locks the account if this failure was the last one allowed (or one beyond it: see `check`).
 async fn lock_if_limit_reached(
     pool: &PgPool,
     account_id: i64,
     failures: i32,
 ) -> Result<(), sqlx::Error> {
-    if failures != LOCK_AFTER_FAILURES {
+    if failures < LOCK_AFTER_FAILURES {
         return Ok(());
     }
     let lock_seconds = LOCK_DURATION.as_secs_f64();

@@ -3,7 +3,7 @@
 //! codes for a lost phone. Set up and switched off on the command line (`defus user totp`).
 
 use sha2::{Digest, Sha256};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use totp_rs::{Builder, Totp, TotpError};
 
 /// How many recovery codes an account gets; setting up again replaces them all.
@@ -55,19 +55,7 @@ pub async fn enable(
         .map(|_| new_recovery_code())
         .collect();
     let mut transaction = pool.begin().await?;
-    sqlx::query!(
-        "update staff_account set totp_secret = $2, totp_last_step = null where id = $1",
-        account_id,
-        secret
-    )
-    .execute(&mut *transaction)
-    .await?;
-    sqlx::query!(
-        "delete from staff_recovery_code where account_id = $1",
-        account_id
-    )
-    .execute(&mut *transaction)
-    .await?;
+    replace_secret(&mut transaction, account_id, Some(&secret)).await?;
     for code in &recovery_codes {
         sqlx::query!(
             "insert into staff_recovery_code (account_id, code_hash) values ($1, $2)",
@@ -93,19 +81,38 @@ pub async fn enable(
 /// Switches two-factor sign-in off: the secret and the recovery codes are deleted.
 pub async fn disable(pool: &PgPool, account_id: i64) -> Result<(), sqlx::Error> {
     let mut transaction = pool.begin().await?;
+    replace_secret(&mut transaction, account_id, None).await?;
+    transaction.commit().await
+}
+
+/// Gives the account `secret` (none: two-factor sign-in off); the recovery codes that went with
+/// the old one are deleted, the memory of used codes starts afresh, and sign-ins waiting for a
+/// code of the old secret end.
+async fn replace_secret(
+    db: &mut PgConnection,
+    account_id: i64,
+    secret: Option<&[u8]>,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "update staff_account set totp_secret = null, totp_last_step = null where id = $1",
-        account_id
+        "update staff_account set totp_secret = $2, totp_last_step = null where id = $1",
+        account_id,
+        secret
     )
-    .execute(&mut *transaction)
+    .execute(&mut *db)
     .await?;
     sqlx::query!(
         "delete from staff_recovery_code where account_id = $1",
         account_id
     )
-    .execute(&mut *transaction)
+    .execute(&mut *db)
     .await?;
-    transaction.commit().await
+    sqlx::query!(
+        "delete from staff_sign_in_challenge where account_id = $1",
+        account_id
+    )
+    .execute(&mut *db)
+    .await?;
+    Ok(())
 }
 
 /// Whether an account has two-factor sign-in, and how many recovery codes it has left.

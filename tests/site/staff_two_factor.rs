@@ -159,10 +159,15 @@ async fn a_wrong_code_is_refused_and_counts_towards_the_lock_like_a_wrong_passwo
 async fn a_code_signs_in_once_and_cannot_be_replayed() {
     let app = spawn_app().await;
     app.create_staff_account().await;
-    let (totp, _) = app.enable_two_factor(STAFF_EMAIL).await;
+    let (totp, recovery_codes) = app.enable_two_factor(STAFF_EMAIL).await;
     let code = code_in(&totp, 0);
 
-    assert_redirects_to(&sign_in_with_code(&app, &code).await, paths::DASHBOARD);
+    let staff = app.staff_client();
+    let step = password_step(&staff).await;
+    assert_redirects_to(&staff.send_code(&step, &code).await, paths::DASHBOARD);
+    // The second step that signed in is over, even with another right code.
+    let again = staff.send_code(&step, &recovery_codes[0]).await;
+    assert_eq!(again.status(), StatusCode::FORBIDDEN);
     // Seen over the shoulder and typed again at once, with the stolen password: refused.
     refused_with_wrong_code(sign_in_with_code(&app, &code).await).await;
     // The app's next code works.
@@ -277,4 +282,51 @@ async fn with_staff_require_totp_sessions_of_accounts_without_it_end() {
         StatusCode::SEE_OTHER,
         "the session made with the password alone is over"
     );
+}
+
+#[tokio::test]
+async fn a_new_password_ends_the_sign_ins_waiting_for_their_code() {
+    let app = spawn_app().await;
+    app.create_staff_account().await;
+    let (totp, _) = app.enable_two_factor(STAFF_EMAIL).await;
+    // Someone who has the old password is at the second step when the password is changed.
+    let intruder = app.staff_client();
+    let step = password_step(&intruder).await;
+    let id = defus::staff::account::id_of(&app.pool, STAFF_EMAIL)
+        .await
+        .unwrap();
+    let mut connection = app.pool.acquire().await.unwrap();
+    let password = defus::staff::password::Password::parse("Ein ganz neues Passwort 2026").unwrap();
+    defus::staff::account::set_password(&mut connection, id, password, None)
+        .await
+        .unwrap();
+    let response = intruder.send_code(&step, &code_in(&totp, 0)).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(response.headers().get("set-cookie").is_none());
+}
+
+#[tokio::test]
+async fn an_account_whose_count_of_failures_went_past_the_limit_is_locked_not_stuck() {
+    let app = spawn_app().await;
+    app.create_staff_account().await;
+    app.enable_two_factor(STAFF_EMAIL).await;
+    // Attempts racing a right password can leave the count above the limit without a lock.
+    app.execute("update staff_account set failed_sign_ins = 6")
+        .await;
+    let response = app
+        .staff_client()
+        .sign_in(STAFF_EMAIL, STAFF_PASSWORD)
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let locked: bool = app
+        .fetch_one("select locked_until > now() and failed_sign_ins = 0 from staff_account")
+        .await;
+    assert!(
+        locked,
+        "the lock comes, and with it a count that starts afresh"
+    );
+    // Once the lock has passed, the right password leads to the second step again.
+    app.execute("update staff_account set locked_until = now() - interval '1 second'")
+        .await;
+    password_step(&app.staff_client()).await;
 }

@@ -15,7 +15,7 @@ use crate::input::{EmailAddress, FieldError, SingleLine};
 use crate::staff::account::{self, Account, AccountError, Role, Safeguard};
 use crate::staff::activity::{self, ActivityKind, Actor, Change, Subject};
 use crate::staff::password::{self, Password, PasswordRuleError};
-use crate::staff::session::{self as staff_session, SignIn, SignInState, StaffSession};
+use crate::staff::session::{self as staff_session, SignIn, StaffSession};
 use crate::staff::two_factor::{self, TwoFactorState};
 use crate::state::AppState;
 use crate::web::admin::auth::{Administrator, SignedIn};
@@ -35,6 +35,8 @@ struct OwnAccountTemplate<'a> {
     account: Account,
     two_factor: TwoFactorState,
     sign_ins: Vec<SignIn>,
+    /// Sessions besides this one: the button to end them shows.
+    other_sessions: i64,
     form: FormFields,
     csrf_token: &'a str,
     confirmation: Option<&'static str>,
@@ -81,12 +83,15 @@ async fn render_own_account(
     let two_factor = two_factor::state_of(&state.pool, session.account_id).await?;
     let sign_ins =
         staff_session::recent_sign_ins(&state.pool, session, state.staff.sessions).await?;
+    let other_sessions =
+        staff_session::other_sessions(&state.pool, session, state.staff.sessions).await?;
     Ok(OwnAccountTemplate {
         layout: AdminLayout::new("Mein Konto", Section::OwnAccount, session)
             .with_errors(form.has_errors()),
         account,
         two_factor,
         sign_ins,
+        other_sessions,
         form,
         csrf_token: &session.csrf_token,
         confirmation,
@@ -106,11 +111,12 @@ pub async fn own_account(
 }
 
 impl OwnAccountTemplate<'_> {
-    /// Whether the account is signed in somewhere besides here (the button to end those shows).
-    fn signed_in_elsewhere(&self) -> bool {
-        self.sign_ins
-            .iter()
-            .any(|sign_in| sign_in.state == SignInState::Active)
+    /// How many recovery codes an account gets.
+    const RECOVERY_CODES: usize = two_factor::RECOVERY_CODE_COUNT;
+
+    /// Few enough recovery codes left to suggest asking for new ones.
+    fn few_recovery_codes_left(&self) -> bool {
+        self.two_factor.recovery_codes_left < 4
     }
 }
 

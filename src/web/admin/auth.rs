@@ -237,21 +237,21 @@ pub async fn sign_in_with(
         state.staff.sessions.require_two_factor,
     )
     .await?;
+    // The password was right: no failure of this client (only wrong codes will be).
+    let password_was_right = || {
+        state
+            .staff
+            .failed_sign_ins
+            .forgive(attempt.client, Instant::now());
+    };
     let account_id = match checked {
         PasswordCheck::SignedIn(account_id) => account_id,
-        // The password was right: no failure of this client (only wrong codes will be).
         PasswordCheck::CodeNeeded { challenge } => {
-            state
-                .staff
-                .failed_sign_ins
-                .forgive(attempt.client, Instant::now());
+            password_was_right();
             return Ok(Ok(SignInStep::CodeNeeded { challenge }));
         }
         PasswordCheck::SecondStepMissing => {
-            state
-                .staff
-                .failed_sign_ins
-                .forgive(attempt.client, Instant::now());
+            password_was_right();
             tracing::info!("a sign-in without the required second step was refused");
             return Ok(Err(SignInRefused::SecondStepMissing));
         }
@@ -261,12 +261,12 @@ pub async fn sign_in_with(
             return Ok(Err(SignInRefused::Credentials));
         }
     };
-    let cookie = start_session(
-        state,
-        account_id,
-        (attempt.client, attempt.previous_cookie, attempt.user_agent),
-    )
-    .await?;
+    let origin = SessionOrigin {
+        client: attempt.client,
+        previous_cookie: attempt.previous_cookie,
+        user_agent: attempt.user_agent,
+    };
+    let cookie = start_session(state, account_id, origin).await?;
     Ok(Ok(SignInStep::SignedIn(cookie)))
 }
 
@@ -287,13 +287,12 @@ pub async fn second_step_with(
             return Ok(Err(SignInRefused::WrongCode));
         }
     };
-    let cookie = start_session(
-        state,
-        account_id,
-        (attempt.client, attempt.previous_cookie, attempt.user_agent),
-    )
-    .await?;
-    Ok(Ok(cookie))
+    let origin = SessionOrigin {
+        client: attempt.client,
+        previous_cookie: attempt.previous_cookie,
+        user_agent: attempt.user_agent,
+    };
+    Ok(Ok(start_session(state, account_id, origin).await?))
 }
 
 /// Counts the attempt against its client first (many attempts sent at once cannot all slip under
@@ -311,21 +310,32 @@ async fn slow_down_repeated_failures(state: &AppState, client: IpAddr) -> Result
     Ok(())
 }
 
+/// Where a successful sign-in came from.
+struct SessionOrigin<'a> {
+    client: IpAddr,
+    /// The session cookie the browser brought along.
+    previous_cookie: Option<String>,
+    user_agent: &'a str,
+}
+
 /// Starts the session of a successful sign-in and returns its `Set-Cookie` value.
 async fn start_session(
     state: &AppState,
     account_id: i64,
-    (client, previous_cookie, user_agent): (IpAddr, Option<String>, &str),
+    origin: SessionOrigin<'_>,
 ) -> Result<HeaderValue, AppError> {
-    state.staff.failed_sign_ins.forgive(client, Instant::now());
+    state
+        .staff
+        .failed_sign_ins
+        .forgive(origin.client, Instant::now());
     // A cookie brought along is ended and replaced, so a planted session id is worthless.
-    if let Some(previous) = previous_cookie {
+    if let Some(previous) = origin.previous_cookie {
         session::end(&state.pool, &previous).await?;
     }
     let new_session = session::start(
         &state.pool,
         account_id,
-        &device::describe(user_agent),
+        &device::describe(origin.user_agent),
         state.staff.sessions,
     )
     .await?;
