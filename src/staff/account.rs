@@ -253,7 +253,7 @@ pub async fn has_password(pool: &PgPool, id: i64, password: &str) -> Result<bool
 
 /// Ends the account's sessions (but `keep`) and its sign-ins waiting for their code: after a new
 /// password or a lock, a sign-in begun with the old password must not be finished either.
-async fn end_sessions(
+pub(crate) async fn end_sessions(
     db: &mut PgConnection,
     id: i64,
     keep: Option<&[u8]>,

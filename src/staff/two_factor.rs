@@ -6,6 +6,8 @@ use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
 use totp_rs::{Builder, Totp, TotpError};
 
+use crate::staff::account;
+
 /// How many recovery codes an account gets; setting up again replaces them all.
 pub const RECOVERY_CODE_COUNT: usize = 10;
 /// The name authenticator apps show above the code.
@@ -65,12 +67,7 @@ pub async fn enable(
         .execute(&mut *transaction)
         .await?;
     }
-    sqlx::query!(
-        "delete from staff_session where account_id = $1",
-        account_id
-    )
-    .execute(&mut *transaction)
-    .await?;
+    account::end_sessions(&mut transaction, account_id, None).await?;
     transaction.commit().await?;
     Ok(Enrolment {
         otpauth_uri,
@@ -86,8 +83,8 @@ pub async fn disable(pool: &PgPool, account_id: i64) -> Result<(), sqlx::Error> 
 }
 
 /// Gives the account `secret` (none: two-factor sign-in off); the recovery codes that went with
-/// the old one are deleted, the memory of used codes starts afresh, and sign-ins waiting for a
-/// code of the old secret end.
+/// the old one are deleted, and the memory of used codes starts afresh. (Sign-ins waiting for a
+/// code end with the sessions when it is set up; once it is off, no code completes them.)
 async fn replace_secret(
     db: &mut PgConnection,
     account_id: i64,
@@ -102,12 +99,6 @@ async fn replace_secret(
     .await?;
     sqlx::query!(
         "delete from staff_recovery_code where account_id = $1",
-        account_id
-    )
-    .execute(&mut *db)
-    .await?;
-    sqlx::query!(
-        "delete from staff_sign_in_challenge where account_id = $1",
         account_id
     )
     .execute(&mut *db)

@@ -13,21 +13,20 @@ migrated database. Needs PostgreSQL on localhost (trust auth for `postgres`), ng
 """
 
 import gzip
-import hashlib
-import hmac
 import json
 import os
-import secrets
 import shutil
 import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+import loopback  # noqa: E402  (tests/tools/loopback.py)
+from loopback import FORM_TOKEN_KEY_SQL, free_port  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "tests" / "bench"
@@ -50,11 +49,6 @@ PAGES = [
     ("news", "/aktuelles"),
 ]
 
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def psql(database, sql):
@@ -230,15 +224,8 @@ def print_row(row):
 
 
 def form_tokens(database, count):
-    """Tokens exactly as the site issues them, signed with its key, shown ten seconds ago."""
-    key = bytes.fromhex(psql(database, "select encode(value, 'hex') from site_secret where name = 'form-token'"))
-    issued = int(time.time()) - 10
-    tokens = []
-    for _ in range(count):
-        payload = f"{issued}.{secrets.token_hex(16)}"
-        signature = hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
-        tokens.append(f"{payload}.{signature}")
-    return tokens
+    """Tokens as the site issues them, signed with its key."""
+    return loopback.form_tokens(psql(database, FORM_TOKEN_KEY_SQL), count)
 
 
 def bench_intake(database, work, seconds):

@@ -20,12 +20,10 @@ import asyncio
 import email
 import email.policy
 import hashlib
-import hmac
 import json
 import os
 import random
 import re
-import secrets
 import shutil
 import signal
 import socket
@@ -39,6 +37,10 @@ import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+import loopback  # noqa: E402  (tests/tools/loopback.py)
+from loopback import FORM_TOKEN_KEY_SQL, free_port  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 FAULT = ROOT / "tests" / "fault"
@@ -60,11 +62,6 @@ def check(condition, what):
     if not condition:
         FAILURES.append(what)
 
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --------------------------------------------------------------------------------------------
@@ -295,16 +292,8 @@ def post_inquiry(site, token, organisation, client):
 
 
 def form_tokens(postgres, database, count):
-    """Tokens exactly as the site issues them, signed with its key, shown ten seconds ago."""
-    key = bytes.fromhex(postgres.psql(
-        database, "select encode(value, 'hex') from site_secret where name = 'form-token'"))
-    issued = int(time.time()) - 10
-    tokens = []
-    for _ in range(count):
-        payload = f"{issued}.{secrets.token_hex(16)}"
-        signature = hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
-        tokens.append(f"{payload}.{signature}")
-    return tokens
+    """Tokens as the site issues them, signed with its key."""
+    return loopback.form_tokens(postgres.psql(database, FORM_TOKEN_KEY_SQL), count)
 
 
 def wrk(site, seconds, paths_file, tokens_file, inquiry_per_mille):

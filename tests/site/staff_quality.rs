@@ -179,16 +179,14 @@ async fn every_staff_page_is_valid_html() {
         .sign_in(STAFF_EMAIL, "falsch, aber lang genug")
         .await;
     pages.push(("failed sign-in".into(), failed.text().await.unwrap()));
-    let after_the_session = signed_out
-        .post_raw(
-            &paths::page(PageKey::Goals, Locale::De),
-            &[
-                ("title", "Ziele"),
-                ("body_markdown", "Text nach Ablauf."),
-                ("action", "save"),
-            ],
-        )
-        .await;
+    // A page saved after its session ended.
+    let saved_late = [
+        ("title", "Ziele"),
+        ("body_markdown", "Text nach Ablauf."),
+        ("action", "save"),
+    ];
+    let goals = paths::page(PageKey::Goals, Locale::De);
+    let after_the_session = signed_out.post_raw(&goals, &saved_late).await;
     let after_the_session_html = after_the_session.text().await.unwrap();
     pages.push((
         "sign in again to save".into(),
@@ -207,18 +205,13 @@ async fn every_staff_page_is_valid_html() {
     let form_token = Page::parse(&after_the_session_html)
         .attribute("input[name=anmeldung_token]", "value")
         .expect("the sign-in-again form has a token");
+    let signing_in = [
+        ("anmeldung_email", STAFF_EMAIL),
+        ("anmeldung_passwort", STAFF_PASSWORD),
+        ("anmeldung_token", &form_token),
+    ];
     let code_to_save = signed_out
-        .post_raw(
-            &paths::page(PageKey::Goals, Locale::De),
-            &[
-                ("title", "Ziele"),
-                ("body_markdown", "Text nach Ablauf."),
-                ("action", "save"),
-                ("anmeldung_email", STAFF_EMAIL),
-                ("anmeldung_passwort", STAFF_PASSWORD),
-                ("anmeldung_token", &form_token),
-            ],
-        )
+        .post_raw(&goals, &[&saved_late[..], &signing_in[..]].concat())
         .await;
     let code_to_save = code_to_save.text().await.unwrap();
     assert!(code_to_save.contains("field-anmeldung-code"));

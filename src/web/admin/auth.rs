@@ -188,24 +188,41 @@ impl SignInRefused {
 
 /// What one sign-in needs from the request.
 pub struct SignInAttempt<'a> {
-    pub client: IpAddr,
     pub email: &'a str,
     pub password: &'a str,
     pub form_token: &'a str,
-    /// The session cookie the browser brought along, ended and replaced on success.
-    pub previous_cookie: Option<String>,
-    /// The browser's `User-Agent`, described coarsely in the list of sign-ins.
-    pub user_agent: &'a str,
+    pub origin: SessionOrigin<'a>,
 }
 
 /// What the second step of a sign-in needs from the request.
 pub struct CodeAttempt<'a> {
-    pub client: IpAddr,
     /// The token the second step's form carries.
     pub challenge: &'a str,
     pub code: &'a str,
-    pub previous_cookie: Option<String>,
-    pub user_agent: &'a str,
+    pub origin: SessionOrigin<'a>,
+}
+
+/// Where a sign-in comes from.
+pub struct SessionOrigin<'a> {
+    /// The client, as the rate limits count it.
+    client: IpAddr,
+    /// The session cookie the browser brought along, ended and replaced on success.
+    previous_cookie: Option<String>,
+    /// The browser's `User-Agent`, described coarsely in the list of sign-ins.
+    user_agent: &'a str,
+}
+
+impl<'a> SessionOrigin<'a> {
+    pub fn of(headers: &'a HeaderMap, peer: SocketAddr, state: &AppState) -> Self {
+        Self {
+            client: client_address(headers, peer, state.client_ip_header.as_ref()),
+            previous_cookie: session_token(headers),
+            user_agent: headers
+                .get(header::USER_AGENT)
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// Where a sign-in stands after the password.
@@ -223,7 +240,7 @@ pub async fn sign_in_with(
     state: &AppState,
     attempt: SignInAttempt<'_>,
 ) -> Result<Result<SignInStep, SignInRefused>, AppError> {
-    slow_down_repeated_failures(state, attempt.client).await?;
+    slow_down_repeated_failures(state, attempt.origin.client).await?;
     if !matches!(
         state.form_tokens.check(attempt.form_token, Utc::now()),
         TokenCheck::Valid { .. }
@@ -242,7 +259,7 @@ pub async fn sign_in_with(
         state
             .staff
             .failed_sign_ins
-            .forgive(attempt.client, Instant::now());
+            .forgive(attempt.origin.client, Instant::now());
     };
     let account_id = match checked {
         PasswordCheck::SignedIn(account_id) => account_id,
@@ -261,12 +278,7 @@ pub async fn sign_in_with(
             return Ok(Err(SignInRefused::Credentials));
         }
     };
-    let origin = SessionOrigin {
-        client: attempt.client,
-        previous_cookie: attempt.previous_cookie,
-        user_agent: attempt.user_agent,
-    };
-    let cookie = start_session(state, account_id, origin).await?;
+    let cookie = start_session(state, account_id, attempt.origin).await?;
     Ok(Ok(SignInStep::SignedIn(cookie)))
 }
 
@@ -276,7 +288,7 @@ pub async fn second_step_with(
     state: &AppState,
     attempt: CodeAttempt<'_>,
 ) -> Result<Result<HeaderValue, SignInRefused>, AppError> {
-    slow_down_repeated_failures(state, attempt.client).await?;
+    slow_down_repeated_failures(state, attempt.origin.client).await?;
     let account_id = match sign_in::check_code(&state.pool, attempt.challenge, attempt.code).await?
     {
         CodeCheck::SignedIn(account_id) => account_id,
@@ -287,12 +299,7 @@ pub async fn second_step_with(
             return Ok(Err(SignInRefused::WrongCode));
         }
     };
-    let origin = SessionOrigin {
-        client: attempt.client,
-        previous_cookie: attempt.previous_cookie,
-        user_agent: attempt.user_agent,
-    };
-    Ok(Ok(start_session(state, account_id, origin).await?))
+    Ok(Ok(start_session(state, account_id, attempt.origin).await?))
 }
 
 /// Counts the attempt against its client first (many attempts sent at once cannot all slip under
@@ -308,14 +315,6 @@ async fn slow_down_repeated_failures(state: &AppState, client: IpAddr) -> Result
         SLOWDOWN_PER_FAILURE.saturating_mul(u32::try_from(earlier_failures).unwrap_or(u32::MAX));
     tokio::time::sleep(slowdown.min(MAX_SLOWDOWN)).await;
     Ok(())
-}
-
-/// Where a successful sign-in came from.
-struct SessionOrigin<'a> {
-    client: IpAddr,
-    /// The session cookie the browser brought along.
-    previous_cookie: Option<String>,
-    user_agent: &'a str,
 }
 
 /// Starts the session of a successful sign-in and returns its `Set-Cookie` value.
@@ -341,19 +340,6 @@ async fn start_session(
     .await?;
     tracing::info!(account_id, "signed in to the staff area");
     session_cookie(new_session.token, state.staff.sessions.absolute, state)
-}
-
-/// The `User-Agent` of a request, or nothing.
-pub fn user_agent_of(headers: &HeaderMap) -> &str {
-    headers
-        .get(header::USER_AGENT)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default()
-}
-
-/// The client of a request, as the rate limits count it.
-pub fn client_of(parts_headers: &HeaderMap, peer: SocketAddr, state: &AppState) -> IpAddr {
-    client_address(parts_headers, peer, state.client_ip_header.as_ref())
 }
 
 #[derive(Template)]
@@ -460,12 +446,10 @@ pub async fn sign_in(
     Form(form): Form<SignInForm>,
 ) -> Result<Response, AppError> {
     let attempt = SignInAttempt {
-        client: client_of(&headers, peer, &state),
         email: &form.email,
         password: &form.password,
         form_token: &form.form_token,
-        previous_cookie: session_token(&headers),
-        user_agent: user_agent_of(&headers),
+        origin: SessionOrigin::of(&headers, peer, &state),
     };
     match sign_in_with(&state, attempt).await? {
         Ok(SignInStep::SignedIn(cookie)) => Ok((
@@ -503,11 +487,9 @@ pub async fn sign_in_code(
     Form(form): Form<SignInCodeForm>,
 ) -> Result<Response, AppError> {
     let attempt = CodeAttempt {
-        client: client_of(&headers, peer, &state),
         challenge: &form.pruefung,
         code: &form.code,
-        previous_cookie: session_token(&headers),
-        user_agent: user_agent_of(&headers),
+        origin: SessionOrigin::of(&headers, peer, &state),
     };
     let (refused, html) = match second_step_with(&state, attempt).await? {
         Ok(cookie) => {
@@ -548,11 +530,6 @@ pub async fn sign_out(
         Redirect::to(&paths::with_notice(paths::SIGN_IN, Notice::SignedOut)),
     )
         .into_response())
-}
-
-/// The session cookie the browser holds, for `staff_form`.
-pub fn cookie_of(headers: &HeaderMap) -> Option<String> {
-    session_token(headers)
 }
 
 #[cfg(test)]

@@ -20,7 +20,9 @@ use serde::de::DeserializeOwned;
 use crate::error::AppError;
 use crate::staff::session::{self, StaffSession};
 use crate::state::AppState;
-use crate::web::admin::auth::{self, CodeAttempt, SignInAttempt, SignInRefused, SignInStep};
+use crate::web::admin::auth::{
+    self, CodeAttempt, SessionOrigin, SignInAttempt, SignInRefused, SignInStep,
+};
 use crate::web::admin::layout::AdminLayout;
 use crate::web::admin::paths;
 use crate::web::form_body::{self, FormBody, Upload};
@@ -105,15 +107,13 @@ impl<T: DeserializeOwned> FromRequest<AppState> for StaffForm<T> {
         let Some(peer) = peer else {
             return Err(AppError::Forbidden.into_response());
         };
-        let client = auth::client_of(&headers, peer, state);
+        let origin = SessionOrigin::of(&headers, peer, state);
         let cookie = if again.anmeldung_pruefung.is_empty() {
             let attempt = SignInAttempt {
-                client,
                 email: &again.anmeldung_email,
                 password: &again.anmeldung_passwort,
                 form_token: &again.anmeldung_token,
-                previous_cookie: auth::cookie_of(&headers),
-                user_agent: auth::user_agent_of(&headers),
+                origin,
             };
             let step = auth::sign_in_with(state, attempt)
                 .await
@@ -135,11 +135,9 @@ impl<T: DeserializeOwned> FromRequest<AppState> for StaffForm<T> {
             }
         } else {
             let attempt = CodeAttempt {
-                client,
                 challenge: &again.anmeldung_pruefung,
                 code: &again.anmeldung_code,
-                previous_cookie: auth::cookie_of(&headers),
-                user_agent: auth::user_agent_of(&headers),
+                origin,
             };
             let checked = auth::second_step_with(state, attempt)
                 .await
