@@ -45,6 +45,9 @@ pub struct Config {
     pub inquiry_retention_days: u32,
 
     #[command(flatten)]
+    pub http: HttpConfig,
+
+    #[command(flatten)]
     pub mail: MailConfig,
 
     #[command(flatten)]
@@ -56,6 +59,26 @@ pub struct Config {
     /// The system clock; a rehearsal of what the site shows on a later day moves its own.
     #[arg(skip)]
     pub clock: Clock,
+}
+
+/// Time limits on what clients do with their connections.
+#[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Connections")]
+pub struct HttpConfig {
+    /// How long a connection may take, from opening or from its last answer, until the next
+    /// request's head has arrived; then it is closed. Covers idle keep-alive and slowly sent
+    /// headers. Behind a proxy that keeps connections open, set the proxy's idle time lower.
+    #[arg(long, env = "HTTP_REQUEST_HEAD_TIMEOUT", default_value = "10s", value_parser = limits::request_head_timeout)]
+    pub request_head_timeout: Duration,
+
+    /// How long an answer (a large document, say) may wait for a client that stopped reading it
+    /// before the connection is closed. Each byte the client takes starts the time again.
+    #[arg(long, env = "HTTP_STALLED_ANSWER_TIMEOUT", default_value = "30s", value_parser = limits::stalled_answer_timeout)]
+    pub stalled_answer_timeout: Duration,
+
+    /// After SIGTERM, how long answers in flight may take before the process ends regardless.
+    #[arg(long, env = "HTTP_DRAIN_TIMEOUT", default_value = "20s", value_parser = limits::drain_timeout)]
+    pub drain_timeout: Duration,
 }
 
 /// Sessions in the staff area.
@@ -158,6 +181,11 @@ impl Config {
             metrics_bind: None,
             base_url: None,
             inquiry_retention_days: 365,
+            http: HttpConfig {
+                request_head_timeout: Duration::from_secs(10),
+                stalled_answer_timeout: Duration::from_secs(30),
+                drain_timeout: Duration::from_secs(20),
+            },
             mail: MailConfig {
                 smtp_url: None,
                 mail_dir: PathBuf::from("var/mail"),
@@ -229,6 +257,15 @@ mod limits {
     }
     pub fn form_max_age(text: &str) -> Result<Duration, String> {
         within(text, MINUTE, 30 * DAY)
+    }
+    pub fn request_head_timeout(text: &str) -> Result<Duration, String> {
+        within(text, 100 * MILLISECOND, 10 * MINUTE)
+    }
+    pub fn stalled_answer_timeout(text: &str) -> Result<Duration, String> {
+        within(text, 100 * MILLISECOND, HOUR)
+    }
+    pub fn drain_timeout(text: &str) -> Result<Duration, String> {
+        within(text, Duration::ZERO, 10 * MINUTE)
     }
     pub fn session_idle(text: &str) -> Result<Duration, String> {
         within(text, MINUTE, DAY)

@@ -19,6 +19,7 @@ pub mod monitoring;
 pub mod rate_limit;
 pub mod search;
 pub mod secrets;
+pub mod serving;
 pub mod staff;
 pub mod startup;
 pub mod state;

@@ -6,8 +6,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::ServiceExt;
-use axum::extract::Request;
 use metrics_exporter_prometheus::PrometheusHandle;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
@@ -26,6 +24,7 @@ use crate::mail::worker::DeliveryWorker;
 use crate::monitoring::{self, MetricsError};
 use crate::rate_limit::RateLimiter;
 use crate::secrets;
+use crate::serving::connections::{self, ConnectionLimits};
 use crate::staff::session::SessionPolicy;
 use crate::state::{AppState, InquiryIntake, SiteSettings, StaffArea};
 use crate::web::front_door::FrontDoor;
@@ -69,6 +68,7 @@ pub struct Application {
     state: AppState,
     delivery: DeliveryWorker,
     retention_days: u32,
+    connection_limits: ConnectionLimits,
 }
 
 impl Application {
@@ -150,6 +150,11 @@ impl Application {
             },
             delivery,
             retention_days: config.inquiry_retention_days,
+            connection_limits: ConnectionLimits {
+                request_head: config.http.request_head_timeout,
+                stalled_answer: config.http.stalled_answer_timeout,
+                drain: config.http.drain_timeout,
+            },
         })
     }
 
@@ -207,11 +212,12 @@ impl Application {
                 stop.cancel();
             }
         };
-        let served = axum::serve(
+        let served = connections::run(
             self.listener,
-            ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(front_door),
+            front_door,
+            self.connection_limits,
+            stop_everything,
         )
-        .with_graceful_shutdown(stop_everything)
         .await;
         stop.cancel();
         for (task, name) in [
