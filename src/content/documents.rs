@@ -5,7 +5,9 @@
 
 use std::io::Cursor;
 
+use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgExecutor, PgPool};
 
@@ -206,19 +208,31 @@ impl AcceptedFile {
     }
 }
 
-/// The name a download is saved under: the uploader's, without any folder and control
-/// characters, ending in the extension of what the file really is.
+/// The name a download is saved under: the uploader's, without any folder, control characters
+/// and invisible format characters (a right-to-left override can make `exe.pdf` look like
+/// `fdp.exe`), ending in the extension of what the file really is.
 fn download_name(uploaded: &str, format: DocumentFormat) -> String {
     let base = uploaded.rsplit(['/', '\\']).next().unwrap_or_default();
     let stem = base.rsplit_once('.').map_or(base, |(stem, _)| stem);
     let stem: String = stem
         .chars()
-        .filter(|character| !character.is_control())
+        .filter(|character| !character.is_control() && !is_invisible_format(*character))
         .take(200)
         .collect();
     let stem = stem.trim();
     let stem = if stem.is_empty() { "dokument" } else { stem };
     format!("{stem}.{}", format.extension())
+}
+
+/// Unicode's format characters (Cf) and line and paragraph separators (Zl, Zp).
+pub fn is_invisible_format(character: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    matches!(
+        character.general_category(),
+        GeneralCategory::Format
+            | GeneralCategory::LineSeparator
+            | GeneralCategory::ParagraphSeparator
+    )
 }
 
 /// The fields of the document form, for its messages.
@@ -408,15 +422,90 @@ pub async fn find_by_slug(
     Ok(row.map(Document::from))
 }
 
-/// `length` bytes of document `id` from `start` (counted from 0), if the file is still the one
-/// with digest `sha256` (it may have been replaced since its details were read).
-pub async fn read_bytes(
+/// How much of a file is read from the database at a time while it is sent: the memory one
+/// download holds, whatever the file's size and however slowly the client reads.
+pub const CHUNK_BYTES: u64 = 256 * 1024;
+
+/// Why a file could not be read to its end.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("the document was replaced or deleted while it was being sent")]
+    Replaced,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// `length` bytes of document `id` from `start` (counted from 0), read [`CHUNK_BYTES`] at a
+/// time as the stream is polled, each time only if the file is still the one with digest
+/// `sha256` (a file replaced halfway would reach the client as a mix of two files). The first
+/// chunk is read before this returns, so that a missing file or database is known before any
+/// byte is sent; `None` when the file is no longer that one.
+pub async fn read_in_chunks(
+    pool: &PgPool,
+    id: i64,
+    sha256: &str,
+    start: u64,
+    length: u64,
+) -> Result<Option<impl Stream<Item = Result<Bytes, ReadError>> + Send + 'static>, sqlx::Error> {
+    let first_length = length.min(CHUNK_BYTES);
+    let Some(first) = read_chunk(pool, id, sha256, start, first_length).await? else {
+        return Ok(None);
+    };
+    let rest = Chunks {
+        pool: pool.clone(),
+        id,
+        sha256: sha256.to_owned(),
+        next: start + first_length,
+        remaining: length - first_length,
+    };
+    let rest = futures_util::stream::unfold(rest, |mut chunks| async move {
+        if chunks.remaining == 0 {
+            return None;
+        }
+        let chunk_length = chunks.remaining.min(CHUNK_BYTES);
+        let chunk = read_chunk(
+            &chunks.pool,
+            chunks.id,
+            &chunks.sha256,
+            chunks.next,
+            chunk_length,
+        )
+        .await;
+        let chunk = match chunk {
+            Ok(Some(bytes)) if bytes.len() as u64 == chunk_length => Ok(Bytes::from(bytes)),
+            Ok(_) => Err(ReadError::Replaced),
+            Err(error) => Err(ReadError::Database(error)),
+        };
+        // After a failure the stream ends: the client sees a download cut short, not wrong bytes.
+        chunks.remaining = if chunk.is_ok() {
+            chunks.remaining - chunk_length
+        } else {
+            0
+        };
+        chunks.next += chunk_length;
+        Some((chunk, chunks))
+    });
+    let first = futures_util::stream::once(std::future::ready(Ok(Bytes::from(first))));
+    Ok(Some(first.chain(rest)))
+}
+
+/// Where a file being sent stands.
+struct Chunks {
+    pool: PgPool,
+    id: i64,
+    sha256: String,
+    next: u64,
+    remaining: u64,
+}
+
+async fn read_chunk(
     db: impl PgExecutor<'_>,
     id: i64,
     sha256: &str,
     start: u64,
     length: u64,
 ) -> Result<Option<Vec<u8>>, sqlx::Error> {
+    // Stored uncompressed and out of line, so PostgreSQL reads only the part asked for.
     let start = i32::try_from(start + 1).unwrap_or(i32::MAX);
     let length = i32::try_from(length).unwrap_or(i32::MAX);
     sqlx::query_scalar!(
@@ -598,5 +687,10 @@ mod tests {
         assert_eq!(name("Satzung 2010.PDF"), "Satzung 2010.pdf");
         assert_eq!(name("C:\\Ablage\\Flyer.exe"), "Flyer.pdf");
         assert_eq!(name(""), "dokument.pdf");
+        assert_eq!(
+            name("Bericht\u{202e}fdp.exe\u{200b}\u{2028}\u{feff}.pdf"),
+            "Berichtfdp.exe.pdf"
+        );
+        assert_eq!(name("\u{202e}\u{2029}.pdf"), "dokument.pdf");
     }
 }

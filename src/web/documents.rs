@@ -238,7 +238,7 @@ pub async fn serve(
             return Ok((StatusCode::RANGE_NOT_SATISFIABLE, answer).into_response());
         }
     };
-    let bytes = documents::read_bytes(
+    let bytes = documents::read_in_chunks(
         &state.pool,
         document.id,
         &document.sha256,
@@ -255,12 +255,19 @@ pub async fn serve(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_str(&inline_disposition(&document.file_name))?,
     );
-    Ok((status, answer, Body::from(bytes)).into_response())
+    answer.insert(header::CONTENT_LENGTH, HeaderValue::from(end - start + 1));
+    Ok((status, answer, Body::from_stream(bytes)).into_response())
 }
 
 /// `inline` with the file's name: plain ASCII for old clients, and the exact name in UTF-8
-/// (RFC 6266) for the rest.
+/// (RFC 6266) for the rest. Invisible format characters are dropped here too, for names stored
+/// before uploads were cleaned of them.
 fn inline_disposition(file_name: &str) -> String {
+    let file_name: String = file_name
+        .chars()
+        .filter(|character| !documents::is_invisible_format(*character))
+        .collect();
+    let file_name = file_name.as_str();
     let ascii: String = deunicode::deunicode(file_name)
         .chars()
         .map(|character| match character {
