@@ -12,15 +12,26 @@ use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use sha2::{Digest, Sha256};
 use sqlx::PgExecutor;
+use tokio::sync::Semaphore;
 
 /// The largest upload taken in.
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 /// Wider than the text column on any screen, twice over for sharp pictures on dense displays.
 pub const MAX_WIDTH: u32 = 1200;
-/// Larger pictures are refused before decoding (a small file can claim enormous dimensions).
-const MAX_SIDE: u32 = 12_000;
-const MAX_DECODING_MEMORY: u64 = 400 * 1024 * 1024;
+/// Pictures with more pixels are refused before a single one is decoded: a file of one
+/// megabyte can claim dimensions that would take gigabytes. Forty megapixels take in the photos
+/// of every camera and phone in their usual settings (a 24-megapixel camera gives 6000 × 4000).
+pub const MAX_MEGAPIXELS: u64 = 40;
+const MAX_PIXELS: u64 = MAX_MEGAPIXELS * 1_000_000;
+/// What the decoded pixels may take, also judged from the header: forty megapixels of colour
+/// with transparency, or fewer at 16 bits per channel.
+const MAX_DECODED_BYTES: u64 = MAX_PIXELS * 4;
+/// Pictures prepared at once; more wait their turn. With the budget above, this bounds the
+/// memory all uploads together can take.
+const PREPARED_AT_ONCE: usize = 2;
 const JPEG_QUALITY: u8 = 85;
+
+static PREPARING: Semaphore = Semaphore::const_new(PREPARED_AT_ONCE);
 
 /// Why an upload is not taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -31,8 +42,8 @@ pub enum ImageProblem {
     WrongType,
     #[error("the picture cannot be read")]
     Unreadable,
-    #[error("more than {MAX_SIDE} pixels wide or high")]
-    TooManyPixels,
+    #[error("{width} × {height} pixels, more than {MAX_MEGAPIXELS} megapixels")]
+    TooManyPixels { width: u32, height: u32 },
 }
 
 impl ImageProblem {
@@ -45,8 +56,9 @@ impl ImageProblem {
             ),
             ImageProblem::WrongType => "Diese Datei ist kein Bild im Format JPEG, PNG oder WebP. Bitte wählen Sie ein Foto oder eine Grafik in einem dieser Formate.".into(),
             ImageProblem::Unreadable => "Das Bild lässt sich nicht lesen; die Datei ist vielleicht beschädigt. Bitte wählen Sie eine andere Datei.".into(),
-            ImageProblem::TooManyPixels => format!(
-                "Das Bild ist mehr als {MAX_SIDE} Pixel breit oder hoch. Bitte verkleinern Sie es vorher."
+            ImageProblem::TooManyPixels { width, height } => format!(
+                "Das Bild hat {width} × {height} Pixel; die Website nimmt Bilder bis {MAX_MEGAPIXELS} Megapixel an \
+                 (zum Beispiel 6000 × 4000 Pixel). Bitte verkleinern Sie es vorher, etwa auf 2400 Pixel Breite."
             ),
         }
     }
@@ -95,7 +107,20 @@ pub struct PreparedImage {
     pub bytes: Vec<u8>,
 }
 
-/// Checks and prepares an upload. Takes a while for a large photo: run it off the async threads.
+/// Checks and prepares an upload, waiting while others are prepared (see [`PREPARED_AT_ONCE`]).
+pub async fn prepare_upload(upload: bytes::Bytes) -> Result<PreparedImage, ImageProblem> {
+    // The semaphore is never closed, so acquiring fails only in theory; then no picture is made.
+    let Ok(_turn) = PREPARING.acquire().await else {
+        return Err(ImageProblem::Unreadable);
+    };
+    tokio::task::spawn_blocking(move || prepare(&upload))
+        .await
+        // A decoder that panicked on a malformed file has read a file that cannot be read.
+        .unwrap_or(Err(ImageProblem::Unreadable))
+}
+
+/// Checks and prepares an upload. Takes a while for a large photo: run it off the async threads,
+/// and not many at once ([`prepare_upload`] does both).
 pub fn prepare(upload: &[u8]) -> Result<PreparedImage, ImageProblem> {
     if upload.len() > MAX_UPLOAD_BYTES {
         return Err(ImageProblem::TooLarge);
@@ -108,17 +133,30 @@ pub fn prepare(upload: &[u8]) -> Result<PreparedImage, ImageProblem> {
         return Err(ImageProblem::WrongType);
     }
     let mut reader = ImageReader::with_format(Cursor::new(upload), format);
+    // A second guard, inside the decoders, should the header's account below be wrong.
     let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_DECODING_MEMORY);
+    limits.max_alloc = Some(MAX_DECODED_BYTES + MAX_DECODED_BYTES / 2);
     reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(decoding_problem)?;
+    let mut decoder = reader
+        .into_decoder()
+        .map_err(|_| ImageProblem::Unreadable)?;
+    // Only the header is read so far: the budget is checked before any pixel is decoded.
+    let (width, height) = decoder.dimensions();
+    let too_large = ImageProblem::TooManyPixels { width, height };
+    if u64::from(width) * u64::from(height) > MAX_PIXELS
+        || decoder.total_bytes() > MAX_DECODED_BYTES
+    {
+        return Err(too_large);
+    }
+    let decoding_problem = |error| match error {
+        image::ImageError::Limits(_) => too_large,
+        _ => ImageProblem::Unreadable,
+    };
     let orientation = decoder.orientation().map_err(decoding_problem)?;
     let mut picture = DynamicImage::from_decoder(decoder).map_err(decoding_problem)?;
     picture.apply_orientation(orientation);
     if picture.width() > MAX_WIDTH {
-        picture = picture.resize(MAX_WIDTH, u32::MAX, FilterType::CatmullRom);
+        picture = scale_to_page_width(&picture);
     }
     // Transparency needs PNG. Otherwise the smaller file wins: JPEG for photos, PNG for
     // graphics with sharp edges and few colours (which JPEG would blur).
@@ -143,11 +181,18 @@ pub fn prepare(upload: &[u8]) -> Result<PreparedImage, ImageProblem> {
     })
 }
 
-fn decoding_problem(error: image::ImageError) -> ImageProblem {
-    match error {
-        image::ImageError::Limits(_) => ImageProblem::TooManyPixels,
-        _ => ImageProblem::Unreadable,
-    }
+/// Scales `picture` to [`MAX_WIDTH`]. A sharp filter over the full picture would need a working
+/// copy of 16 bytes a pixel in full width; so a large picture is first averaged down to twice
+/// the width (cheap, and no such copy), and only then filtered.
+fn scale_to_page_width(picture: &DynamicImage) -> DynamicImage {
+    let averaged;
+    let picture = if picture.width() > 2 * MAX_WIDTH {
+        averaged = picture.thumbnail(2 * MAX_WIDTH, u32::MAX);
+        &averaged
+    } else {
+        picture
+    };
+    picture.resize(MAX_WIDTH, u32::MAX, FilterType::CatmullRom)
 }
 
 fn encode(picture: &DynamicImage, format: StoredFormat) -> image::ImageResult<Vec<u8>> {
@@ -272,6 +317,91 @@ mod tests {
             Rgb([(x % 256) as u8, (y % 256) as u8, 90])
         });
         encode(&DynamicImage::ImageRgb8(picture), StoredFormat::Jpeg).unwrap()
+    }
+
+    /// A PNG that claims `width` × `height` pixels in its header, with almost no data after it.
+    fn png_claiming(width: u32, height: u32, bit_depth: u8, colour_type: u8) -> Vec<u8> {
+        fn chunk(kind: &[u8; 4], data: &[u8], png: &mut Vec<u8>) {
+            png.extend_from_slice(&u32::try_from(data.len()).unwrap().to_be_bytes());
+            png.extend_from_slice(kind);
+            png.extend_from_slice(data);
+            let mut crc = crc32fast::Hasher::new();
+            crc.update(kind);
+            crc.update(data);
+            png.extend_from_slice(&crc.finalize().to_be_bytes());
+        }
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut header = Vec::new();
+        header.extend_from_slice(&width.to_be_bytes());
+        header.extend_from_slice(&height.to_be_bytes());
+        header.extend_from_slice(&[bit_depth, colour_type, 0, 0, 0]);
+        chunk(b"IHDR", &header, &mut png);
+        chunk(
+            b"IDAT",
+            &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+            &mut png,
+        );
+        chunk(b"IEND", &[], &mut png);
+        png
+    }
+
+    /// A real small JPEG whose frame header then claims `width` × `height` pixels.
+    fn jpeg_claiming(width: u16, height: u16) -> Vec<u8> {
+        let mut bytes = jpeg(16, 16);
+        let frame = bytes
+            .windows(2)
+            .position(|marker| marker == [0xff, 0xc0])
+            .unwrap();
+        bytes[frame + 5..frame + 7].copy_from_slice(&height.to_be_bytes());
+        bytes[frame + 7..frame + 9].copy_from_slice(&width.to_be_bytes());
+        bytes
+    }
+
+    #[test]
+    fn pictures_over_the_pixel_budget_are_refused_from_their_header() {
+        // 16-bit RGBA, 12000 × 12000: 1.1 GB decoded.
+        assert_eq!(
+            prepare(&png_claiming(12_000, 12_000, 16, 6)).unwrap_err(),
+            ImageProblem::TooManyPixels {
+                width: 12_000,
+                height: 12_000
+            }
+        );
+        assert_eq!(
+            prepare(&jpeg_claiming(11_999, 11_999)).unwrap_err(),
+            ImageProblem::TooManyPixels {
+                width: 11_999,
+                height: 11_999
+            }
+        );
+        // Under forty megapixels, but 16-bit RGBA: 8 bytes a pixel is over the byte budget.
+        assert!(matches!(
+            prepare(&png_claiming(6_000, 6_000, 16, 6)).unwrap_err(),
+            ImageProblem::TooManyPixels { .. }
+        ));
+        let message = ImageProblem::TooManyPixels {
+            width: 12_000,
+            height: 12_000,
+        }
+        .message();
+        assert!(message.contains("12000 × 12000"), "{message}");
+        assert!(message.contains("40 Megapixel"), "{message}");
+    }
+
+    #[test]
+    fn a_long_thin_picture_is_scaled_like_any_other() {
+        let mut bytes = Vec::new();
+        RgbImage::from_pixel(100_000, 1, Rgb([200, 30, 30]))
+            .write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)
+            .unwrap();
+        let prepared = prepare(&bytes).unwrap();
+        assert_eq!((prepared.width, prepared.height), (MAX_WIDTH, 1));
+    }
+
+    #[test]
+    fn very_large_photos_are_averaged_first_and_still_end_at_the_page_width() {
+        let prepared = prepare(&jpeg(6000, 4000)).unwrap();
+        assert_eq!((prepared.width, prepared.height), (MAX_WIDTH, 800));
     }
 
     #[test]

@@ -383,10 +383,7 @@ async fn picture_after(
     let Some(upload) = uploads.into_iter().find(|upload| upload.field == "image") else {
         return Ok((kept, None));
     };
-    let prepared = tokio::task::spawn_blocking(move || image::prepare(&upload.bytes))
-        .await
-        .map_err(|_| AppError::MissingContent("the picture could not be prepared".into()))?;
-    match prepared {
+    match image::prepare_upload(upload.bytes).await {
         Ok(prepared) => {
             let id = image::store(&state.pool, &prepared).await?;
             Ok((
