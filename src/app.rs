@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::DefaultBodyLimit;
 use axum::extract::Request;
 use axum::http::{Extensions, HeaderMap, StatusCode, Version, header};
 use axum::middleware;
@@ -24,6 +23,7 @@ use crate::content::PageKey;
 use crate::i18n::Locale;
 use crate::monitoring;
 use crate::state::AppState;
+use crate::web::form_body::{FORM_BODY_LIMIT, body_limit};
 use crate::web::representation::PreEncoded;
 use crate::web::{
     admin, documents, error_page, health, images, membership, public, search, security_headers,
@@ -32,8 +32,8 @@ use crate::web::{
 /// A request that takes longer than this is answered with 503 instead of hanging.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The largest form body taken in: the inquiry form's longest possible content with room to spare.
-const FORM_BODY_LIMIT: usize = 32 * 1024;
+/// The largest inquiry taken in: the form's longest possible content with room to spare.
+const INQUIRY_BODY_LIMIT: usize = 32 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let mut router = Router::new();
@@ -44,7 +44,7 @@ pub fn router(state: AppState) -> Router {
                     .post(move |state, peer, headers, form| {
                         membership::submit(state, peer, headers, form, locale)
                     })
-                    .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
+                    .layer(body_limit(INQUIRY_BODY_LIMIT))
             } else {
                 get(move |pages, method, headers| public::show(pages, method, headers, key, locale))
             };
@@ -75,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router())
         .route(&format!("{}{{file}}", assets::PREFIX), get(assets::serve))
         .fallback(error_page::not_found)
+        .layer(body_limit(FORM_BODY_LIMIT))
         // Innermost: a request that hangs becomes a 503, which the error pages then dress.
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,

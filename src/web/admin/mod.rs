@@ -24,12 +24,12 @@ pub mod publishing;
 pub mod staff_form;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::state::AppState;
+use crate::web::form_body::body_limit;
 
 pub use layout::AdminLayout;
 
@@ -72,13 +72,13 @@ pub fn router() -> Router<AppState> {
             paths::NEWS_NEW,
             get(news::new_item)
                 .post(news::create)
-                .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+                .layer(body_limit(UPLOAD_BODY_LIMIT)),
         )
         .route(
             paths::NEWS_ITEM,
             get(news::edit)
                 .post(news::save)
-                .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+                .layer(body_limit(UPLOAD_BODY_LIMIT)),
         )
         .route(
             paths::NEWS_STATE,
@@ -98,13 +98,13 @@ pub fn router() -> Router<AppState> {
             paths::DOCUMENTS_NEW,
             get(documents::new_document)
                 .post(documents::create)
-                .layer(DefaultBodyLimit::max(documents::BODY_LIMIT)),
+                .layer(body_limit(documents::BODY_LIMIT)),
         )
         .route(
             paths::DOCUMENT,
             get(documents::edit)
                 .post(documents::save)
-                .layer(DefaultBodyLimit::max(documents::BODY_LIMIT)),
+                .layer(body_limit(documents::BODY_LIMIT)),
         )
         .route(
             paths::DOCUMENT_DELETE,
