@@ -2,8 +2,10 @@
 //! a status code, and `web::error_page` dresses it as a page in the visitor's language.
 //! Internal causes are logged here, once, and never shown.
 
-use axum::http::StatusCode;
-use axum::http::header::InvalidHeaderValue;
+use std::time::Duration;
+
+use axum::http::header::{self, InvalidHeaderValue};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 #[derive(Debug, thiserror::Error)]
@@ -15,8 +17,9 @@ pub enum AppError {
     MalformedForm,
     #[error("form data expected")]
     UnsupportedMediaType,
+    /// Too many attempts from one client; it may try again after `retry_after`.
     #[error("rate limit exceeded")]
-    TooManyRequests,
+    TooManyRequests { retry_after: Duration },
     /// Not signed in for an action of the staff area, or its CSRF token is missing or wrong.
     #[error("forbidden")]
     Forbidden,
@@ -39,7 +42,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::MalformedForm => StatusCode::BAD_REQUEST,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Database(error) => database_status(error),
             AppError::Render(_)
@@ -80,6 +83,17 @@ impl IntoResponse for AppError {
             // As an error value, so that the log shows its whole chain of causes.
             tracing::error!(error = &self as &dyn std::error::Error, "request failed");
         }
-        status.into_response()
+        let mut response = status.into_response();
+        if let AppError::TooManyRequests { retry_after } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, retry_after_value(retry_after));
+        }
+        response
     }
+}
+
+/// A `Retry-After` header value: whole seconds, at least one.
+pub fn retry_after_value(wait: Duration) -> HeaderValue {
+    HeaderValue::from(wait.as_secs().max(1))
 }

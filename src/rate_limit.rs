@@ -62,6 +62,23 @@ impl RateLimiter {
         });
     }
 
+    /// How long `client` must wait from `now` until it is under the limit again (zero when it
+    /// is), rounded up to whole seconds for a `Retry-After` header.
+    pub fn retry_after(&self, client: IpAddr, now: Instant) -> Duration {
+        let wait = self.with_recent(client, now, |times, max| {
+            if times.len() < max {
+                return Duration::ZERO;
+            }
+            // The event whose leaving the window brings the count under the limit.
+            times
+                .get(times.len() - max)
+                .map_or(Duration::ZERO, |first| {
+                    self.window.saturating_sub(now.duration_since(*first))
+                })
+        });
+        Duration::from_secs(wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
+    }
+
     /// Whether `client` has reached the limit within the window ending at `now`.
     pub fn is_exhausted(&self, client: IpAddr, now: Instant) -> bool {
         self.recent(client, now) >= self.max_per_window
@@ -138,6 +155,26 @@ mod tests {
         assert!(
             limiter.allow(client, start + Duration::from_secs(3601)),
             "the window moves on"
+        );
+    }
+
+    #[test]
+    fn a_client_at_its_limit_is_told_when_it_may_go_on() {
+        let limiter = RateLimiter::new(2, Duration::from_secs(60));
+        let client: IpAddr = "192.0.2.9".parse().unwrap();
+        let start = Instant::now();
+        assert_eq!(limiter.retry_after(client, start), Duration::ZERO);
+        limiter.record(client, start);
+        limiter.record(client, start + Duration::from_millis(10_500));
+        assert_eq!(
+            limiter.retry_after(client, start + Duration::from_secs(20)),
+            Duration::from_secs(40)
+        );
+        limiter.record(client, start + Duration::from_secs(30));
+        assert_eq!(
+            limiter.retry_after(client, start + Duration::from_secs(30)),
+            Duration::from_secs(41),
+            "the second event must leave the window, rounded up"
         );
     }
 

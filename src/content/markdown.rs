@@ -4,6 +4,9 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+/// The kinds of address a link may lead to; `javascript:`, `data:` and the like are dropped.
+const LINK_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
+
 /// Which HTML may reach visitors. Images are left out on purpose: a picture linked from another
 /// host would make every visitor's browser contact that host.
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
@@ -12,7 +15,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .rm_tags(["img"])
         // No `rel` is added: links open in the same tab, where `noopener` has nothing to do.
         .link_rel(None)
-        .url_schemes(["http", "https", "mailto", "tel"].into());
+        .url_schemes(LINK_SCHEMES.into());
     builder
 });
 
@@ -43,18 +46,32 @@ pub fn to_safe_html(markdown: &str) -> String {
 }
 
 /// The words of `markdown` without its markup, one paragraph, item or heading per line (for a
-/// calendar entry's description). Links keep their address in brackets; raw HTML is dropped.
-pub fn to_plain_text(markdown: &str) -> String {
-    plain_text(markdown, true)
+/// calendar entry's description). Links keep their address in brackets, made absolute with
+/// `site` (the site's base URL) when they lead to one of its own pages, and only when they are of
+/// the kinds the pages allow; raw HTML is dropped.
+pub fn to_plain_text(markdown: &str, site: &str) -> String {
+    plain_text(markdown, Some(site))
 }
 
 /// The words of `markdown` as a reader sees them (for the site search): like
 /// [`to_plain_text`], but links without their address.
 pub fn to_words(markdown: &str) -> String {
-    plain_text(markdown, false)
+    plain_text(markdown, None)
 }
 
-fn plain_text(markdown: &str, with_link_targets: bool) -> String {
+/// The address a link shows in plain text, if it may be shown at all.
+fn shown_link_target(target: &str, site: &str) -> Option<String> {
+    if target.starts_with('/') && !target.starts_with("//") {
+        return Some(format!("{site}{target}"));
+    }
+    let (scheme, _) = target.split_once(':')?;
+    LINK_SCHEMES
+        .iter()
+        .any(|allowed| scheme.eq_ignore_ascii_case(allowed))
+        .then(|| target.to_owned())
+}
+
+fn plain_text(markdown: &str, site_for_link_targets: Option<&str>) -> String {
     let mut text = String::with_capacity(markdown.len());
     let mut link_targets = Vec::new();
     for event in Parser::new_ext(
@@ -69,9 +86,10 @@ fn plain_text(markdown: &str, with_link_targets: bool) -> String {
             Event::Start(Tag::Link { dest_url, .. }) => link_targets.push(dest_url),
             Event::End(TagEnd::Link) => {
                 if let Some(target) = link_targets.pop()
-                    && with_link_targets
+                    && let Some(site) = site_for_link_targets
+                    && let Some(shown) = shown_link_target(&target, site)
                 {
-                    text.push_str(&format!(" ({target})"));
+                    text.push_str(&format!(" ({shown})"));
                 }
             }
             Event::End(
@@ -97,10 +115,26 @@ mod tests {
     fn plain_text_keeps_words_lines_and_link_targets() {
         let text = to_plain_text(
             "## Programm\n\nVorträge, *Workshops*; mehr unter [praeventionstag.de](https://www.praeventionstag.de).\n\n- Tag 1\n- Tag 2\n\n<script>x()</script>",
+            "https://www.defus.org",
         );
         assert_eq!(
             text,
             "Programm\nVorträge, Workshops; mehr unter praeventionstag.de (https://www.praeventionstag.de).\n– Tag 1\n– Tag 2"
+        );
+    }
+
+    #[test]
+    fn plain_text_keeps_only_link_targets_a_page_would_allow() {
+        let text = to_plain_text(
+            "[a](javascript:alert(1)) [b](data:text/html,x) [c](JavaScript:x) [d](vbscript:x) \
+             [e](mailto:buero@defus.org) [f](tel:+495111234) [g](/dokumente/satzung.pdf) \
+             [h](//evil.example/x) [i](HTTPS://efus.eu)",
+            "https://www.defus.org",
+        );
+        assert_eq!(
+            text,
+            "a b c d e (mailto:buero@defus.org) f (tel:+495111234) \
+             g (https://www.defus.org/dokumente/satzung.pdf) h i (HTTPS://efus.eu)"
         );
     }
 

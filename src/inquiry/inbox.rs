@@ -286,25 +286,48 @@ pub async fn add_note(
 
 /// Makes `assignee` (an account, or nobody) responsible for inquiry `id`. Returns whether the
 /// inquiry exists; an assignee that is not an account makes nobody responsible.
+/// What came of assigning an inquiry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assignment {
+    Done,
+    NoSuchInquiry,
+    /// The account does not exist (any more) or is locked: nothing was changed.
+    AssigneeUnavailable,
+}
+
+/// Makes `assignee` (an enabled account) responsible for inquiry `id`, or nobody.
 pub async fn assign(
     pool: &PgPool,
     id: i64,
     assignee: Option<i64>,
     actor: &Actor,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Assignment, sqlx::Error> {
     let mut transaction = pool.begin().await?;
     let Some(Locked { reference, .. }) = lock(&mut transaction, id).await? else {
-        return Ok(false);
+        return Ok(Assignment::NoSuchInquiry);
     };
-    let name = sqlx::query_scalar!(
-        r#"update inquiry set assigned_to = (select id from staff_account where id = $2)
-           where id = $1
-           returning (select coalesce(nullif(name, ''), email) from staff_account
-                      where id = inquiry.assigned_to) as "name?""#,
+    let name = match assignee {
+        None => None,
+        // Locked against a concurrent change of the account until the assignment is stored.
+        Some(account_id) => match sqlx::query_scalar!(
+            r#"select coalesce(nullif(name, ''), email) as "name!" from staff_account
+               where id = $1 and enabled
+               for share"#,
+            account_id
+        )
+        .fetch_optional(&mut *transaction)
+        .await?
+        {
+            Some(name) => Some(name),
+            None => return Ok(Assignment::AssigneeUnavailable),
+        },
+    };
+    sqlx::query!(
+        "update inquiry set assigned_to = $2 where id = $1",
         id,
         assignee
     )
-    .fetch_one(&mut *transaction)
+    .execute(&mut *transaction)
     .await?;
     let detail = match name {
         Some(name) => format!("zuständig: {name}"),
@@ -320,7 +343,7 @@ pub async fn assign(
     )
     .await?;
     transaction.commit().await?;
-    Ok(true)
+    Ok(Assignment::Done)
 }
 
 /// What is stored for one email address.

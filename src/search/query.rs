@@ -30,7 +30,7 @@ impl SearchQuery {
             .map(|letter| if letter.is_control() { ' ' } else { letter })
             .collect();
         let words: Vec<&str> = cleaned.split_whitespace().collect();
-        let query = words.join(" ");
+        let query = one_minus_at_a_time(&words.join(" "));
         if query.is_empty() {
             Err(QueryProblem::Empty)
         } else if query.chars().count() > Self::MAX_CHARS {
@@ -43,6 +43,40 @@ impl SearchQuery {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// A run of minus signs (`--x`, `- - x`) becomes one: each would be one more "not" stacked on
+/// the next word, and PostgreSQL refuses a query with a few dozen of them.
+fn one_minus_at_a_time(query: &str) -> String {
+    let mut folded = String::with_capacity(query.len());
+    let mut in_run = false;
+    for letter in query.chars() {
+        match letter {
+            '-' if in_run => {}
+            '-' => {
+                in_run = true;
+                folded.push('-');
+            }
+            ' ' if in_run => {}
+            other => {
+                in_run = false;
+                folded.push(other);
+            }
+        }
+    }
+    folded
+}
+
+/// Whether PostgreSQL refused the query as beyond its limits (too many operators nested, a query
+/// or word too large) rather than failing: for the visitor, a query with nothing to search for.
+fn is_beyond_query_limits(error: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(error) = error else {
+        return false;
+    };
+    let code = error.code();
+    // 54xxx: program limit exceeded. The stack of operators, alas, reports an internal error.
+    code.as_deref().is_some_and(|code| code.starts_with("54"))
+        || (code.as_deref() == Some("XX000") && error.message().contains("tsquery stack"))
 }
 
 /// One result.
@@ -77,6 +111,19 @@ pub enum Outcome {
 /// Searches for `query` in the entries (`websearch_to_tsquery` syntax: "a phrase", `-word`,
 /// `or`), results in `locale` first, then by rank; page `page` (from 1) of `per_page`.
 pub async fn search(
+    pool: &PgPool,
+    query: &SearchQuery,
+    locale: Locale,
+    page: usize,
+    per_page: usize,
+) -> Result<Outcome, sqlx::Error> {
+    match search_entries(pool, query, locale, page, per_page).await {
+        Err(error) if is_beyond_query_limits(&error) => Ok(Outcome::NothingToSearch),
+        outcome => outcome,
+    }
+}
+
+async fn search_entries(
     pool: &PgPool,
     query: &SearchQuery,
     locale: Locale,
@@ -178,6 +225,22 @@ mod tests {
             Err(QueryProblem::TooLong)
         );
         assert!(SearchQuery::parse(&"ä".repeat(200)).is_ok());
+    }
+
+    #[test]
+    fn runs_of_minus_signs_become_one() {
+        assert_eq!(
+            SearchQuery::parse(&"-".repeat(40)).map(|query| query.0),
+            Ok("-".to_owned())
+        );
+        assert_eq!(
+            SearchQuery::parse("Stadt - - -- Polizei -Bahn").map(|query| query.0),
+            Ok("Stadt -Polizei -Bahn".to_owned())
+        );
+        assert_eq!(
+            SearchQuery::parse("Kriminal-Prävention").map(|query| query.0),
+            Ok("Kriminal-Prävention".to_owned())
+        );
     }
 
     #[test]

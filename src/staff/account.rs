@@ -243,14 +243,6 @@ pub async fn set_password(
     Ok(())
 }
 
-/// Whether `password` is the account's current one (for changing one's own password).
-pub async fn has_password(pool: &PgPool, id: i64, password: &str) -> Result<bool, sqlx::Error> {
-    let stored = sqlx::query_scalar!("select password_hash from staff_account where id = $1", id)
-        .fetch_optional(pool)
-        .await?;
-    Ok(stored.is_some() && password::verify(password.to_owned(), stored).await)
-}
-
 /// Ends the account's sessions (but `keep`) and its sign-ins waiting for their code: after a new
 /// password or a lock, a sign-in begun with the old password must not be finished either.
 pub(crate) async fn end_sessions(

@@ -9,9 +9,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use sqlx::PgPool;
 
 use crate::monitoring;
-use crate::staff::password;
 use crate::staff::session::{random_token, token_hash};
 use crate::staff::two_factor::{self, TypedCode};
+use crate::staff::{account, password};
 
 /// Failed attempts after which an account is locked.
 pub const LOCK_AFTER_FAILURES: i32 = 5;
@@ -44,6 +44,66 @@ pub enum CodeCheck {
     Refused,
     /// The second step was not taken in time (or its token is not one the site made).
     Expired,
+}
+
+/// What checking the current password (before changing it) decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CurrentPassword {
+    Right,
+    Wrong,
+    /// Too many wrong ones: the account is locked and all its sessions have ended.
+    Locked,
+}
+
+/// Checks the password a signed-in staff member typed as their current one. It is counted like a
+/// sign-in: whoever holds a session (a browser left open) cannot try passwords faster than at
+/// the sign-in page, and the lock that follows ends every session of the account.
+pub async fn check_current_password(
+    pool: &PgPool,
+    account_id: i64,
+    password: &str,
+) -> Result<CurrentPassword, sqlx::Error> {
+    let attempt = sqlx::query!(
+        r#"update staff_account
+           set failed_sign_ins = failed_sign_ins + 1
+           where id = $1 and (locked_until is null or locked_until <= now())
+           returning password_hash, failed_sign_ins"#,
+        account_id
+    )
+    .fetch_optional(pool)
+    .await?;
+    let password_matches = password::verify(
+        password.to_owned(),
+        attempt
+            .as_ref()
+            .map(|attempt| attempt.password_hash.clone()),
+    )
+    .await;
+    let outcome = match attempt {
+        // Locked meanwhile (from the sign-in page, say): the session goes like the others.
+        None => CurrentPassword::Locked,
+        Some(attempt) if attempt.failed_sign_ins > LOCK_AFTER_FAILURES || !password_matches => {
+            if lock_if_limit_reached(pool, account_id, attempt.failed_sign_ins).await? {
+                CurrentPassword::Locked
+            } else {
+                CurrentPassword::Wrong
+            }
+        }
+        Some(_) => {
+            sqlx::query!(
+                "update staff_account set failed_sign_ins = 0 where id = $1",
+                account_id
+            )
+            .execute(pool)
+            .await?;
+            CurrentPassword::Right
+        }
+    };
+    if outcome == CurrentPassword::Locked {
+        let mut connection = pool.acquire().await?;
+        account::end_sessions(&mut connection, account_id, None).await?;
+    }
+    Ok(outcome)
 }
 
 /// Checks `email` and `password`; `require_two_factor` refuses accounts without a second step.
@@ -238,14 +298,15 @@ async fn succeeded(pool: &PgPool, account_id: i64) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Locks the account if this failure was the last one allowed (or one beyond it: see `check`).
+/// Locks the account if this failure was the last one allowed (or one beyond it: see `check`);
+/// whether it did.
 async fn lock_if_limit_reached(
     pool: &PgPool,
     account_id: i64,
     failures: i32,
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
     if failures < LOCK_AFTER_FAILURES {
-        return Ok(());
+        return Ok(false);
     }
     let lock_seconds = LOCK_DURATION.as_secs_f64();
     sqlx::query!(
@@ -258,5 +319,5 @@ async fn lock_if_limit_reached(
     .execute(pool)
     .await?;
     metrics::counter!(monitoring::SIGN_IN_LOCKS, "of" => "account").increment(1);
-    Ok(())
+    Ok(true)
 }

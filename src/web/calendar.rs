@@ -78,7 +78,8 @@ fn entry(event: &Event, site: &SiteSettings) -> CalendarEvent {
     } else if let Some(online) = &text.online_url {
         entry.location(online);
     }
-    let mut description = markdown::to_plain_text(&text.description_markdown);
+    let mut description =
+        markdown::to_plain_text(&text.description_markdown, site.base_url.as_str());
     let words = text.locale.publishing();
     for (label, link) in [
         (words.join_online, &text.online_url),

@@ -84,6 +84,8 @@ pub struct Layout<'a> {
     pub trail: Vec<Crumb>,
     /// Whether the header has the search field (not on the search page, which has its own).
     pub search_in_header: bool,
+    /// Whether search engines are asked not to index the page (search results, say).
+    pub noindex: bool,
     /// `None` only when the facts could not be loaded (e.g. on an error page while the
     /// database is down); the footer then shows just its links.
     pub facts: Option<&'a OrganisationFacts>,
@@ -179,6 +181,7 @@ impl<'a> Layout<'a> {
             structured_data: Vec::new(),
             trail: Vec::new(),
             search_in_header: true,
+            noindex: false,
             facts: Some(facts),
         }
     }
@@ -197,6 +200,7 @@ impl<'a> Layout<'a> {
             counterpart_path: PageKey::Start.path(locale.other()).to_owned(),
             language_versions: None,
             search_in_header: true,
+            noindex: false,
             facts,
         }
     }
@@ -239,6 +243,13 @@ impl<'a> Layout<'a> {
     /// Leaves the search field out of the header.
     pub fn without_header_search(mut self) -> Self {
         self.search_in_header = false;
+        self
+    }
+
+    /// Asks search engines not to index the page: what it shows changes with every visitor's
+    /// question, and would only crowd out the pages it leads to.
+    pub fn not_for_indexing(mut self) -> Self {
+        self.noindex = true;
         self
     }
 

@@ -2,7 +2,7 @@
 //! and the confirmation page that shows the reference.
 
 use std::net::{IpAddr, SocketAddr};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use askama::Template;
 use axum::extract::{ConnectInfo, Path, State};
@@ -11,7 +11,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Utc;
 
 use crate::content::PageKey;
-use crate::error::AppError;
+use crate::error::{AppError, retry_after_value};
 use crate::i18n::{FormText, Locale};
 use crate::inquiry::efus::EfusMembership;
 use crate::inquiry::form::{FieldErrors, Inquiry, InquiryFormValues, Submission};
@@ -124,9 +124,14 @@ pub async fn submit(
             count_inquiry("sent_twice");
             Ok(Redirect::to(&receipt_path(locale, &receipt.reference)).into_response())
         }
-        Ok(Intake::OverLimit) => {
+        Ok(Intake::OverLimit { retry_after }) => {
             count_inquiry("rate_limited");
-            again(text.notice_too_many).render(&state, StatusCode::TOO_MANY_REQUESTS)
+            let mut response =
+                again(text.notice_too_many).render(&state, StatusCode::TOO_MANY_REQUESTS)?;
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, retry_after_value(retry_after));
+            Ok(response)
         }
         Err(error) => {
             count_inquiry("database_unavailable");
@@ -147,7 +152,9 @@ enum Intake {
     /// The same form was sent before (double click, reload): the same answer, counted once.
     ReceivedEarlier(Receipt),
     /// The client has sent its share of inquiries for now.
-    OverLimit,
+    OverLimit {
+        retry_after: Duration,
+    },
 }
 
 async fn take_in(
@@ -162,7 +169,9 @@ async fn take_in(
         return Ok(
             match store::receipt_for_form(&state.pool, arrival.form_nonce).await? {
                 Some(receipt) => Intake::ReceivedEarlier(receipt),
-                None => Intake::OverLimit,
+                None => Intake::OverLimit {
+                    retry_after: intake.rate_limiter.retry_after(client, Instant::now()),
+                },
             },
         );
     }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::error::AppError;
@@ -205,6 +205,12 @@ pub async fn show(
             query_path(locale.other(), typed, 1)
         })
         .without_header_search();
+    let is_result_page = !typed.is_empty();
+    let layout = if is_result_page {
+        layout.not_for_indexing()
+    } else {
+        layout
+    };
     let html = SearchTemplate {
         layout,
         words,
@@ -213,7 +219,19 @@ pub async fn show(
         shown,
     }
     .render()?;
-    Ok((status, Html(html)).into_response())
+    let mut response = (status, Html(html)).into_response();
+    if is_result_page {
+        // What someone searched for stays with them: no shared cache keeps it, and search engines
+        // are told the same as the page's own meta tag says.
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
+    } else {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
+    Ok(response)
 }
 
 fn shown(

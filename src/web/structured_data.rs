@@ -111,7 +111,7 @@ pub fn event(event: &Event, path: &str, facts: &OrganisationFacts, site: &SiteSe
         "@context": "https://schema.org",
         "@type": "Event",
         "name": text.title,
-        "description": markdown::to_plain_text(&text.description_markdown),
+        "description": markdown::to_plain_text(&text.description_markdown, site.base_url.as_str()),
         "startDate": start,
         "endDate": end,
         "eventStatus": "https://schema.org/EventScheduled",

@@ -721,6 +721,15 @@ async fn a_client_sending_too_many_inquiries_is_asked_to_wait_and_keeps_the_valu
         )
         .await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (3500..=3600).contains(&retry_after),
+        "when the first of the two leaves the hour: {retry_after}"
+    );
     let page = Page::of(response).await;
     assert_eq!(page.lang(), "en");
     assert!(

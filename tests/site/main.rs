@@ -9,6 +9,7 @@ mod documents_and_members;
 mod error_pages;
 mod form_in_browser;
 mod health;
+mod hostile_input;
 mod inquiry_form;
 mod mail_delivery;
 mod monitoring;

@@ -719,7 +719,7 @@ async fn changing_one_s_own_password_ends_the_other_sessions() {
     let page = Page::of(wrong).await;
     assert_eq!(
         page.text("#field-current-error"),
-        "Fehler: Das bisherige Passwort stimmt nicht."
+        "Fehler: Das bisherige Passwort stimmt nicht. Nach mehreren falschen Passwörtern wird das Konto für einige Minuten gesperrt."
     );
     assert_eq!(
         page.text("#field-repeat-error"),

@@ -150,6 +150,15 @@ async fn a_client_with_many_failures_is_slowed_down_and_then_shut_out() {
         .sign_in("noch-einer@defus.org", "irgendein Passwort")
         .await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (800..=900).contains(&retry_after),
+        "the first failure leaves the 15 minutes: {retry_after}"
+    );
     let page = Page::of(response).await;
     assert_eq!(page.text("main h1"), "Zu viele Anfragen");
 }

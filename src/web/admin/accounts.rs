@@ -3,26 +3,31 @@
 //! (`/admin/konten`). A new or reset password is made by the site and shown once, to be passed
 //! on; its owner changes it under "Mein Konto". Every change is in the activity log.
 
+use std::net::SocketAddr;
+
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::input::{EmailAddress, FieldError, SingleLine};
+use crate::monitoring;
 use crate::staff::account::{self, Account, AccountError, Role, Safeguard};
 use crate::staff::activity::{self, ActivityKind, Actor, Change, Subject};
 use crate::staff::password::{self, Password, PasswordRuleError};
 use crate::staff::session::{self as staff_session, SignIn, StaffSession};
+use crate::staff::sign_in::{self, CurrentPassword};
 use crate::staff::two_factor::{self, TwoFactorState};
 use crate::state::AppState;
-use crate::web::admin::auth::{Administrator, SignedIn};
+use crate::web::admin::auth::{self, Administrator, SignedIn};
 use crate::web::admin::layout::{AdminLayout, Section};
 use crate::web::admin::notice::{Notice, NoticeQuery};
 use crate::web::admin::paths;
 use crate::web::admin::staff_form::{ButtonOnly, StaffForm};
+use crate::web::client_address::client_address;
 use crate::web::form_field::{Choice, Control, FormField, FormFields};
 
 // ---------------------------------------------------------------------------------------------
@@ -164,11 +169,35 @@ fn password_rule_message(error: PasswordRuleError) -> String {
 /// Changes one's own password (the current one is required); one's other sessions end.
 pub async fn change_own_password(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     StaffForm { session, form, .. }: StaffForm<PasswordChange>,
 ) -> Result<Response, AppError> {
+    let client = client_address(&headers, peer, state.client_ip_header.as_ref());
+    auth::slow_down_repeated_failures(&state, client).await?;
     let mut problems = Vec::new();
-    if !account::has_password(&state.pool, session.account_id, &form.current).await? {
-        problems.push(("current", "Das bisherige Passwort stimmt nicht.".to_owned()));
+    match sign_in::check_current_password(&state.pool, session.account_id, &form.current).await? {
+        CurrentPassword::Right => auth::forgive_client(&state, client),
+        CurrentPassword::Wrong => {
+            metrics::counter!(monitoring::SIGN_IN_FAILURES).increment(1);
+            problems.push((
+                "current",
+                "Das bisherige Passwort stimmt nicht. Nach mehreren falschen Passwörtern wird \
+                 das Konto für einige Minuten gesperrt."
+                    .to_owned(),
+            ));
+        }
+        CurrentPassword::Locked => {
+            tracing::info!(
+                account_id = session.account_id,
+                "an account was locked after wrong current passwords; its sessions ended"
+            );
+            return Ok(Redirect::to(&paths::with_notice(
+                paths::SIGN_IN,
+                Notice::LockedAfterWrongPasswords,
+            ))
+            .into_response());
+        }
     }
     let new = Password::parse(&form.new)
         .map_err(|error| problems.push(("new", password_rule_message(error))))

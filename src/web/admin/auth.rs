@@ -5,8 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -27,7 +26,7 @@ use crate::web::admin::notice::{Notice, NoticeQuery};
 use crate::web::admin::paths;
 use crate::web::admin::staff_form::check_csrf;
 use crate::web::client_address::client_address;
-use crate::web::form_body::Form;
+use crate::web::form_body::{self, Form};
 
 /// The cookie that carries the session token. Sent only to /admin, never to public pages.
 pub const SESSION_COOKIE: &str = "defus_staff";
@@ -128,12 +127,15 @@ fn session_cookie(
     HeaderValue::from_str(&cookie.to_string()).map_err(AppError::from)
 }
 
-/// Only paths of the staff area may be returned to after signing in (no open redirect).
+/// Only paths of the staff area may be returned to after signing in (no open redirect), and only
+/// as a browser sends them: percent-encoded, without spaces or control characters, which could
+/// not stand in a `Location` header.
 fn safe_return_path(requested: &str) -> &str {
     let inside = requested
         .strip_prefix(paths::DASHBOARD)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?']));
-    if inside && !requested.contains("//") && !requested.contains('\\') {
+    let printable = requested.bytes().all(|byte| byte.is_ascii_graphic());
+    if inside && printable && !requested.contains("//") && !requested.contains('\\') {
         requested
     } else {
         paths::DASHBOARD
@@ -304,17 +306,27 @@ pub async fn second_step_with(
 
 /// Counts the attempt against its client first (many attempts sent at once cannot all slip under
 /// the limit), refuses a client over the limit with 429, and delays one with recent failures.
-async fn slow_down_repeated_failures(state: &AppState, client: IpAddr) -> Result<(), AppError> {
+pub(crate) async fn slow_down_repeated_failures(
+    state: &AppState,
+    client: IpAddr,
+) -> Result<(), AppError> {
     let failures = &state.staff.failed_sign_ins;
     let earlier_failures = failures.recent(client, Instant::now());
     if !failures.allow(client, Instant::now()) {
         metrics::counter!(monitoring::SIGN_IN_LOCKS, "of" => "client").increment(1);
-        return Err(AppError::TooManyRequests);
+        return Err(AppError::TooManyRequests {
+            retry_after: failures.retry_after(client, Instant::now()),
+        });
     }
     let slowdown =
         SLOWDOWN_PER_FAILURE.saturating_mul(u32::try_from(earlier_failures).unwrap_or(u32::MAX));
     tokio::time::sleep(slowdown.min(MAX_SLOWDOWN)).await;
     Ok(())
+}
+
+/// Takes back the attempt counted against `client`: it was no failure.
+pub(crate) fn forgive_client(state: &AppState, client: IpAddr) {
+    state.staff.failed_sign_ins.forgive(client, Instant::now());
 }
 
 /// Starts the session of a successful sign-in and returns its `Set-Cookie` value.
@@ -515,16 +527,23 @@ pub async fn sign_in_code(
 /// cleared and the staff member lands on the sign-in page all the same.
 pub async fn sign_out(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, AppError> {
+    request: Request,
+) -> Result<Response, Response> {
+    let headers = request.headers().clone();
     if let Some(token) = session_token(&headers) {
-        if let Some(session) = session::resume(&state.pool, &token, state.staff.sessions).await? {
-            check_csrf(&session, &body)?;
+        let session = session::resume(&state.pool, &token, state.staff.sessions)
+            .await
+            .map_err(|error| AppError::from(error).into_response())?;
+        if let Some(session) = session {
+            let body = form_body::read(request, &state).await?;
+            check_csrf(&session, &body).map_err(IntoResponse::into_response)?;
         }
-        session::end(&state.pool, &token).await?;
+        session::end(&state.pool, &token)
+            .await
+            .map_err(|error| AppError::from(error).into_response())?;
     }
-    let expired = session_cookie(String::new(), Duration::ZERO, &state)?;
+    let expired = session_cookie(String::new(), Duration::ZERO, &state)
+        .map_err(IntoResponse::into_response)?;
     Ok((
         [(header::SET_COOKIE, expired)],
         Redirect::to(&paths::with_notice(paths::SIGN_IN, Notice::SignedOut)),
@@ -550,6 +569,10 @@ mod tests {
             "/administrator",
             "/",
             "/admin\\x",
+            "/admin/\n",
+            "/admin/\r\nSet-Cookie: x=y",
+            "/admin/ä",
+            "/admin/a b",
         ] {
             assert_eq!(safe_return_path(outside), "/admin", "{outside}");
         }

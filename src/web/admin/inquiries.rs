@@ -13,7 +13,9 @@ use serde::Deserialize;
 
 use crate::error::AppError;
 use crate::input::FieldError;
-use crate::inquiry::inbox::{self, InboxEntry, InquiryDetail, Note, Resend, StoredForEmail};
+use crate::inquiry::inbox::{
+    self, Assignment, InboxEntry, InquiryDetail, Note, Resend, StoredForEmail,
+};
 use crate::inquiry::status::InquiryStatus;
 use crate::inquiry::stored::InquiryFilter;
 use crate::inquiry::{csv_export, reply};
@@ -338,8 +340,22 @@ pub async fn add_note(
 #[derive(Deserialize)]
 pub struct AssignmentForm {
     /// An account's id, or empty for nobody.
-    #[serde(default, deserialize_with = "empty_or_number")]
-    zustaendig: Option<i64>,
+    #[serde(default)]
+    zustaendig: String,
+}
+
+impl AssignmentForm {
+    /// The account chosen, or nobody; anything else is no value the form offers.
+    fn assignee(&self) -> Result<Option<i64>, AppError> {
+        let value = self.zustaendig.trim();
+        if value.is_empty() {
+            return Ok(None);
+        }
+        value
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| AppError::MalformedForm)
+    }
 }
 
 pub async fn assign(
@@ -347,12 +363,14 @@ pub async fn assign(
     Path(id): Path<i64>,
     StaffForm { session, form, .. }: StaffForm<AssignmentForm>,
 ) -> Result<Redirect, AppError> {
-    if !inbox::assign(&state.pool, id, form.zustaendig, &session.actor()).await? {
-        return Err(AppError::NotFound);
-    }
+    let notice = match inbox::assign(&state.pool, id, form.assignee()?, &session.actor()).await? {
+        Assignment::Done => Notice::AssignmentChanged,
+        Assignment::NoSuchInquiry => return Err(AppError::NotFound),
+        Assignment::AssigneeUnavailable => Notice::AssigneeUnavailable,
+    };
     Ok(Redirect::to(&paths::with_notice(
         &paths::inquiry(id),
-        Notice::AssignmentChanged,
+        notice,
     )))
 }
 

@@ -28,10 +28,12 @@ pub enum Notice {
     Published,
     Unpublished,
     Deleted,
+    LockedAfterWrongPasswords,
+    AssigneeUnavailable,
 }
 
 impl Notice {
-    const ALL: [Notice; 22] = [
+    const ALL: [Notice; 24] = [
         Notice::SignedOut,
         Notice::Saved,
         Notice::Unchanged,
@@ -54,6 +56,8 @@ impl Notice {
         Notice::Published,
         Notice::Unpublished,
         Notice::Deleted,
+        Notice::LockedAfterWrongPasswords,
+        Notice::AssigneeUnavailable,
     ];
 
     /// The value of the `meldung` parameter.
@@ -81,6 +85,8 @@ impl Notice {
             Notice::Published => "veroeffentlicht",
             Notice::Unpublished => "zurueckgezogen",
             Notice::Deleted => "entfernt",
+            Notice::LockedAfterWrongPasswords => "konto-voruebergehend-gesperrt",
+            Notice::AssigneeUnavailable => "nicht-zuweisbar",
         }
     }
 
@@ -131,12 +137,27 @@ impl Notice {
                 "Zurückgezogen. Der Eintrag ist nur noch hier in der Verwaltung zu sehen."
             }
             Notice::Deleted => "Gelöscht.",
+            Notice::AssigneeUnavailable => {
+                "Nicht geändert: Das gewählte Konto ist gesperrt oder gelöscht. Bitte wählen Sie \
+                 eine Kollegin oder einen Kollegen aus der Liste."
+            }
+            Notice::LockedAfterWrongPasswords => {
+                "Sie sind abgemeldet: Das bisherige Passwort wurde zu oft falsch eingegeben. Das \
+                 Konto ist deshalb für 15 Minuten gesperrt; danach können Sie sich wieder \
+                 anmelden. Waren Sie das nicht, sagen Sie bitte der Verwaltung Bescheid."
+            }
         }
     }
 
     /// Whether it tells of something that did not happen (shown as a problem, not a success).
     pub fn is_problem(self) -> bool {
-        matches!(self, Notice::LastAdministrator | Notice::NotOnOwnAccount)
+        matches!(
+            self,
+            Notice::LastAdministrator
+                | Notice::NotOnOwnAccount
+                | Notice::LockedAfterWrongPasswords
+                | Notice::AssigneeUnavailable
+        )
     }
 
     /// The notice as the `messages` macro takes it: (success, problem).
