@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use sqlx::migrate::MigrateDatabase;
 use sqlx::postgres::PgPoolOptions;
-use sqlx::{PgPool, Postgres};
+use sqlx::{Connection, PgPool, Postgres};
 
 use crate::{MIGRATOR, config};
 
@@ -52,6 +52,14 @@ pub async fn connect_and_migrate(url: &str) -> Result<PgPool, DatabaseError> {
     let pool = PgPoolOptions::new()
         .max_connections(10)
         .acquire_timeout(ACQUIRE_TIMEOUT)
+        // A connection keeps the buffers of its largest message (a document uploaded, a page
+        // of results) for as long as it lives; back in the pool it keeps only the usual 8 KiB.
+        .after_release(|connection, _| {
+            Box::pin(async move {
+                connection.shrink_buffers();
+                Ok(true)
+            })
+        })
         .connect(url)
         .await
         .map_err(|error| unreachable(error.to_string()))?;

@@ -25,7 +25,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -40,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 import loopback  # noqa: E402  (tests/tools/loopback.py)
-from loopback import FORM_TOKEN_KEY_SQL, free_port  # noqa: E402
+from loopback import FORM_TOKEN_KEY_SQL, Postgres, Site, free_port, get  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 FAULT = ROOT / "tests" / "fault"
@@ -62,50 +61,6 @@ def check(condition, what):
     if not condition:
         FAILURES.append(what)
 
-
-
-# --------------------------------------------------------------------------------------------
-# PostgreSQL of our own
-
-
-class Postgres:
-    """A throw-away cluster in a temporary folder, trust auth, listening on loopback only."""
-
-    def __init__(self, work):
-        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
-        if not bins:
-            sys.exit("PostgreSQL's server programs are not installed (/usr/lib/postgresql/*/bin)")
-        self.bin = bins[-1]
-        self.port = free_port()
-        self.data = work / "pgdata"
-        self.data.mkdir()
-        # PostgreSQL refuses to run as root: then the cluster belongs to the postgres user.
-        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        if self.as_user:
-            shutil.chown(work, "postgres")
-            shutil.chown(self.data, "postgres")
-        self.run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres",
-                 "--no-sync", "-E", "UTF8", "--locale=C.UTF-8")
-        self.url = f"postgres://postgres@127.0.0.1:{self.port}"
-        self.start()
-
-    def run(self, program, *args):
-        subprocess.run([*self.as_user, str(self.bin / program), *args], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def start(self):
-        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.data} -c fsync=off"
-        self.run("pg_ctl", "-D", str(self.data), "-o", options, "-l",
-                 str(self.data / "log"), "-w", "start")
-
-    def stop(self):
-        self.run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
-
-    def psql(self, database, sql):
-        return subprocess.run(
-            ["psql", "-qAtX", f"{self.url}/{database}", "-c", sql],
-            check=True, capture_output=True, text=True,
-        ).stdout.strip()
 
 
 # --------------------------------------------------------------------------------------------
@@ -199,70 +154,13 @@ class SmtpSink:
 # The site
 
 
-class Site:
-    def __init__(self, database_url, work, smtp_port):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("DATABASE_URL", "BIND", "MAIL_", "SMTP_", "CLIENT_IP",
-                                    "BASE_URL", "OFFICE_EMAIL", "METRICS", "FORM_", "INQUIRY_"))}
-        env.update({
-            "DATABASE_URL": database_url,
-            "BIND": f"127.0.0.1:{self.port}",
-            "SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
-            "OFFICE_EMAIL": "buero@defus.test",
-            "MAIL_SEND_TIMEOUT": "30s",
-            "CLIENT_IP_HEADER": "X-Forwarded-For",
-            "RUST_LOG": "info,sqlx=warn,tower_http=warn",
-        })
-        self.env = env
-        self.log_path = work / "site.log"
-        self.process = None
-        self.start()
-
-    def start(self):
-        self.log = open(self.log_path, "a")
-        self.process = subprocess.Popen([str(BINARY)], env=self.env, stdout=self.log,
-                                        stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                sys.exit(f"the site stopped; see {self.log_path}")
-            if get(self.url + "/healthz")[0] == 200:
-                return
-            time.sleep(0.02)
-        sys.exit("the site did not start within a minute")
-
-    def rss_kib(self):
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        return 0
-
-    def kill_hard(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-        self.log.close()
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            self.process.wait(timeout=30)
-        self.log.close()
-
-    def panics(self):
-        return [line for line in self.log_path.read_text(errors="replace").splitlines()
-                if "panicked" in line]
-
-
-def get(url, timeout=5):
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-    except OSError:
-        return None, b""
+def start_site(database_url, work, smtp_port):
+    return Site(BINARY, database_url, work, {
+        "SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "OFFICE_EMAIL": "buero@defus.test",
+        "MAIL_SEND_TIMEOUT": "30s",
+        "CLIENT_IP_HEADER": "X-Forwarded-For",
+    })
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -674,7 +572,7 @@ def main():
     site = None
     started = time.monotonic()
     try:
-        site = Site(f"{postgres.url}/{database}", work, sink.port)
+        site = start_site(f"{postgres.url}/{database}", work, sink.port)
         print(f"site {site.url}, PostgreSQL {postgres.bin.parent.name} on port {postgres.port}, "
               f"SMTP sink on port {sink.port}; {os.cpu_count()} cores", flush=True)
         load(site, postgres, database, work)
