@@ -55,11 +55,11 @@ pub fn router(state: AppState) -> Router {
     router
         .route(
             membership::RECEIPT_ROUTE_DE,
-            get(|state, reference| membership::receipt(state, reference, Locale::De)),
+            get(|state, path| membership::receipt(state, path, Locale::De)),
         )
         .route(
             membership::RECEIPT_ROUTE_EN,
-            get(|state, reference| membership::receipt(state, reference, Locale::En)),
+            get(|state, path| membership::receipt(state, path, Locale::En)),
         )
         .route(
             search::path(Locale::De),

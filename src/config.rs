@@ -44,6 +44,12 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub inquiry_retention_days: u32,
 
+    /// Working days an inquiry may stay "neu" before the office is reminded of it (one email a
+    /// day at most, from 8 o'clock on working days); 0: no reminders.
+    #[arg(long, env = "INQUIRY_REMINDER_AFTER", default_value_t = 2,
+          value_parser = clap::value_parser!(u32).range(0..=30))]
+    pub inquiry_reminder_after: u32,
+
     #[command(flatten)]
     pub http: HttpConfig,
 
@@ -181,6 +187,7 @@ impl Config {
             metrics_bind: None,
             base_url: None,
             inquiry_retention_days: 365,
+            inquiry_reminder_after: 2,
             http: HttpConfig {
                 request_head_timeout: Duration::from_secs(10),
                 stalled_answer_timeout: Duration::from_secs(30),

@@ -96,6 +96,16 @@ pub fn berlin_date_time(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// A moment in a sentence, in Hannover's time: "um 14:32" today, else "am 07.12.2026 um 14:32".
+pub fn berlin_time_or_date_time(at: DateTime<Utc>) -> String {
+    let at = at.with_timezone(&Berlin);
+    if at.date_naive() == Utc::now().with_timezone(&Berlin).date_naive() {
+        at.format("um %H:%M").to_string()
+    } else {
+        at.format("am %d.%m.%Y um %H:%M").to_string()
+    }
+}
+
 /// The fixed words of the interface in one language.
 pub struct Ui {
     /// The name of the language, written in that language, for the language switch.
@@ -333,6 +343,10 @@ pub struct FormText {
     pub receipt_efus_before_link: &'static str,
     pub receipt_efus_after_link: &'static str,
     pub receipt_back: &'static str,
+    pub confirm_title: &'static str,
+    pub confirm_text: &'static str,
+    pub confirm_back: &'static str,
+    pub confirm_submit: &'static str,
 }
 
 pub static GERMAN_FORM: FormText = FormText {
@@ -373,6 +387,10 @@ pub static GERMAN_FORM: FormText = FormText {
     receipt_efus_before_link: "Bitte beachten Sie: Mitglied bei DEFUS können Kommunen werden, die Mitglied beim Europäischen Forum für Urbane Sicherheit (EFUS) sind. Wie Ihre Kommune EFUS beitritt, erfahren Sie auf der ",
     receipt_efus_after_link: ".",
     receipt_back: "Zur Startseite",
+    confirm_title: "Bitte bestätigen Sie Ihre Anfrage",
+    confirm_text: "Ihr Formular kam so schnell zurück, wie es sonst nur Programme schicken – oft füllt der Browser es von selbst aus. Damit Ihre Anfrage sicher bei uns ankommt, senden Sie sie bitte mit einem Klick ab. Das haben Sie eingetragen:",
+    confirm_back: "Möchten Sie noch etwas ändern? Dann gehen Sie im Browser eine Seite zurück.",
+    confirm_submit: "Anfrage jetzt senden",
 };
 
 pub static ENGLISH_FORM: FormText = FormText {
@@ -413,6 +431,10 @@ pub static ENGLISH_FORM: FormText = FormText {
     receipt_efus_before_link: "Please note: municipalities that are members of the European Forum for Urban Security (EFUS) can become members of DEFUS. You can find out how your municipality can join EFUS on ",
     receipt_efus_after_link: ".",
     receipt_back: "Go to the home page",
+    confirm_title: "Please confirm your inquiry",
+    confirm_text: "Your form came back as quickly as only programs usually send one – often the browser fills it in by itself. To make sure your inquiry reaches us, please send it with one click. This is what you entered:",
+    confirm_back: "Would you like to change something? Then go back one page in your browser.",
+    confirm_submit: "Send the inquiry now",
 };
 
 /// The words of the news and events pages.

@@ -17,6 +17,8 @@ use crate::content::{defaults, facts};
 use crate::database::notifications::DatabaseEvents;
 use crate::database::{self, DatabaseError};
 use crate::input::EmailAddress;
+use crate::inquiry::receipt::{self, ReceiptKey};
+use crate::inquiry::reminder::{self, ReminderSettings};
 use crate::inquiry::retention;
 use crate::inquiry::token::{FormTokenKey, KEY_LENGTH};
 use crate::mail::transport::{MailSetupError, MailTransport};
@@ -36,7 +38,7 @@ pub enum StartupError {
     Database(#[from] DatabaseError),
     #[error("cannot store the default content")]
     DefaultContent(#[source] sqlx::Error),
-    #[error("cannot load or create the form token key")]
+    #[error("cannot load or create the keys of form tokens and receipts")]
     FormTokenKey(#[source] sqlx::Error),
     #[error("cannot render the pages")]
     Pages(#[from] RefreshError),
@@ -68,6 +70,8 @@ pub struct Application {
     state: AppState,
     delivery: DeliveryWorker,
     retention_days: u32,
+    reminders: ReminderSettings,
+    clock: crate::clock::Clock,
     connection_limits: ConnectionLimits,
 }
 
@@ -87,13 +91,16 @@ impl Application {
         let token_key = secrets::load_or_create::<KEY_LENGTH>(&pool, "form-token")
             .await
             .map_err(StartupError::FormTokenKey)?;
+        let receipt_key = secrets::load_or_create::<{ receipt::KEY_LENGTH }>(&pool, "receipt")
+            .await
+            .map_err(StartupError::FormTokenKey)?;
         let intake = InquiryIntake {
+            receipts: ReceiptKey::new(receipt_key),
             rate_limiter: RateLimiter::new(
                 config.form.rate_limit_per_hour,
                 Duration::from_secs(3600),
             ),
             min_fill_time: config.form.min_fill_time,
-            message_id_domain: config.mail.mail_from.email.domain().to_owned(),
         };
 
         let listener =
@@ -118,6 +125,7 @@ impl Application {
             None => None,
         };
         let site = Arc::new(SiteSettings::new(config, listening_on));
+        let site_for_reminders = site.base_url.clone();
         let delivery = DeliveryWorker::new(
             pool.clone(),
             Arc::new(transport),
@@ -150,6 +158,13 @@ impl Application {
             },
             delivery,
             retention_days: config.inquiry_retention_days,
+            reminders: ReminderSettings {
+                after_working_days: config.inquiry_reminder_after,
+                office_override: config.mail.office_email.clone(),
+                site: site_for_reminders,
+                message_id_domain: config.mail.mail_from.email.domain().to_owned(),
+            },
+            clock: config.clock.clone(),
             connection_limits: ConnectionLimits {
                 request_head: config.http.request_head_timeout,
                 stalled_answer: config.http.stalled_answer_timeout,
@@ -192,6 +207,12 @@ impl Application {
             self.retention_days,
             stop.clone(),
         ));
+        let reminders = tokio::spawn(reminder::run(
+            self.state.pool.clone(),
+            self.reminders,
+            self.clock,
+            stop.clone(),
+        ));
         let metrics = self.metrics.map(|(listener, handle)| {
             tokio::spawn(monitoring::serve(
                 listener,
@@ -223,6 +244,7 @@ impl Application {
         for (task, name) in [
             (delivery, "mail delivery"),
             (retention, "retention"),
+            (reminders, "reminders"),
             (notifications, "database notifications"),
             (page_refresh, "page refresh"),
         ] {

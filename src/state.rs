@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, HeaderName};
 use sqlx::PgPool;
 
 use crate::config::{BaseUrl, Config};
+use crate::inquiry::receipt::ReceiptKey;
 use crate::inquiry::token::FormTokenKey;
 use crate::rate_limit::RateLimiter;
 use crate::staff::session::SessionPolicy;
@@ -40,6 +41,8 @@ impl FromRef<AppState> for PageCache {
 pub struct SiteSettings {
     pub base_url: BaseUrl,
     pub inquiry_retention_days: u32,
+    /// The domain of MAIL_FROM, for the Message-IDs of the emails the site sends.
+    pub message_id_domain: String,
     /// What every response carries (`web::security_headers`).
     pub security_headers: HeaderMap,
 }
@@ -55,6 +58,7 @@ impl SiteSettings {
             security_headers: security_headers::for_site(&base_url),
             base_url,
             inquiry_retention_days: config.inquiry_retention_days,
+            message_id_domain: config.mail.mail_from.email.domain().to_owned(),
         }
     }
 }
@@ -63,8 +67,8 @@ impl SiteSettings {
 pub struct InquiryIntake {
     pub rate_limiter: RateLimiter,
     pub min_fill_time: Duration,
-    /// The domain of MAIL_FROM, for the office emails' Message-IDs.
-    pub message_id_domain: String,
+    /// Makes and checks the tokens in the confirmation pages' addresses.
+    pub receipts: ReceiptKey,
 }
 
 /// What the staff area needs beyond the database.

@@ -39,7 +39,7 @@ pub fn write(entries: &[InboxEntry]) -> String {
                 inquiry.phone.as_deref().map(as_text).unwrap_or_default(),
                 inquiry.efus_member.in_german().to_owned(),
                 inquiry.message.clone().unwrap_or_default(),
-                delivery.describe(),
+                delivery.short(),
             ],
         );
     }

@@ -1,5 +1,6 @@
 //! The one answer of the inquiry form that is a choice: is the municipality a member of EFUS?
 
+use crate::i18n::FormText;
 use crate::input::FieldError;
 use crate::text_enum;
 
@@ -19,6 +20,16 @@ impl EfusMembership {
             return Err(FieldError::Required);
         }
         Self::from_code(input.trim()).ok_or(FieldError::InvalidChoice)
+    }
+
+    /// As the form says it, in the visitor's language.
+    pub fn label(self, text: &FormText) -> &'static str {
+        match self {
+            EfusMembership::Yes => text.efus_yes,
+            EfusMembership::No => text.efus_no,
+            EfusMembership::Pending => text.efus_pending,
+            EfusMembership::Unknown => text.efus_unknown,
+        }
     }
 
     /// As the office reads it (office email, staff area, CSV export).

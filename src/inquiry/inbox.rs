@@ -5,13 +5,17 @@ use sqlx::{PgConnection, PgPool};
 
 use chrono::{DateTime, Utc};
 
+use crate::config::BaseUrl;
 use crate::i18n::berlin_date_time;
 use crate::input::{FieldError, MultiLine};
 use crate::inquiry::spam::SpamReason;
 use crate::inquiry::status::InquiryStatus;
 use crate::inquiry::stored::{self, InquiryFilter, StoredInquiry};
-use crate::mail::outbox::{self, DeliveryAttempt, DeliveryState, OutboxState};
+use crate::mail::composed::ComposedEmail;
+use crate::mail::delivery::DeliveryState;
+use crate::mail::outbox::{self, DeliveryAttempt, EmailKind, OutboxState};
 use crate::staff::activity::{self, ActivityKind, Actor, Change, Subject};
+use crate::web::admin::paths as staff_paths;
 
 /// An inquiry in the office's list: what was sent, and what became of its office email.
 #[derive(Debug, Clone)]
@@ -38,6 +42,21 @@ pub async fn list(
             inquiry,
         })
         .collect())
+}
+
+/// Inquiries held back as spam within the last `days`, newest first, at most `limit`: a real
+/// person caught by the site's guess is to be noticed in time.
+pub async fn held_spam(
+    pool: &PgPool,
+    days: i32,
+    limit: i64,
+) -> Result<Vec<InboxEntry>, sqlx::Error> {
+    let filter = InquiryFilter {
+        status: Some(InquiryStatus::Spam),
+        received_within_days: Some(days),
+        ..InquiryFilter::default()
+    };
+    list(pool, &filter, limit).await
 }
 
 /// One inquiry with the full history of its office emails.
@@ -295,22 +314,31 @@ pub enum Assignment {
     AssigneeUnavailable,
 }
 
-/// Makes `assignee` (an enabled account) responsible for inquiry `id`, or nobody.
+/// Where links in the site's emails lead, and the domain of their Message-IDs.
+#[derive(Debug, Clone, Copy)]
+pub struct EmailContext<'a> {
+    pub site: &'a BaseUrl,
+    pub message_id_domain: &'a str,
+}
+
+/// Makes `assignee` (an enabled account) responsible for inquiry `id`, or nobody. A colleague
+/// made responsible by someone else is told by email (queued in the same transaction).
 pub async fn assign(
     pool: &PgPool,
     id: i64,
     assignee: Option<i64>,
     actor: &Actor,
+    emails: EmailContext<'_>,
 ) -> Result<Assignment, sqlx::Error> {
     let mut transaction = pool.begin().await?;
     let Some(Locked { reference, .. }) = lock(&mut transaction, id).await? else {
         return Ok(Assignment::NoSuchInquiry);
     };
-    let name = match assignee {
+    let colleague = match assignee {
         None => None,
         // Locked against a concurrent change of the account until the assignment is stored.
-        Some(account_id) => match sqlx::query_scalar!(
-            r#"select coalesce(nullif(name, ''), email) as "name!" from staff_account
+        Some(account_id) => match sqlx::query!(
+            r#"select coalesce(nullif(name, ''), email) as "name!", email from staff_account
                where id = $1 and enabled
                for share"#,
             account_id
@@ -318,10 +346,33 @@ pub async fn assign(
         .fetch_optional(&mut *transaction)
         .await?
         {
-            Some(name) => Some(name),
+            Some(row) => Some((account_id, row.name, row.email)),
             None => return Ok(Assignment::AssigneeUnavailable),
         },
     };
+    let name = colleague.as_ref().map(|(_, name, _)| name.clone());
+    if let Some((account_id, name, email)) = &colleague
+        && *account_id != actor.account_id
+    {
+        let organisation =
+            sqlx::query_scalar!("select organisation from inquiry where id = $1", id)
+                .fetch_one(&mut *transaction)
+                .await?;
+        let message = assignment_email(
+            (name, email),
+            actor,
+            (id, &reference, &organisation),
+            emails,
+        );
+        outbox::enqueue_composed(
+            &mut transaction,
+            EmailKind::Assignment,
+            Some(id),
+            &message,
+            None,
+        )
+        .await?;
+    }
     sqlx::query!(
         "update inquiry set assigned_to = $2 where id = $1",
         id,
@@ -344,6 +395,33 @@ pub async fn assign(
     .await?;
     transaction.commit().await?;
     Ok(Assignment::Done)
+}
+
+/// The email that tells a colleague an inquiry is theirs now: who gave it to them, which one, and
+/// the link to it. Nothing of the inquirer's but the organisation's name.
+fn assignment_email(
+    (name, email): (&str, &str),
+    actor: &Actor,
+    (id, reference, organisation): (i64, &str, &str),
+    emails: EmailContext<'_>,
+) -> ComposedEmail {
+    let text = format!(
+        "Hallo {name},\n\n{actor} hat Ihnen die Mitgliedschaftsanfrage {reference} von \
+         {organisation} zugewiesen. Sie finden sie in der Verwaltung der Website:\n\n{link}\n\n\
+         Dort sehen Sie die ganze Anfrage, können sie beantworten und ihren Status ändern.\n\n\
+         -- \nDiese E-Mail hat die Website automatisch geschickt, weil Ihnen eine Anfrage \
+         zugewiesen wurde.\n",
+        actor = actor.name,
+        link = emails.site.join(&staff_paths::inquiry(id)),
+    );
+    ComposedEmail::new(
+        EmailKind::Assignment,
+        email,
+        Some(name),
+        format!("Ihnen zugewiesen: Anfrage {reference} ({organisation})"),
+        text,
+        emails.message_id_domain,
+    )
 }
 
 /// What is stored for one email address.

@@ -5,6 +5,8 @@ pub mod csv_export;
 pub mod efus;
 pub mod form;
 pub mod inbox;
+pub mod receipt;
+pub mod reminder;
 pub mod reply;
 pub mod retention;
 pub mod spam;

@@ -1,5 +1,6 @@
 //! Inquiries are kept for a limited time (INQUIRY_RETENTION_DAYS, stated on the privacy page),
-//! then deleted with their outbox entries and delivery history.
+//! then deleted with their outbox entries and delivery history; the emails that named several
+//! of them (the daily reminders) go after the same time.
 
 use std::time::Duration;
 
@@ -14,6 +15,13 @@ pub async fn delete_expired(pool: &PgPool, days: u32) -> Result<u64, sqlx::Error
     let days = i32::try_from(days).unwrap_or(i32::MAX);
     let result = sqlx::query!(
         "delete from inquiry where received_at < now() - make_interval(days => $1)",
+        days
+    )
+    .execute(pool)
+    .await?;
+    sqlx::query!(
+        r#"delete from mail_outbox
+           where inquiry_id is null and created_at < now() - make_interval(days => $1)"#,
         days
     )
     .execute(pool)

@@ -1,5 +1,7 @@
-//! Telling programs from people without CAPTCHA or cookies. Spam is stored (staff can look at it)
-//! but never mailed, and its sender sees the same answer as everyone else.
+//! Telling programs from people without CAPTCHA or cookies. Spam is stored (staff see it on their
+//! overview and can send it on) but never mailed, and its sender sees the same answer as everyone
+//! else. Speed alone decides nothing: a form back sooner than a person could type it (browsers
+//! fill forms in by themselves) is shown once more to be confirmed with one click.
 
 use std::time::Duration;
 
@@ -10,7 +12,8 @@ text_enum! {
     pub enum SpamReason {
         /// The field hidden from people was filled in.
         HoneypotFilled = "honeypot",
-        /// The form came back sooner than a person can fill it in.
+        /// The form came back sooner than a person can fill it in (before such forms were asked
+        /// to be confirmed; kept for the inquiries of that time).
         TooFast = "too_fast",
         /// Staff marked it as spam.
         MarkedByStaff = "staff",
@@ -28,14 +31,28 @@ impl SpamReason {
     }
 }
 
-/// Why a submission looks like spam, if it does.
-pub fn screen(honeypot: &str, form_age: Duration, min_fill_time: Duration) -> Option<SpamReason> {
+/// What a submission looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screening {
+    Person,
+    Spam(SpamReason),
+    /// Sent too fast to tell: the visitor is asked to confirm.
+    AskToConfirm,
+}
+
+/// Screens a submission; `confirmed` when it comes from the page that asked for a confirmation.
+pub fn screen(
+    honeypot: &str,
+    form_age: Duration,
+    min_fill_time: Duration,
+    confirmed: bool,
+) -> Screening {
     if !honeypot.trim().is_empty() {
-        Some(SpamReason::HoneypotFilled)
-    } else if form_age < min_fill_time {
-        Some(SpamReason::TooFast)
+        Screening::Spam(SpamReason::HoneypotFilled)
+    } else if form_age < min_fill_time && !confirmed {
+        Screening::AskToConfirm
     } else {
-        None
+        Screening::Person
     }
 }
 
@@ -47,19 +64,31 @@ mod tests {
 
     #[test]
     fn a_person_taking_their_time_is_no_spammer() {
-        assert_eq!(screen("", Duration::from_secs(40), MIN), None);
-        assert_eq!(screen("", MIN, MIN), None);
+        assert_eq!(
+            screen("", Duration::from_secs(40), MIN, false),
+            Screening::Person
+        );
+        assert_eq!(screen("", MIN, MIN, false), Screening::Person);
     }
 
     #[test]
-    fn a_filled_honeypot_or_a_hasty_form_is_spam() {
+    fn a_filled_honeypot_is_spam_and_a_hasty_form_is_asked_to_confirm() {
         assert_eq!(
-            screen("https://cheap.example", Duration::from_secs(40), MIN),
-            Some(SpamReason::HoneypotFilled)
+            screen("https://cheap.example", Duration::from_secs(40), MIN, false),
+            Screening::Spam(SpamReason::HoneypotFilled)
         );
         assert_eq!(
-            screen("", Duration::from_secs(1), MIN),
-            Some(SpamReason::TooFast)
+            screen("https://cheap.example", Duration::ZERO, MIN, true),
+            Screening::Spam(SpamReason::HoneypotFilled)
+        );
+        assert_eq!(
+            screen("", Duration::from_secs(1), MIN, false),
+            Screening::AskToConfirm
+        );
+        assert_eq!(
+            screen("", Duration::from_secs(1), MIN, true),
+            Screening::Person,
+            "a confirmed form, however quick the click"
         );
     }
 }

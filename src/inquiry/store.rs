@@ -104,7 +104,7 @@ async fn insert(
         arrival.form_nonce,
         status as InquiryStatus,
         arrival.spam as Option<SpamReason>,
-        new_message_id(arrival.message_id_domain),
+        new_message_id("inquiry", arrival.message_id_domain),
     )
     .fetch_optional(db)
     .await?;

@@ -48,6 +48,8 @@ pub struct InquiryFilter {
     pub assigned_to: Option<i64>,
     /// Only those still to be dealt with (new or in progress).
     pub open_only: bool,
+    /// Only those received within this many days.
+    pub received_within_days: Option<i32>,
 }
 
 /// `%` and `_` typed into the search box are meant literally.
@@ -101,6 +103,7 @@ async fn select(
              and ($3::text is null or i.organisation ilike $3 or i.email ilike $3)
              and ($5::bigint is null or i.assigned_to = $5)
              and (not $6 or i.status in ($7, $8))
+             and ($9::integer is null or i.received_at > now() - make_interval(days => $9))
            order by i.received_at desc, i.id desc
            limit $4"#,
         id,
@@ -111,6 +114,7 @@ async fn select(
         filter.open_only,
         InquiryStatus::New as InquiryStatus,
         InquiryStatus::InProgress as InquiryStatus,
+        filter.received_within_days,
     )
     .fetch_all(db)
     .await

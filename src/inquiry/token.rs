@@ -14,6 +14,14 @@ use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
 
+/// Begins the nonce of a token issued with a confirmation page.
+const CONFIRMATION_PREFIX: &str = "confirm-";
+
+/// Whether the token with `nonce` came with a confirmation page.
+pub fn is_confirmation(nonce: &str) -> bool {
+    nonce.starts_with(CONFIRMATION_PREFIX)
+}
+
 /// The signing key's length: SHA-256's block size, the natural HMAC key length.
 pub const KEY_LENGTH: usize = 64;
 
@@ -40,9 +48,19 @@ impl FormTokenKey {
 
     /// A token for a form shown at `now`.
     pub fn issue(&self, now: DateTime<Utc>) -> String {
+        self.issue_with_prefix(now, "")
+    }
+
+    /// A token for the page that asks to confirm a form sent very quickly: its nonce says so
+    /// (see [`is_confirmation`]), and only the site can sign one.
+    pub fn issue_for_confirmation(&self, now: DateTime<Utc>) -> String {
+        self.issue_with_prefix(now, CONFIRMATION_PREFIX)
+    }
+
+    fn issue_with_prefix(&self, now: DateTime<Utc>, prefix: &str) -> String {
         let mut nonce = [0_u8; 16];
         rand::fill(&mut nonce);
-        let payload = format!("{}.{}", now.timestamp(), hex::encode(nonce));
+        let payload = format!("{}.{prefix}{}", now.timestamp(), hex::encode(nonce));
         let signature = hex::encode(self.mac(&payload).finalize().into_bytes());
         format!("{payload}.{signature}")
     }
@@ -104,6 +122,17 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_confirmation_token_is_told_from_a_form_s() {
+        let now = Utc::now();
+        let nonce = |token: String| match key().check(&token, now) {
+            TokenCheck::Valid { nonce, .. } => nonce,
+            other => panic!("{other:?}"),
+        };
+        assert!(is_confirmation(&nonce(key().issue_for_confirmation(now))));
+        assert!(!is_confirmation(&nonce(key().issue(now))));
     }
 
     #[test]

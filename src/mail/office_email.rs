@@ -59,6 +59,9 @@ struct OfficeEmailBody<'a> {
     association: &'a str,
     /// The inquiry in the staff area.
     staff_link: String,
+    /// The inquirer's message, every line set off with `> `, so that nothing in it can pass for
+    /// a line of the site's own (a link, a signature delimiter).
+    quoted_message: Option<String>,
 }
 
 /// Builds the office email for `inquiry`. Every value that goes into a header is checked again
@@ -89,6 +92,7 @@ pub fn compose(
         efus_member: inquiry.efus_member.in_german(),
         association: facts.map_or("DEFUS", |facts| facts.short_name.as_str()),
         staff_link: addressing.site.join(&staff_paths::inquiry(inquiry.id)),
+        quoted_message: inquiry.message.as_deref().map(quoted),
     }
     .render()?;
 
@@ -109,13 +113,27 @@ pub fn compose(
         .body(body)?)
 }
 
-/// A Message-ID for the office email about an inquiry, made once when the inquiry is stored
-/// and kept for every attempt. Random, so that no two inquiries, installations or restored
-/// backups ever issue the same one.
-pub fn new_message_id(domain: &str) -> String {
+/// `text` as a quotation: each of its lines begins with `> ` (an empty one with `>`).
+fn quoted(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            if line.is_empty() {
+                ">".to_owned()
+            } else {
+                format!("> {line}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A Message-ID for an email (`what` says what it is about: `inquiry`, `assignment`), made once
+/// when the email is queued and kept for every attempt. Random, so that no two emails,
+/// installations or restored backups ever issue the same one.
+pub fn new_message_id(what: &str, domain: &str) -> String {
     let mut random = [0_u8; 16];
     rand::fill(&mut random);
-    format!("<inquiry.{}@{domain}>", hex::encode(random))
+    format!("<{what}.{}@{domain}>", hex::encode(random))
 }
 
 fn office_address(
@@ -196,6 +214,50 @@ mod tests {
     }
 
     #[test]
+    fn the_inquirer_s_message_is_quoted_and_the_site_s_lines_stand_outside_it() {
+        let mut imitating = inquiry();
+        imitating.message = Some(
+            "Bitte hier klicken:\nIn der Verwaltung:        https://evil.example/admin\n\n-- \nversteckt"
+                .into(),
+        );
+        let message = compose(&imitating, None, &addressing()).unwrap();
+        let body = mailparse::parse_mail(&message.formatted())
+            .unwrap()
+            .get_body()
+            .unwrap();
+        let lines: Vec<&str> = body.lines().collect();
+        for line in &lines {
+            assert!(
+                !line.contains("evil.example") || line.starts_with("> "),
+                "every line of the message is quoted: {line:?}"
+            );
+        }
+        assert!(lines.contains(&"> -- "), "{body}");
+        assert!(lines.contains(&">"), "{body}");
+        let real_link = "https://www.defus.org/admin/anfragen/42";
+        let last_quoted = lines
+            .iter()
+            .rposition(|line| line.starts_with('>'))
+            .unwrap();
+        let first_quoted = lines.iter().position(|line| line.starts_with('>')).unwrap();
+        assert!(
+            lines[..first_quoted]
+                .iter()
+                .any(|line| line.contains(real_link))
+        );
+        assert!(
+            lines[last_quoted..]
+                .iter()
+                .any(|line| line.contains(real_link))
+        );
+        assert_eq!(
+            lines.iter().filter(|line| **line == "-- ").count(),
+            1,
+            "only the site's own signature delimiter: {body}"
+        );
+    }
+
+    #[test]
     fn a_stored_value_with_a_line_break_is_refused_not_sent() {
         let mut hostile = inquiry();
         hostile.contact_name = "Eve\r\nBcc: victim@example.org".into();
@@ -210,10 +272,10 @@ mod tests {
 
     #[test]
     fn message_ids_are_angle_bracketed_unique_and_on_the_sender_domain() {
-        let id = new_message_id("defus.org");
+        let id = new_message_id("inquiry", "defus.org");
         assert!(id.starts_with("<inquiry."), "{id}");
         assert!(id.ends_with("@defus.org>"), "{id}");
-        assert_ne!(id, new_message_id("defus.org"));
+        assert_ne!(id, new_message_id("inquiry", "defus.org"));
     }
 
     #[test]

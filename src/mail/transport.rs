@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::{MailConfig, redact_password};
+use crate::text_enum;
 
 pub enum MailTransport {
     Smtp {
@@ -34,13 +35,60 @@ pub enum MailSetupError {
     },
 }
 
-/// Why one delivery attempt failed, as stored in the delivery history.
+text_enum! {
+    /// What kind of thing went wrong with a delivery attempt, as the office is told it
+    /// (`mail_outbox.last_failure`).
+    pub enum Failure {
+        /// The mail server said no for good (a 5xx reply).
+        Refused = "refused",
+        /// The mail server said "not now" (a 4xx reply).
+        Deferred = "deferred",
+        /// No connection to the mail server (not there, refused, TLS failed).
+        Unreachable = "unreachable",
+        /// The mail server did not answer in time.
+        NoAnswer = "no_answer",
+        /// The email has no usable recipient (no office address set, say).
+        NotAddressable = "not_addressable",
+        Other = "other",
+    }
+}
+
+/// Why one delivery attempt failed: its kind, and the server's or library's own words for the
+/// delivery history (shown only under "Technische Details").
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SendError(pub String);
+pub struct SendError {
+    pub failure: Failure,
+    pub detail: String,
+}
+
+impl SendError {
+    pub fn new(failure: Failure, detail: impl Into<String>) -> Self {
+        Self {
+            failure,
+            detail: detail.into(),
+        }
+    }
+
+    fn of_smtp(error: &lettre::transport::smtp::Error) -> Self {
+        let failure = if error.is_permanent() {
+            Failure::Refused
+        } else if error.is_transient() {
+            Failure::Deferred
+        } else if error.is_timeout() {
+            Failure::NoAnswer
+        } else if error.is_response() || error.is_client() {
+            Failure::Other
+        } else {
+            // Connecting, the network, TLS.
+            Failure::Unreachable
+        };
+        Self::new(failure, error.to_string())
+    }
+}
 
 impl fmt::Display for SendError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.detail)
     }
 }
 
@@ -86,12 +134,12 @@ impl MailTransport {
                 .send(message)
                 .await
                 .map(|_| ())
-                .map_err(|error| SendError(error.to_string())),
+                .map_err(|error| SendError::of_smtp(&error)),
             Self::Files { transport, .. } => transport
                 .send(message)
                 .await
                 .map(|_| ())
-                .map_err(|error| SendError(error.to_string())),
+                .map_err(|error| SendError::new(Failure::Other, error.to_string())),
         }
     }
 }

@@ -15,9 +15,10 @@ use crate::config::{BaseUrl, MailConfig};
 use crate::content::facts;
 use crate::database::notifications::{Channel, DatabaseEvent};
 use crate::inquiry::stored;
-use crate::mail::office_email::{self, Addressing};
-use crate::mail::outbox::{self, AttemptOutcome};
-use crate::mail::transport::{MailTransport, SendError};
+use crate::mail::composed;
+use crate::mail::office_email::{self, Addressing, ComposeError};
+use crate::mail::outbox::{self, AttemptOutcome, DueContent};
+use crate::mail::transport::{Failure, MailTransport, SendError};
 use crate::monitoring;
 
 /// How long a stopping worker tries to record emails it sent while the database was away.
@@ -68,13 +69,14 @@ struct UnrecordedSend {
     attempts: i32,
 }
 
-/// What one round of the worker did.
+/// What one round of the worker did, to which email (an inquiry's reference, or the kind of
+/// email and its outbox number).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivery {
     NothingDue,
-    Sent { reference: String },
-    WillRetry { reference: String, error: String },
-    GaveUp { reference: String, error: String },
+    Sent { email: String },
+    WillRetry { email: String, error: SendError },
+    GaveUp { email: String, error: SendError },
 }
 
 impl DeliveryWorker {
@@ -156,7 +158,7 @@ impl DeliveryWorker {
             .iter()
             .map(|send| send.outbox_id)
             .collect::<Vec<_>>();
-        tracing::error!(outbox_ids = ?waiting, "stopping with office emails sent but not recorded; they will be sent again");
+        tracing::error!(outbox_ids = ?waiting, "stopping with emails sent but not recorded; they will be sent again");
     }
 
     /// Claims the next due email, tries to send it and records the attempt, all in one
@@ -167,14 +169,25 @@ impl DeliveryWorker {
         let Some(due) = outbox::claim_next_due(&mut transaction).await? else {
             return Ok(Delivery::NothingDue);
         };
-        let inquiry = stored::find(&mut *transaction, due.inquiry_id)
-            .await?
-            .ok_or(sqlx::Error::RowNotFound)?;
-        let facts = facts::load(&mut *transaction).await?;
+        let (email, message) = match &due.content {
+            DueContent::OfficeInquiry { inquiry_id } => {
+                let inquiry = stored::find(&mut *transaction, *inquiry_id)
+                    .await?
+                    .ok_or(sqlx::Error::RowNotFound)?;
+                let facts = facts::load(&mut *transaction).await?;
+                let message = office_email::compose(&inquiry, facts.as_ref(), &self.addressing)
+                    .map_err(not_composed);
+                (inquiry.reference, message)
+            }
+            DueContent::Composed(composed) => (
+                format!("{} #{}", due.kind, due.outbox_id),
+                composed::to_message(composed, &self.addressing.from).map_err(not_composed),
+            ),
+        };
         let started = Instant::now();
-        let result = match office_email::compose(&inquiry, facts.as_ref(), &self.addressing) {
+        let result = match message {
             Ok(message) => self.send_bounded(message).await,
-            Err(error) => Err(SendError(error.to_string())),
+            Err(error) => Err(error),
         };
         metrics::histogram!(monitoring::MAIL_DURATION).record(started.elapsed().as_secs_f64());
 
@@ -182,10 +195,8 @@ impl DeliveryWorker {
         let failures = u32::try_from(attempts).unwrap_or(u32::MAX);
         let outcome = match result {
             Ok(()) => AttemptOutcome::Sent,
-            Err(SendError(error)) if failures >= self.retry.max_attempts => {
-                AttemptOutcome::GaveUp { error }
-            }
-            Err(SendError(error)) => AttemptOutcome::RetryAt {
+            Err(error) if failures >= self.retry.max_attempts => AttemptOutcome::GaveUp { error },
+            Err(error) => AttemptOutcome::RetryAt {
                 at: later_by(self.retry.delay_after(failures)),
                 error,
             },
@@ -198,7 +209,7 @@ impl DeliveryWorker {
             };
         if let Err(error) = recorded {
             if outcome == AttemptOutcome::Sent {
-                tracing::warn!(reference = %inquiry.reference, "sent the office email, but cannot record that yet; will once the database answers");
+                tracing::warn!(%email, "sent the email, but cannot record that yet; will once the database answers");
                 self.sent_unrecorded
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
@@ -216,19 +227,18 @@ impl DeliveryWorker {
         };
         metrics::counter!(monitoring::MAIL_ATTEMPTS, "outcome" => counted).increment(1);
 
-        let reference = inquiry.reference;
         Ok(match outcome {
             AttemptOutcome::Sent => {
-                tracing::info!(%reference, attempts, "sent the office email");
-                Delivery::Sent { reference }
+                tracing::info!(%email, attempts, "sent an email");
+                Delivery::Sent { email }
             }
             AttemptOutcome::RetryAt { error, at } => {
-                tracing::warn!(%reference, attempts, %error, retry_at = %at, "office email not sent; will retry");
-                Delivery::WillRetry { reference, error }
+                tracing::warn!(%email, attempts, %error, failure = %error.failure, retry_at = %at, "email not sent; will retry");
+                Delivery::WillRetry { email, error }
             }
             AttemptOutcome::GaveUp { error } => {
-                tracing::error!(%reference, attempts, %error, "office email failed for good; staff must follow up");
-                Delivery::GaveUp { reference, error }
+                tracing::error!(%email, attempts, %error, failure = %error.failure, "email failed for good; staff must follow up");
+                Delivery::GaveUp { email, error }
             }
         })
     }
@@ -263,12 +273,27 @@ impl DeliveryWorker {
     async fn send_bounded(&self, message: lettre::Message) -> Result<(), SendError> {
         match tokio::time::timeout(self.send_timeout, self.transport.send(message)).await {
             Ok(result) => result,
-            Err(_) => Err(SendError(format!(
-                "no answer from the mail server within {}",
-                humantime::format_duration(self.send_timeout)
-            ))),
+            Err(_) => Err(SendError::new(
+                Failure::NoAnswer,
+                format!(
+                    "no answer from the mail server within {}",
+                    humantime::format_duration(self.send_timeout)
+                ),
+            )),
         }
     }
+}
+
+/// An email that could not even be composed: without a usable recipient, nothing the mail
+/// server does can help; anything else is a fault of the stored data.
+fn not_composed(error: ComposeError) -> SendError {
+    let failure = match error {
+        ComposeError::NoOfficeAddress | ComposeError::InvalidOfficeAddress(_) => {
+            Failure::NotAddressable
+        }
+        _ => Failure::Other,
+    };
+    SendError::new(failure, error.to_string())
 }
 
 /// Completes when an email may have been queued: on a notification saying so, after the

@@ -14,10 +14,12 @@ use crate::content::PageKey;
 use crate::error::{AppError, retry_after_value};
 use crate::i18n::{FormText, Locale};
 use crate::inquiry::efus::EfusMembership;
-use crate::inquiry::form::{FieldErrors, Inquiry, InquiryFormValues, Submission};
-use crate::inquiry::spam;
+use crate::inquiry::form::{
+    Field, FieldErrors, Inquiry, InquiryFormValues, Submission, TOKEN_FIELD,
+};
+use crate::inquiry::spam::{self, Screening};
 use crate::inquiry::store::{self, Arrival, Receipt};
-use crate::inquiry::token::TokenCheck;
+use crate::inquiry::token::{self, TokenCheck};
 use crate::monitoring;
 use crate::state::AppState;
 use crate::web::client_address::client_address;
@@ -26,16 +28,19 @@ use crate::web::inquiry_form::InquiryFormView;
 use crate::web::layout::{Layout, Section};
 use crate::web::public::render_page;
 
-/// Route patterns of the confirmation page.
-pub const RECEIPT_ROUTE_DE: &str = "/mitgliedschaft/anfrage/{reference}";
-pub const RECEIPT_ROUTE_EN: &str = "/en/membership/inquiry/{reference}";
+/// Route patterns of the confirmation page: the reference and its token (`inquiry::receipt`).
+pub const RECEIPT_ROUTE_DE: &str = "/mitgliedschaft/anfrage/{reference}/{token}";
+pub const RECEIPT_ROUTE_EN: &str = "/en/membership/inquiry/{reference}/{token}";
 
-pub fn receipt_path(locale: Locale, reference: &str) -> String {
+/// The confirmation page of the inquiry `reference` in `locale`.
+pub fn receipt_path(state: &AppState, locale: Locale, reference: &str) -> String {
     let route = match locale {
         Locale::De => RECEIPT_ROUTE_DE,
         Locale::En => RECEIPT_ROUTE_EN,
     };
-    route.replace("{reference}", reference)
+    route
+        .replace("{reference}", reference)
+        .replace("{token}", &state.intake.receipts.token(reference))
 }
 
 /// The membership page with an empty form: held in memory around the form's token, which is
@@ -97,12 +102,25 @@ pub async fn submit(
         }
     };
 
+    let spam = match spam::screen(
+        &submission.honeypot,
+        form_age,
+        intake.min_fill_time,
+        token::is_confirmation(&nonce),
+    ) {
+        Screening::Person => None,
+        Screening::Spam(reason) => Some(reason),
+        Screening::AskToConfirm => {
+            count_inquiry("asked_to_confirm");
+            return confirmation_page(&state, locale, &submission.values, &inquiry);
+        }
+    };
     let arrival = Arrival {
         inquiry: &inquiry,
         locale,
         form_nonce: &nonce,
-        spam: spam::screen(&submission.honeypot, form_age, intake.min_fill_time),
-        message_id_domain: &intake.message_id_domain,
+        spam,
+        message_id_domain: &state.site.message_id_domain,
     };
     let again = |notice| {
         FormAgain::new(
@@ -118,11 +136,11 @@ pub async fn submit(
         Ok(Intake::Received(receipt)) => {
             // Spam gets the same answer as anyone, but is not counted as accepted.
             count_inquiry(if is_spam { "spam" } else { "accepted" });
-            Ok(Redirect::to(&receipt_path(locale, &receipt.reference)).into_response())
+            Ok(Redirect::to(&receipt_path(&state, locale, &receipt.reference)).into_response())
         }
         Ok(Intake::ReceivedEarlier(receipt)) => {
             count_inquiry("sent_twice");
-            Ok(Redirect::to(&receipt_path(locale, &receipt.reference)).into_response())
+            Ok(Redirect::to(&receipt_path(&state, locale, &receipt.reference)).into_response())
         }
         Ok(Intake::OverLimit { retry_after }) => {
             count_inquiry("rate_limited");
@@ -244,6 +262,66 @@ fn form_page(
 }
 
 #[derive(Template)]
+#[template(path = "membership/confirm.html")]
+struct ConfirmTemplate<'a> {
+    layout: Layout<'a>,
+    text: &'static FormText,
+    action: &'static str,
+    /// What was typed, to be sent again as it is: field name and value.
+    hidden: Vec<(&'static str, &'a str)>,
+    /// What was typed, as the visitor reads it back: label and value.
+    summary: Vec<(&'static str, String)>,
+    token_field: &'static str,
+    token: String,
+}
+
+/// The page for a form that came back too quickly to tell a person from a program: what was
+/// typed, and one button that sends it (with a token that says it was confirmed).
+fn confirmation_page(
+    state: &AppState,
+    locale: Locale,
+    values: &InquiryFormValues,
+    inquiry: &Inquiry,
+) -> Result<Response, AppError> {
+    let text = locale.form_text();
+    let content = state.pages.content();
+    let optional = |value: Option<&str>| value.unwrap_or("–").to_owned();
+    let summary = vec![
+        (text.organisation, inquiry.organisation.as_str().to_owned()),
+        (text.contact_name, inquiry.contact_name.as_str().to_owned()),
+        (
+            text.role,
+            optional(inquiry.role.as_ref().map(|role| role.as_str())),
+        ),
+        (text.email, inquiry.email.as_str().to_owned()),
+        (
+            text.phone,
+            optional(inquiry.phone.as_ref().map(|phone| phone.as_str())),
+        ),
+        (text.efus_member, inquiry.efus_member.label(text).to_owned()),
+        (
+            text.message,
+            optional(inquiry.message.as_ref().map(|message| message.as_str())),
+        ),
+    ];
+    let html = ConfirmTemplate {
+        layout: Layout::for_other(locale, text.confirm_title, content.facts.as_ref())
+            .in_section(Section::Page(PageKey::Membership)),
+        text,
+        action: PageKey::Membership.path(locale),
+        hidden: Field::ALL
+            .into_iter()
+            .map(|field| (field.name(), values.value(field)))
+            .collect(),
+        summary,
+        token_field: TOKEN_FIELD,
+        token: state.form_tokens.issue_for_confirmation(Utc::now()),
+    }
+    .render()?;
+    Ok(uncacheable(StatusCode::OK, html))
+}
+
+#[derive(Template)]
 #[template(path = "membership/receipt.html")]
 struct ReceiptTemplate<'a> {
     layout: Layout<'a>,
@@ -253,12 +331,16 @@ struct ReceiptTemplate<'a> {
 }
 
 /// The confirmation page: the inquiry was received (not "sent": the email may still be on its
-/// way), with its reference.
+/// way), with its reference. Without the right token it is not found, whether or not there is
+/// such an inquiry.
 pub async fn receipt(
     State(state): State<AppState>,
-    Path(reference): Path<String>,
+    Path((reference, token)): Path<(String, String)>,
     locale: Locale,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
+    if !state.intake.receipts.is_valid(&reference, &token) {
+        return Err(AppError::NotFound);
+    }
     let receipt = store::receipt_for_reference(&state.pool, &reference)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -267,13 +349,24 @@ pub async fn receipt(
     let html = ReceiptTemplate {
         layout: Layout::for_other(locale, text.receipt_title, content.facts.as_ref())
             .in_section(Section::Page(PageKey::Membership))
-            .with_counterpart(receipt_path(locale.other(), &receipt.reference)),
+            .with_counterpart(receipt_path(&state, locale.other(), &receipt.reference)),
         text,
         reference: &receipt.reference,
         explain_efus: receipt.efus_member != EfusMembership::Yes,
     }
     .render()?;
-    Ok(Html(html))
+    // The address is the visitor's own: no shared cache keeps it, no search engine lists it.
+    Ok((
+        [
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            (
+                header::HeaderName::from_static("x-robots-tag"),
+                HeaderValue::from_static("noindex"),
+            ),
+        ],
+        Html(html),
+    )
+        .into_response())
 }
 
 /// A page with a form token must come fresh from the server every time.

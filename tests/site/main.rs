@@ -10,6 +10,7 @@ mod error_pages;
 mod form_in_browser;
 mod health;
 mod hostile_input;
+mod inquiries_reach_a_person;
 mod inquiry_form;
 mod mail_delivery;
 mod monitoring;

@@ -2,14 +2,15 @@
 //! WCAG 2.1 AA (axe-core in a real Chromium), usable at 320 px, reachable by keyboard.
 
 use std::process::Command;
+use std::time::Duration;
 
 use defus::content::PageKey;
 use defus::i18n::Locale;
 
 use crate::browser::{Browser, JavaScript, test_tools};
 use crate::helpers::{
-    TestApp, membership_form, publish_samples, redirect_target, spawn_app, valid_inquiry,
-    valid_inquiry_with, with_field,
+    TestApp, membership_form, publish_samples, redirect_target, spawn_app, spawn_app_with,
+    valid_inquiry, valid_inquiry_with, with_field,
 };
 
 /// The lists of news, events and documents, which say so when there is nothing to show.
@@ -207,6 +208,62 @@ async fn every_page_passes_the_wcag_2_1_aa_rules_of_axe() {
             browser.goto(&app.url(&path)).await;
             browser.audit(&name, &mut problems).await;
         }
+    }
+    browser.close().await;
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The page that asks to confirm a form sent very quickly: valid, accessible, fitting a phone.
+#[tokio::test]
+async fn the_page_that_asks_to_confirm_an_inquiry_meets_the_standards() {
+    let app = spawn_app_with(|config| config.form.min_fill_time = Duration::from_secs(60)).await;
+    let mut pages = Vec::new();
+    for locale in Locale::ALL {
+        let response = app
+            .submit_inquiry(
+                locale,
+                &valid_inquiry_with(&[("message", "Zwei Zeilen,\n<b>und</b> eine \"dritte\".")]),
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        pages.push((
+            format!("confirmation ({})", locale.code()),
+            response.text().await.unwrap(),
+        ));
+    }
+    let report = validate_pages("defus-confirm", &pages);
+    assert!(report.is_ok(), "HTML errors:\n{}", report.unwrap_err());
+
+    let browser = Browser::start(JavaScript::On).await;
+    let mut problems = Vec::new();
+    for locale in Locale::ALL {
+        browser.goto(&app.url(membership_form(locale))).await;
+        for (name, value) in valid_inquiry() {
+            if name != "efus_member" {
+                browser
+                    .type_into(&format!("main form [name={name}]"), value)
+                    .await;
+            }
+        }
+        browser
+            .click("main form input[name=efus_member][value=yes]")
+            .await;
+        browser
+            .click_and_wait_for("main form button[type=submit]", "main dl.details")
+            .await;
+        browser
+            .audit(&format!("confirmation ({})", locale.code()), &mut problems)
+            .await;
+        browser.client.set_window_size(320, 800).await.unwrap();
+        let viewport = browser.evaluate("window.innerWidth").await;
+        let width = browser
+            .evaluate("document.documentElement.scrollWidth")
+            .await;
+        assert!(
+            width.as_u64().expect("a width") <= viewport.as_u64().expect("a width"),
+            "the confirmation is {width} px wide on a {viewport} px screen"
+        );
+        browser.client.set_window_size(1280, 800).await.unwrap();
     }
     browser.close().await;
     assert!(problems.is_empty(), "{}", problems.join("\n"));

@@ -1,6 +1,7 @@
 //! Real SMTP servers for the tests, listening on loopback in this process: one that receives
-//! and keeps every message (mailin-embedded), one that accepts connections and then says
-//! nothing, like a hung mail server, and one that confirms messages late or never.
+//! and keeps every message (mailin-embedded), one that refuses every message with a 5xx reply,
+//! one that accepts connections and then says nothing, like a hung mail server, and one that
+//! confirms messages late or never.
 
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
@@ -42,7 +43,12 @@ impl ReceivedMail {
 struct Collector {
     inbox: Arc<Mutex<Vec<ReceivedMail>>>,
     current: Option<ReceivedMail>,
+    /// Answers every message with this permanent failure instead of keeping it.
+    refusal: Option<&'static str>,
 }
+
+/// What the refusing server says, in the raw words mail servers use.
+pub const REFUSAL: &str = "5.7.1 Relaying denied (FileNotFoundError: /etc/postfix/sender_access)";
 
 impl Handler for Collector {
     fn data_start(&mut self, _domain: &str, from: &str, _is8bit: bool, to: &[String]) -> Response {
@@ -59,6 +65,13 @@ impl Handler for Collector {
             mail.raw.extend_from_slice(buf);
         }
         Ok(())
+    }
+
+    fn rcpt(&mut self, _to: &str) -> Response {
+        match self.refusal {
+            Some(refusal) => Response::custom(550, refusal.to_owned()),
+            None => response::OK,
+        }
     }
 
     fn data_end(&mut self) -> Response {
@@ -81,14 +94,24 @@ impl SmtpServer {
         Self::start_on(0)
     }
 
+    /// Starts on a free port a server that refuses every recipient for good (550, [`REFUSAL`]).
+    pub fn start_refusing() -> Self {
+        Self::start_with(0, Some(REFUSAL))
+    }
+
     /// Starts on `port` (0: any free port). It runs until the test process ends.
     pub fn start_on(port: u16) -> Self {
+        Self::start_with(port, None)
+    }
+
+    fn start_with(port: u16, refusal: Option<&'static str>) -> Self {
         let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind the SMTP port");
         let port = listener.local_addr().expect("SMTP address").port();
         let inbox = Arc::new(Mutex::new(Vec::new()));
         let mut server = Server::new(Collector {
             inbox: Arc::clone(&inbox),
             current: None,
+            refusal,
         });
         server
             .with_name("smtp.test")

@@ -103,11 +103,9 @@ async fn the_inbox_shows_each_inquiry_with_the_state_of_its_office_email() {
     assert_eq!(rows[1].1, "Stadt Gescheitert");
     assert_eq!(rows[1].2, "nein");
     assert_eq!(rows[1].3, "neu");
-    assert!(
-        rows[1].4.starts_with("fehlgeschlagen nach 1 Versuchen: ")
-            && rows[1].4.contains("onnection refused"),
-        "{}",
-        rows[1].4
+    assert_eq!(
+        rows[1].4, "fehlgeschlagen",
+        "the server's words are on the inquiry's page"
     );
     assert!(
         page.text("table.inbox tbody tr td[data-label=Eingegangen]")
@@ -121,10 +119,7 @@ async fn an_email_still_being_retried_shows_its_attempts() {
     let (app, _) = app_with_an_email_waiting_to_be_retried().await;
     let staff = app.signed_in_staff().await;
     let delivery = rows(&staff.page(paths::INQUIRIES, 200).await)[0].4.clone();
-    assert!(
-        delivery.starts_with("neuer Versuch folgt (1 fehlgeschlagen: "),
-        "{delivery}"
-    );
+    assert!(delivery.starts_with("neuer Versuch "), "{delivery}");
 }
 
 #[tokio::test]
@@ -272,7 +267,10 @@ async fn spam_taken_out_of_spam_reaches_the_office_after_all() {
         page.text("dl.details")
             .contains("verstecktes Feld ausgefüllt")
     );
-    assert_eq!(page.text("p.delivery"), "nicht versandt");
+    assert_eq!(
+        page.text("p.delivery"),
+        "Nicht versandt: Die Anfrage gilt als Spam."
+    );
     staff
         .post(&paths::inquiry_status(spam.id), &[("status", "new")])
         .await;
@@ -488,7 +486,11 @@ async fn the_dashboard_warns_when_an_office_email_waits_over_an_hour() {
     .await;
     let alert = staff.page(paths::DASHBOARD, 200).await.text(".alert");
     assert!(
-        alert.contains("1 E-Mail wartet seit über einer Stunde auf die Zustellung."),
+        alert.contains("Eine E-Mail ist nicht angekommen"),
+        "{alert}"
+    );
+    assert!(
+        alert.contains("wartet seit") && alert.contains("ohne dass die Website sie versucht hat"),
         "{alert}"
     );
 }
@@ -535,7 +537,7 @@ async fn spam_handled_as_done_is_not_mailed_and_marking_spam_stops_an_unsent_ema
     let page = staff.page(&paths::inquiry(id), 200).await;
     assert_eq!(
         page.text("p.delivery"),
-        "nicht versandt (als Spam markiert)"
+        "Nicht versandt: Die Anfrage wurde als Spam markiert, bevor die E-Mail hinausging."
     );
 }
 
@@ -574,7 +576,7 @@ async fn the_dashboard_warning_clears_once_a_resend_has_delivered() {
             .page(paths::DASHBOARD, 200)
             .await
             .text(".alert")
-            .contains("1 E-Mail konnte endgültig nicht zugestellt werden.")
+            .contains("Eine E-Mail ist nicht angekommen")
     );
 
     let smtp = mail_server.bring_back();

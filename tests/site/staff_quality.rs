@@ -16,6 +16,24 @@ use crate::quality::validate_pages;
 /// colleague's account. Returns the signed-in staff member and every page's path.
 async fn staff_area_in_use(app: &TestApp) -> (Staff<'_>, Vec<String>) {
     let inquiry = app.new_inquiry(&valid_inquiry()).await;
+    // The overview with everything it can show: spam held back, an office email that failed
+    // and one to a colleague still being retried.
+    app.new_spam_inquiry().await;
+    app.execute(&format!(
+        "insert into mail_outbox (inquiry_id, state, attempts, last_error, last_failure, created_at)
+         values ({id}, 'failed', 12, 'permanent error (550): relaying denied', 'refused',
+                 now() - interval '1 day');
+         insert into mail_outbox (kind, inquiry_id, message, state, attempts, last_error,
+                                  last_failure, created_at, next_attempt_at)
+         values ('assignment', {id},
+                 '{{\"to_address\": \"kollegin@defus.org\", \"to_name\": null,
+                   \"subject\": \"Ihnen zugewiesen\", \"text\": \"x\",
+                   \"message_id\": \"<a@defus.org>\"}}',
+                 'pending', 2, 'Connection refused (os error 111)', 'unreachable',
+                 now() - interval '1 hour', now() + interval '5 minutes')",
+        id = inquiry.id
+    ))
+    .await;
     let staff = app.signed_in_staff().await;
     staff
         .post(

@@ -12,7 +12,7 @@ use crate::i18n::berlin_date_time;
 use crate::inquiry::inbox::{self, InboxEntry};
 use crate::inquiry::status::InquiryStatus;
 use crate::inquiry::stored::InquiryFilter;
-use crate::mail::outbox::{self, DeliveryAlerts};
+use crate::mail::outbox::{self, TroubledEmail};
 use crate::state::AppState;
 use crate::web::admin::auth::SignedIn;
 use crate::web::admin::layout::{AdminLayout, Section};
@@ -20,6 +20,9 @@ use crate::web::admin::paths;
 
 /// How many inquiries each list on the overview shows at most.
 const SHOWN: i64 = 10;
+/// Spam held back within this many days is listed, so that a real person caught by it is
+/// noticed in time.
+const HELD_SPAM_DAYS: i32 = 14;
 /// A page whose text is older than this is due for a look.
 const REVIEW_AFTER_MONTHS: u32 = 12;
 
@@ -27,7 +30,10 @@ const REVIEW_AFTER_MONTHS: u32 = 12;
 #[template(path = "admin/dashboard.html")]
 struct DashboardTemplate<'a> {
     layout: AdminLayout<'a>,
-    alerts: DeliveryAlerts,
+    troubled: Vec<TroubledEmail>,
+    held_spam: Vec<InboxEntry>,
+    held_spam_days: i32,
+    csrf_token: &'a str,
     counts: Vec<(InquiryStatus, i64)>,
     new_inquiries: Vec<InboxEntry>,
     assigned_to_me: Vec<InboxEntry>,
@@ -41,8 +47,8 @@ impl DashboardTemplate<'_> {
     }
 
     fn nothing_to_do(&self) -> bool {
-        self.alerts.failed == 0
-            && self.alerts.pending_over_an_hour == 0
+        self.troubled.is_empty()
+            && self.held_spam.is_empty()
             && self.new_inquiries.is_empty()
             && self.assigned_to_me.is_empty()
             && self.missing_legal_details.is_empty()
@@ -63,8 +69,9 @@ pub async fn show(
         open_only: true,
         ..InquiryFilter::default()
     };
-    let (alerts, counts, new_inquiries, assigned_to_me, facts, pages) = tokio::try_join!(
-        outbox::alerts(&state.pool),
+    let (troubled, held_spam, counts, new_inquiries, assigned_to_me, facts, pages) = tokio::try_join!(
+        outbox::troubled(&state.pool),
+        inbox::held_spam(&state.pool, HELD_SPAM_DAYS, SHOWN),
         inbox::count_by_status(&state.pool),
         inbox::list(&state.pool, &new, SHOWN),
         inbox::list(&state.pool, &mine, SHOWN),
@@ -77,7 +84,10 @@ pub async fn show(
     Ok(Html(
         DashboardTemplate {
             layout: AdminLayout::new("Übersicht", Section::Dashboard, &session),
-            alerts,
+            troubled,
+            held_spam,
+            held_spam_days: HELD_SPAM_DAYS,
+            csrf_token: &session.csrf_token,
             counts,
             new_inquiries,
             assigned_to_me,

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::error::AppError;
 use crate::input::FieldError;
 use crate::inquiry::inbox::{
-    self, Assignment, InboxEntry, InquiryDetail, Note, Resend, StoredForEmail,
+    self, Assignment, EmailContext, InboxEntry, InquiryDetail, Note, Resend, StoredForEmail,
 };
 use crate::inquiry::status::InquiryStatus;
 use crate::inquiry::stored::InquiryFilter;
@@ -74,7 +74,7 @@ impl InboxQuery {
                 .clone()
                 .filter(|search| !search.trim().is_empty()),
             assigned_to: self.zustaendig,
-            open_only: false,
+            ..InquiryFilter::default()
         }
     }
 
@@ -363,7 +363,12 @@ pub async fn assign(
     Path(id): Path<i64>,
     StaffForm { session, form, .. }: StaffForm<AssignmentForm>,
 ) -> Result<Redirect, AppError> {
-    let notice = match inbox::assign(&state.pool, id, form.assignee()?, &session.actor()).await? {
+    let emails = EmailContext {
+        site: &state.site.base_url,
+        message_id_domain: &state.site.message_id_domain,
+    };
+    let actor = session.actor();
+    let notice = match inbox::assign(&state.pool, id, form.assignee()?, &actor, emails).await? {
         Assignment::Done => Notice::AssignmentChanged,
         Assignment::NoSuchInquiry => return Err(AppError::NotFound),
         Assignment::AssigneeUnavailable => Notice::AssigneeUnavailable,

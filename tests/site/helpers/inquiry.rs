@@ -142,10 +142,11 @@ impl TestApp {
     /// The inquiry whose confirmation page `response` redirects to.
     async fn received(&self, response: &reqwest::Response) -> Inquiry {
         let receipt = redirect_target(response);
+        // `…/anfrage/DEFUS-2026-0001/<token>`.
         let reference = receipt
             .rsplit('/')
-            .next()
-            .expect("a reference at the end of the confirmation page's path")
+            .nth(1)
+            .expect("a reference before the token at the end of the confirmation page's path")
             .to_owned();
         let id = sqlx::query_scalar("select id from inquiry where reference = $1")
             .bind(&reference)
