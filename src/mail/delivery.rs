@@ -116,10 +116,13 @@ impl DeliveryState {
                 next_at,
                 ..
             } => format!(
-                "{} Die Website versucht es {} erneut ({}).",
+                "{} Die Website versucht es {} erneut (bisher {}).",
                 what_happened(*failure),
                 berlin_time_or_date_time(*next_at),
-                attempts_text(*attempts)
+                match attempts {
+                    1 => "1 Versuch".to_owned(),
+                    attempts => format!("{attempts} Versuche"),
+                }
             ),
             DeliveryState::Sent { at } => format!("Zugestellt am {}.", berlin_date_time(*at)),
             DeliveryState::Failed {
@@ -127,7 +130,10 @@ impl DeliveryState {
             } => format!(
                 "{} Die Website hat nach {} aufgegeben. {}",
                 what_happened(*failure),
-                attempts_text(*attempts),
+                match attempts {
+                    1 => "1 Versuch".to_owned(),
+                    attempts => format!("{attempts} Versuchen"),
+                },
                 what_to_do(*failure)
             ),
         }
@@ -157,13 +163,6 @@ impl DeliveryState {
             DeliveryState::Sent { .. } => "zugestellt".into(),
             DeliveryState::Failed { .. } => "fehlgeschlagen".into(),
         }
-    }
-}
-
-fn attempts_text(attempts: i32) -> String {
-    match attempts {
-        1 => "1 Versuch".into(),
-        attempts => format!("{attempts} Versuchen"),
     }
 }
 
@@ -222,7 +221,7 @@ mod tests {
             ),
             "{text}"
         );
-        assert!(text.ends_with("erneut (2 Versuchen)."), "{text}");
+        assert!(text.ends_with("erneut (bisher 2 Versuche)."), "{text}");
         assert!(
             !text.contains("550"),
             "the server's words stay in the details: {text}"

@@ -36,7 +36,13 @@ async fn a_person_sends_the_form_without_javascript_and_the_office_gets_the_emai
         "Ihre Anfrage ist eingegangen"
     );
     let reference = browser.text(".reference strong").await;
-    let path = browser.client.current_url().await.unwrap().path().to_owned();
+    let path = browser
+        .client
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .to_owned();
     assert!(
         path.contains(&format!("/{reference}/")),
         "the receipt's address has the reference and its token: {path}"
