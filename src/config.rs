@@ -8,6 +8,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use axum::http::HeaderName;
+use ipnet::IpNet;
 use lettre::Address;
 use lettre::message::Mailbox;
 
@@ -151,6 +152,11 @@ pub struct MailConfig {
     /// How often the delivery worker looks for due emails (new inquiries wake it at once).
     #[arg(long, env = "MAIL_POLL_INTERVAL", default_value = "15s", value_parser = limits::poll_interval)]
     pub poll_interval: Duration,
+
+    /// `true`: emails are queued but none is sent — for a trial copy restored from a backup,
+    /// whose pending emails went out from the original already. The staff area says so.
+    #[arg(long, env = "MAIL_HOLD", default_value_t = false, action = clap::ArgAction::Set)]
+    pub hold: bool,
 }
 
 /// Protection of the inquiry form against spam, without CAPTCHA and without cookies.
@@ -175,6 +181,12 @@ pub struct FormConfig {
     /// proxy (e.g. `X-Forwarded-For`; its last entry is used). Unset: the connection's address.
     #[arg(long, env = "CLIENT_IP_HEADER")]
     pub client_ip_header: Option<HeaderName>,
+
+    /// Addresses (or ranges, `10.0.0.0/8`) of the reverse proxies whose CLIENT_IP_HEADER is
+    /// believed, separated by commas; from anyone else the header is ignored.
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',',
+          default_value = "127.0.0.1/32,::1/128", value_parser = parse_network)]
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 impl Config {
@@ -207,12 +219,17 @@ impl Config {
                 retry_delay: Duration::from_secs(60),
                 retry_max_delay: Duration::from_secs(6 * 3600),
                 poll_interval: Duration::from_secs(15),
+                hold: false,
             },
             form: FormConfig {
                 min_fill_time: Duration::from_secs(3),
                 max_age: Duration::from_secs(24 * 3600),
                 rate_limit_per_hour: 5,
                 client_ip_header: None,
+                trusted_proxies: vec![
+                    IpNet::from(std::net::IpAddr::from([127, 0, 0, 1])),
+                    IpNet::from(std::net::IpAddr::from(std::net::Ipv6Addr::LOCALHOST)),
+                ],
             },
             staff: StaffConfig {
                 session_idle: Duration::from_secs(30 * 60),
@@ -280,6 +297,14 @@ mod limits {
     pub fn session_max(text: &str) -> Result<Duration, String> {
         within(text, MINUTE, 30 * DAY)
     }
+}
+
+/// An address (`192.0.2.1`, a single host) or a range (`10.0.0.0/8`).
+fn parse_network(text: &str) -> Result<IpNet, String> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{text:?} is not an address or a range such as 10.0.0.0/8"))
 }
 
 /// An absolute `http(s)` URL without a trailing slash, so that `base + path` is a valid URL.

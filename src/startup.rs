@@ -29,6 +29,7 @@ use crate::secrets;
 use crate::serving::connections::{self, ConnectionLimits};
 use crate::staff::session::SessionPolicy;
 use crate::state::{AppState, InquiryIntake, SiteSettings, StaffArea};
+use crate::web::client_address::ClientAddressing;
 use crate::web::front_door::FrontDoor;
 use crate::web::page_cache::{PageCache, RefreshError};
 
@@ -142,6 +143,7 @@ impl Application {
             },
             secure_cookie: site.base_url.is_https(),
             office_email_from_facts: config.mail.office_email.is_none(),
+            mail_held: config.mail.hold,
             failed_sign_ins: RateLimiter::new(CLIENT_SIGN_IN_FAILURES, CLIENT_LOCK_WINDOW),
         };
         Ok(Self {
@@ -152,7 +154,10 @@ impl Application {
                 site,
                 pages,
                 form_tokens: Arc::new(FormTokenKey::new(token_key, config.form.max_age)),
-                client_ip_header: config.form.client_ip_header.clone(),
+                clients: Arc::new(ClientAddressing {
+                    header: config.form.client_ip_header.clone(),
+                    trusted_proxies: config.form.trusted_proxies.clone(),
+                }),
                 intake: Arc::new(intake),
                 staff: Arc::new(staff),
             },

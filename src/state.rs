@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::FromRef;
-use axum::http::{HeaderMap, HeaderName};
+use axum::http::HeaderMap;
 use sqlx::PgPool;
 
 use crate::config::{BaseUrl, Config};
@@ -13,6 +13,7 @@ use crate::inquiry::receipt::ReceiptKey;
 use crate::inquiry::token::FormTokenKey;
 use crate::rate_limit::RateLimiter;
 use crate::staff::session::SessionPolicy;
+use crate::web::client_address::ClientAddressing;
 use crate::web::page_cache::PageCache;
 use crate::web::security_headers;
 
@@ -24,8 +25,9 @@ pub struct AppState {
     pub site: Arc<SiteSettings>,
     /// Signs and checks the tokens of every form the site shows (inquiry and sign-in).
     pub form_tokens: Arc<FormTokenKey>,
-    /// CLIENT_IP_HEADER, when the site runs behind a reverse proxy.
-    pub client_ip_header: Option<HeaderName>,
+    /// How to tell the client's address behind a reverse proxy (CLIENT_IP_HEADER,
+    /// TRUSTED_PROXIES).
+    pub clients: Arc<ClientAddressing>,
     pub intake: Arc<InquiryIntake>,
     pub staff: Arc<StaffArea>,
 }
@@ -79,6 +81,8 @@ pub struct StaffArea {
     /// The office emails go to the facts' email (OFFICE_EMAIL is not set), so it must not be
     /// left empty.
     pub office_email_from_facts: bool,
+    /// MAIL_HOLD: the site sends no email (a trial copy); the overview says so.
+    pub mail_held: bool,
     /// Failed sign-ins per client: they slow down further attempts, and too many lock the
     /// client out for a while.
     pub failed_sign_ins: RateLimiter,

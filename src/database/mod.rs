@@ -6,11 +6,11 @@ pub mod text_enum;
 
 use std::time::Duration;
 
-use sqlx::migrate::MigrateDatabase;
+use sqlx::migrate::{MigrateDatabase, Migrator};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, PgPool, Postgres};
 
-use crate::{MIGRATOR, config};
+use crate::config;
 
 /// How long start-up waits for PostgreSQL to answer at all before giving up with a clear
 /// message (once it has answered, connecting and migrating go by `ACQUIRE_TIMEOUT`).
@@ -63,7 +63,12 @@ pub async fn connect_and_migrate(url: &str) -> Result<PgPool, DatabaseError> {
         .connect(url)
         .await
         .map_err(|error| unreachable(error.to_string()))?;
-    MIGRATOR
+    // Migrations this binary does not know (applied by a newer version) are left alone: an older
+    // binary can start again on a database a newer one migrated, as long as those migrations
+    // only added (README, "Upgrading").
+    let mut migrator: Migrator = sqlx::migrate!();
+    migrator.set_ignore_missing(true);
+    migrator
         .run(&pool)
         .await
         .map_err(|source| DatabaseError::Migrate {
@@ -79,8 +84,18 @@ async fn create_database(url: &str, shown_url: &str) -> Result<(), DatabaseError
             tracing::info!(database_url = shown_url, "created the database");
             Ok(())
         }
-        // Another instance starting at the same moment created it first: that is fine.
-        Err(sqlx::Error::Database(error)) if error.code().as_deref() == Some("42P04") => Ok(()),
+        // Another instance starting at the same moment created it first: that is fine. PostgreSQL
+        // says so as "database exists" (42P04), or, when both were creating it at the very same
+        // time, as a duplicate in its own catalogue (23505).
+        Err(sqlx::Error::Database(error))
+            if matches!(error.code().as_deref(), Some("42P04" | "23505")) =>
+        {
+            tracing::info!(
+                database_url = shown_url,
+                "another instance created the database"
+            );
+            Ok(())
+        }
         Err(source) => Err(DatabaseError::Create {
             url: shown_url.to_owned(),
             source,

@@ -56,6 +56,8 @@ pub struct DeliveryWorker {
     /// How often to look for due emails when no notification says one was queued (retries
     /// fall due without one).
     poll_interval: Duration,
+    /// MAIL_HOLD: send nothing.
+    hold: bool,
     /// Emails the mail server accepted while the database went away before that was recorded.
     /// Recorded first once it is back, so that this worker does not send them again. Sent twice
     /// all the same (at-least-once) if the process dies meanwhile, or if another instance's
@@ -102,6 +104,7 @@ impl DeliveryWorker {
             },
             send_timeout: config.send_timeout,
             poll_interval: config.poll_interval,
+            hold: config.hold,
             sent_unrecorded: Mutex::new(Vec::new()),
         }
     }
@@ -115,6 +118,13 @@ impl DeliveryWorker {
         mut events: broadcast::Receiver<DatabaseEvent>,
         shutdown: CancellationToken,
     ) {
+        if self.hold {
+            tracing::warn!(
+                "MAIL_HOLD is set: emails are queued, but none is sent until it is unset"
+            );
+            shutdown.cancelled().await;
+            return;
+        }
         let worker = Arc::new(self);
         while !shutdown.is_cancelled() {
             let round = tokio::spawn({

@@ -22,7 +22,6 @@ use crate::inquiry::store::{self, Arrival, Receipt};
 use crate::inquiry::token::{self, TokenCheck};
 use crate::monitoring;
 use crate::state::AppState;
-use crate::web::client_address::client_address;
 use crate::web::form_body::Form;
 use crate::web::inquiry_form::InquiryFormView;
 use crate::web::layout::{Layout, Section};
@@ -71,7 +70,7 @@ pub async fn submit(
     locale: Locale,
 ) -> Result<Response, AppError> {
     let intake = &state.intake;
-    let client = client_address(&headers, peer, state.client_ip_header.as_ref());
+    let client = state.clients.client_of(&headers, peer);
     let text = locale.form_text();
 
     let (nonce, form_age) = match state.form_tokens.check(&submission.token, Utc::now()) {

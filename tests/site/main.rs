@@ -15,6 +15,7 @@ mod inquiry_form;
 mod mail_delivery;
 mod monitoring;
 mod news_and_events;
+mod operations;
 mod pages_from_memory;
 mod public_pages;
 mod quality;

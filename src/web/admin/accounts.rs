@@ -27,7 +27,6 @@ use crate::web::admin::layout::{AdminLayout, Section};
 use crate::web::admin::notice::{Notice, NoticeQuery};
 use crate::web::admin::paths;
 use crate::web::admin::staff_form::{ButtonOnly, StaffForm};
-use crate::web::client_address::client_address;
 use crate::web::form_field::{Choice, Control, FormField, FormFields};
 
 // ---------------------------------------------------------------------------------------------
@@ -173,7 +172,7 @@ pub async fn change_own_password(
     headers: HeaderMap,
     StaffForm { session, form, .. }: StaffForm<PasswordChange>,
 ) -> Result<Response, AppError> {
-    let client = client_address(&headers, peer, state.client_ip_header.as_ref());
+    let client = state.clients.client_of(&headers, peer);
     auth::slow_down_repeated_failures(&state, client).await?;
     let mut problems = Vec::new();
     match sign_in::check_current_password(&state.pool, session.account_id, &form.current).await? {

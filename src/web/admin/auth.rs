@@ -25,7 +25,6 @@ use crate::web::admin::layout::AdminLayout;
 use crate::web::admin::notice::{Notice, NoticeQuery};
 use crate::web::admin::paths;
 use crate::web::admin::staff_form::check_csrf;
-use crate::web::client_address::client_address;
 use crate::web::form_body::{self, Form};
 
 /// The cookie that carries the session token. Sent only to /admin, never to public pages.
@@ -217,7 +216,7 @@ pub struct SessionOrigin<'a> {
 impl<'a> SessionOrigin<'a> {
     pub fn of(headers: &'a HeaderMap, peer: SocketAddr, state: &AppState) -> Self {
         Self {
-            client: client_address(headers, peer, state.client_ip_header.as_ref()),
+            client: state.clients.client_of(headers, peer),
             previous_cookie: session_token(headers),
             user_agent: headers
                 .get(header::USER_AGENT)

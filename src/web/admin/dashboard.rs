@@ -31,6 +31,8 @@ const REVIEW_AFTER_MONTHS: u32 = 12;
 struct DashboardTemplate<'a> {
     layout: AdminLayout<'a>,
     troubled: Vec<TroubledEmail>,
+    /// MAIL_HOLD is set: nothing is sent.
+    mail_held: bool,
     held_spam: Vec<InboxEntry>,
     held_spam_days: i32,
     csrf_token: &'a str,
@@ -85,6 +87,7 @@ pub async fn show(
         DashboardTemplate {
             layout: AdminLayout::new("Übersicht", Section::Dashboard, &session),
             troubled,
+            mail_held: state.staff.mail_held,
             held_spam,
             held_spam_days: HELD_SPAM_DAYS,
             csrf_token: &session.csrf_token,
