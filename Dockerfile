@@ -1,6 +1,8 @@
 # The site as a container image: built in a Rust image, run in a small Debian one as an
 # unprivileged user. Settings come from the environment (README, "Configuration"), e.g.
-#   docker run -e DATABASE_URL=postgres://… -e BASE_URL=https://www.defus.org -p 3000:3000 defus
+#   docker run --stop-timeout 45 -e DATABASE_URL=postgres://… -e BASE_URL=https://www.defus.org \
+#       -e CLIENT_IP_HEADER=X-Forwarded-For -e TRUSTED_PROXIES=172.17.0.1 -p 3000:3000 defus
+# (45 s to stop: an email being sent may take MAIL_SEND_TIMEOUT, 30 s; Docker's default is 10.)
 FROM rust:1-bookworm AS build
 WORKDIR /src
 COPY . .

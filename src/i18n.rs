@@ -146,6 +146,8 @@ pub struct Ui {
     pub legal_contact: &'static str,
     pub legal_content_responsible: &'static str,
     pub error_home_link: &'static str,
+    /// The first step of the breadcrumbs: a link text that says where it leads on its own.
+    pub home_page: &'static str,
     pub month_names: [&'static str; 12],
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,
@@ -202,6 +204,7 @@ pub static GERMAN: Ui = Ui {
     legal_contact: "Kontakt",
     legal_content_responsible: "Verantwortlich für den Inhalt nach § 18 Abs. 2 MStV",
     error_home_link: "Zur Startseite",
+    home_page: "Startseite",
     month_names: [
         "Januar",
         "Februar",
@@ -271,6 +274,7 @@ pub static ENGLISH: Ui = Ui {
     legal_contact: "Contact",
     legal_content_responsible: "Responsible for the content under § 18(2) MStV",
     error_home_link: "Go to the home page",
+    home_page: "Home page",
     month_names: [
         "January",
         "February",

@@ -34,6 +34,24 @@ pub const SIGN_IN_FAILURES: &str = "defus_sign_in_failures_total";
 pub const SIGN_IN_LOCKS: &str = "defus_sign_in_locks_total";
 pub const INQUIRIES: &str = "defus_inquiries_total";
 pub const POOL_CONNECTIONS: &str = "defus_db_pool_connections";
+pub const OUTBOX_READ: &str = "defus_outbox_read";
+
+/// The outcomes of a membership form (`INQUIRIES`).
+pub const INQUIRY_OUTCOMES: [&str; 9] = [
+    "accepted",
+    "spam",
+    "asked_to_confirm",
+    "sent_twice",
+    "fields_invalid",
+    "form_expired",
+    "form_token_invalid",
+    "rate_limited",
+    "database_unavailable",
+];
+/// The outcomes of an attempt to send an email (`MAIL_ATTEMPTS`).
+pub const MAIL_OUTCOMES: [&str; 3] = ["sent", "retry", "gave_up"];
+/// What is locked after repeated failed sign-ins (`SIGN_IN_LOCKS`).
+pub const LOCKED: [&str; 2] = ["account", "client"];
 
 /// The route label of requests answered from memory before routing (pages, feeds, assets).
 pub const HELD_IN_MEMORY: &str = "(held in memory)";
@@ -68,7 +86,24 @@ pub fn install() -> Result<PrometheusHandle, MetricsError> {
     let handle = recorder.handle();
     metrics::set_global_recorder(recorder).map_err(|error| MetricsError(error.to_string()))?;
     describe();
+    start_counters_at_zero();
     Ok(HANDLE.get_or_init(|| handle).clone())
+}
+
+/// Every counter with each of its labels, at 0: a series that appears only with its first event
+/// cannot be alerted on (`increase()` over a series that did not exist sees nothing).
+fn start_counters_at_zero() {
+    counter!(PAGES_RENDERED).increment(0);
+    counter!(SIGN_IN_FAILURES).increment(0);
+    for outcome in INQUIRY_OUTCOMES {
+        counter!(INQUIRIES, "outcome" => outcome).increment(0);
+    }
+    for outcome in MAIL_OUTCOMES {
+        counter!(MAIL_ATTEMPTS, "outcome" => outcome).increment(0);
+    }
+    for locked in LOCKED {
+        counter!(SIGN_IN_LOCKS, "of" => locked).increment(0);
+    }
 }
 
 fn describe() {
@@ -84,18 +119,12 @@ fn describe() {
         PAGES_RENDERED,
         "Pages rendered again because their content changed."
     );
-    describe_counter!(
-        MAIL_ATTEMPTS,
-        "Attempts to send an office email, by outcome."
-    );
-    describe_histogram!(
-        MAIL_DURATION,
-        "Time of one attempt to send an office email."
-    );
-    describe_gauge!(OUTBOX_EMAILS, "Office emails in the outbox, by state.");
+    describe_counter!(MAIL_ATTEMPTS, "Attempts to send an email, by outcome.");
+    describe_histogram!(MAIL_DURATION, "Time of one attempt to send an email.");
+    describe_gauge!(OUTBOX_EMAILS, "Emails in the outbox, by state.");
     describe_gauge!(
         OUTBOX_OLDEST_PENDING,
-        "Age of the oldest office email not sent yet (0 when none is waiting)."
+        "Age of the oldest email not sent yet (0 when none is waiting)."
     );
     describe_counter!(
         SIGN_IN_FAILURES,
@@ -112,6 +141,10 @@ fn describe() {
     describe_gauge!(
         POOL_CONNECTIONS,
         "Database connections of this instance, by use."
+    );
+    describe_gauge!(
+        OUTBOX_READ,
+        "1 when the outbox could be read for this scrape; 0 when not (its gauges are then NaN)."
     );
 }
 
@@ -162,12 +195,21 @@ type ScrapeState = (PrometheusHandle, PgPool);
 
 async fn scrape(State((handle, pool)): State<ScrapeState>) -> Response {
     record_pool(&pool);
-    if let Err(error) = record_outbox(&pool).await {
-        // The other metrics are still worth having; the outbox's are left as they were.
-        tracing::warn!(
-            error = &error as &dyn std::error::Error,
-            "cannot read the outbox for the metrics"
-        );
+    match record_outbox(&pool).await {
+        Ok(()) => gauge!(OUTBOX_READ).set(1.0),
+        Err(error) => {
+            // The other metrics are still worth having. The outbox's would be stale: they say
+            // "unknown" instead of repeating the last reading.
+            tracing::warn!(
+                error = &error as &dyn std::error::Error,
+                "cannot read the outbox for the metrics"
+            );
+            gauge!(OUTBOX_READ).set(0.0);
+            for state in OutboxState::ALL {
+                gauge!(OUTBOX_EMAILS, "state" => state.code()).set(f64::NAN);
+            }
+            gauge!(OUTBOX_OLDEST_PENDING).set(f64::NAN);
+        }
     }
     handle.run_upkeep();
     (

@@ -101,6 +101,15 @@ text_enum! {
 }
 
 impl DocumentLanguage {
+    /// The one language it is written in (`None` for a document in both).
+    pub fn locale(self) -> Option<Locale> {
+        match self {
+            DocumentLanguage::German => Some(Locale::De),
+            DocumentLanguage::English => Some(Locale::En),
+            DocumentLanguage::Both => None,
+        }
+    }
+
     pub fn label(self, locale: Locale) -> &'static str {
         match (self, locale) {
             (DocumentLanguage::German, Locale::De) => "Deutsch",

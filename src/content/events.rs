@@ -7,6 +7,7 @@ use chrono_tz::Europe::Berlin;
 use serde::{Deserialize, Serialize};
 use sqlx::{PgExecutor, PgPool};
 
+use crate::content::country::Country;
 use crate::content::items::{self, ItemKind, Saved};
 use crate::content::publication::{Publication, Visibility};
 use crate::content::slug::Slug;
@@ -86,12 +87,29 @@ pub struct EventText {
     pub venue: String,
     pub address: String,
     pub city: String,
+    /// Germany unless staff chose another (versions saved before there was a choice have none).
+    #[serde(default)]
+    pub country: Country,
     /// Where to join, for an event online.
     pub online_url: Option<String>,
     pub registration_url: Option<String>,
     pub description_markdown: String,
     pub state: Publication,
     pub counterpart_id: Option<i64>,
+}
+
+impl EventText {
+    /// Where it is, part by part (venue, street, city, and the country when it is not Germany),
+    /// in the event's language; empty for an event only online.
+    pub fn place_parts(&self) -> Vec<&str> {
+        let country = (!self.country.is_home() && !self.city.is_empty())
+            .then(|| self.country.name(self.locale));
+        [self.venue.as_str(), &self.address, &self.city]
+            .into_iter()
+            .filter(|part| !part.is_empty())
+            .chain(country)
+            .collect()
+    }
 }
 
 /// An event as stored.
@@ -129,6 +147,7 @@ pub enum EventField {
     Venue,
     Address,
     City,
+    Country,
     OnlineUrl,
     RegistrationUrl,
     Description,
@@ -153,6 +172,7 @@ pub struct EventInput<'a> {
     pub venue: &'a str,
     pub address: &'a str,
     pub city: &'a str,
+    pub country: &'a str,
     pub online_url: &'a str,
     pub registration_url: &'a str,
     pub description: &'a str,
@@ -221,6 +241,14 @@ impl EventText {
                 }
             }),
         );
+        let country = problems.check(
+            EventField::Country,
+            if input.country.trim().is_empty() {
+                Ok(Country::GERMANY)
+            } else {
+                Country::from_code(input.country).ok_or(FieldError::InvalidChoice)
+            },
+        );
         let registration_url = problems.check(
             EventField::RegistrationUrl,
             WebAddress::parse_optional(input.registration_url)
@@ -251,6 +279,7 @@ impl EventText {
             Some(venue),
             Some(address),
             Some(city),
+            Some(country),
             Some(online_url),
             Some(registration_url),
             Some(description_markdown),
@@ -264,6 +293,7 @@ impl EventText {
             venue,
             address,
             city,
+            country,
             online_url,
             registration_url,
             description,
@@ -281,6 +311,7 @@ impl EventText {
             venue,
             address,
             city,
+            country,
             online_url,
             registration_url,
             description_markdown,
@@ -350,6 +381,7 @@ struct Row {
     venue: String,
     address: String,
     city: String,
+    country: String,
     online_url: String,
     registration_url: String,
     description_markdown: String,
@@ -383,6 +415,7 @@ impl From<Row> for Event {
                 venue: row.venue,
                 address: row.address,
                 city: row.city,
+                country: Country::from_code(&row.country).unwrap_or_default(),
                 online_url: non_empty(row.online_url),
                 registration_url: non_empty(row.registration_url),
                 description_markdown: row.description_markdown,
@@ -401,7 +434,7 @@ pub async fn list_published(db: impl PgExecutor<'_>) -> Result<Vec<Event>, sqlx:
     let rows = sqlx::query_as!(
         Row,
         r#"select id, locale as "locale: Locale", slug, title, starts_on, start_time, ends_on,
-                  end_time, venue, address, city, online_url, registration_url,
+                  end_time, venue, address, city, country, online_url, registration_url,
                   description_markdown, state as "state: Publication", counterpart_id,
                   updated_at, updated_by
            from event where state = 'published'
@@ -417,7 +450,7 @@ pub async fn list_all(db: impl PgExecutor<'_>) -> Result<Vec<Event>, sqlx::Error
     let rows = sqlx::query_as!(
         Row,
         r#"select id, locale as "locale: Locale", slug, title, starts_on, start_time, ends_on,
-                  end_time, venue, address, city, online_url, registration_url,
+                  end_time, venue, address, city, country, online_url, registration_url,
                   description_markdown, state as "state: Publication", counterpart_id,
                   updated_at, updated_by
            from event
@@ -432,7 +465,7 @@ pub async fn find(db: impl PgExecutor<'_>, id: i64) -> Result<Option<Event>, sql
     let row = sqlx::query_as!(
         Row,
         r#"select id, locale as "locale: Locale", slug, title, starts_on, start_time, ends_on,
-                  end_time, venue, address, city, online_url, registration_url,
+                  end_time, venue, address, city, country, online_url, registration_url,
                   description_markdown, state as "state: Publication", counterpart_id,
                   updated_at, updated_by
            from event where id = $1"#,
@@ -518,9 +551,9 @@ pub async fn save(
                 r#"insert into event (locale, slug, title, starts_on, start_time, ends_on,
                                       end_time, all_day, venue, address, city, online_url,
                                       registration_url, description_markdown, state,
-                                      updated_by, first_published_at)
+                                      updated_by, first_published_at, country)
                    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                           $16, case when $15 = 'published' then now() end)
+                           $16, case when $15 = 'published' then now() end, $17)
                    returning id"#,
                 text.locale as Locale,
                 slug.as_str(),
@@ -538,6 +571,7 @@ pub async fn save(
                 text.description_markdown,
                 text.state as Publication,
                 actor.name,
+                text.country.code(),
             )
             .fetch_one(&mut *transaction)
             .await?
@@ -550,7 +584,8 @@ pub async fn save(
                        city = $12, online_url = $13, registration_url = $14,
                        description_markdown = $15, state = $16, updated_by = $17,
                        first_published_at = coalesce(first_published_at,
-                                                     case when $16 = 'published' then now() end)
+                                                     case when $16 = 'published' then now() end),
+                       country = $18
                    where id = $1"#,
                 id,
                 text.locale as Locale,
@@ -569,6 +604,7 @@ pub async fn save(
                 text.description_markdown,
                 text.state as Publication,
                 actor.name,
+                text.country.code(),
             )
             .execute(&mut *transaction)
             .await?;
@@ -624,6 +660,7 @@ mod tests {
             venue: "Kongresszentrum",
             address: "Theodor-Heuss-Platz 1",
             city: "Hannover",
+            country: "",
             online_url: "",
             registration_url: "https://www.praeventionstag.de/anmeldung",
             description: "Zwei Tage, viele Vorträge.",
@@ -720,6 +757,7 @@ mod tests {
             venue: "",
             address: "",
             city: "",
+            country: "",
             online_url: "https://meet.example.org/defus",
             ..input()
         })

@@ -1,5 +1,6 @@
 //! What the public site says: its pages, the organisation facts, and how both become HTML.
 
+pub mod country;
 pub mod defaults;
 pub mod diff;
 pub mod documents;

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
 use crate::content::documents::{self, Document};
@@ -32,6 +33,8 @@ pub struct SiteContent {
     pub documents: Vec<Document>,
     /// Every member, by name.
     pub members: Vec<Member>,
+    /// When any of it last changed (the same for every instance reading the same content).
+    pub changed_at: DateTime<Utc>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +63,10 @@ impl SiteContent {
         let redirects = items::redirects(&mut *connection).await?;
         let documents = documents::list_all(&mut *connection).await?;
         let members = members::list_all(&mut *connection).await?;
+        let changed_at = sqlx::query_scalar!("select changed_at from content_version")
+            .fetch_optional(&mut *connection)
+            .await?
+            .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
         let pages = pages
             .into_iter()
             .map(|page| ((page.key, page.locale), page))
@@ -72,6 +79,7 @@ impl SiteContent {
             redirects,
             documents,
             members,
+            changed_at,
         })
     }
 

@@ -71,12 +71,7 @@ pub fn entries(content: &SiteContent, today: NaiveDate) -> Vec<Entry> {
         .filter(|event| event.visibility().is_public())
     {
         let text = &event.text;
-        let place = [&text.venue, &text.address, &text.city]
-            .into_iter()
-            .filter(|part| !part.is_empty())
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let place = text.place_parts().join(", ");
         entries.push(Entry {
             locale: text.locale,
             kind: SearchKind::Event,
@@ -90,7 +85,15 @@ pub fn entries(content: &SiteContent, today: NaiveDate) -> Vec<Entry> {
         });
     }
     for locale in Locale::ALL {
-        for document in &content.documents {
+        // Indexed in the language it is written in, so that its words are stemmed as that
+        // language's and the result says which it is.
+        for document in content.documents.iter().filter(|document| {
+            document
+                .text
+                .language
+                .locale()
+                .is_none_or(|language| language == locale)
+        }) {
             let text = &document.text;
             entries.push(Entry {
                 locale,

@@ -28,6 +28,10 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower::{Service, ServiceExt};
 
+/// When stopping, how long an open connection may still take to bring in a request already on
+/// its way, before idle ones are closed.
+const REQUEST_ON_ITS_WAY: Duration = Duration::from_millis(200);
+
 /// How long clients may take over each phase of a connection (`HTTP_*` settings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnectionLimits {
@@ -144,11 +148,20 @@ impl Connection {
             .keep_alive(self.keep_alive);
         let mut connection = pin!(http.serve_connection(io, handle));
         let served = tokio::select! {
+            biased;
             served = connection.as_mut() => served,
             () = stopping.cancelled() => {
-                // Finishes the request in flight, if any, then closes.
-                connection.as_mut().graceful_shutdown();
-                connection.await
+                // A connection accepted a moment ago may not have read its request yet: closed
+                // now, it would be reset under a request already sent (a proxy cannot send a
+                // POST elsewhere then). So it gets a moment for that first.
+                match tokio::time::timeout(REQUEST_ON_ITS_WAY, connection.as_mut()).await {
+                    Ok(served) => served,
+                    Err(_) => {
+                        // Finishes the request in flight, if any, then closes.
+                        connection.as_mut().graceful_shutdown();
+                        connection.await
+                    }
+                }
             }
         };
         // Closed by the client, cut short, or timed out: the client's business, not an error of

@@ -28,20 +28,33 @@ pub fn file_path(locale: Locale, slug: &str) -> String {
     format!("{}.ics", item_path(locale, slug))
 }
 
-/// A calendar of `events` in `locale`, named after the site's events.
+/// The calendar of all upcoming `events` in `locale` to subscribe to, named after the site's
+/// events.
 pub fn render(locale: Locale, events: &[&Event], site: &SiteSettings) -> String {
+    let mut calendar = calendar_of(events, site);
+    calendar
+        .name(locale.publishing().calendar_name)
+        .description(&site.base_url.join(Section::Events.path(locale)));
+    calendar.done().to_string()
+}
+
+/// One event as a file to add to a calendar: without a calendar name, which would make some
+/// programs set up a new calendar for the one event.
+pub fn render_one(event: &Event, site: &SiteSettings) -> String {
+    calendar_of(&[event], site).done().to_string()
+}
+
+fn calendar_of(events: &[&Event], site: &SiteSettings) -> Calendar {
     let mut calendar = Calendar::empty();
     calendar
         .append_property(("VERSION", "2.0"))
         .append_property(("PRODID", "-//DEFUS//Website//DE"))
         .append_property(("CALSCALE", "GREGORIAN"))
-        .append_property(("METHOD", "PUBLISH"))
-        .name(locale.publishing().calendar_name)
-        .description(&site.base_url.join(Section::Events.path(locale)));
+        .append_property(("METHOD", "PUBLISH"));
     for event in events {
         calendar.push(entry(event, site));
     }
-    calendar.done().to_string()
+    calendar
 }
 
 fn entry(event: &Event, site: &SiteSettings) -> CalendarEvent {
@@ -69,10 +82,7 @@ fn entry(event: &Event, site: &SiteSettings) -> CalendarEvent {
             }
         }
     }
-    let place: Vec<&str> = [text.venue.as_str(), &text.address, &text.city]
-        .into_iter()
-        .filter(|part| !part.is_empty())
-        .collect();
+    let place = text.place_parts();
     if !place.is_empty() {
         entry.location(&place.join(", "));
     } else if let Some(online) = &text.online_url {

@@ -14,6 +14,7 @@ use crate::content::documents::{self, Category, Document};
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::state::{AppState, SiteSettings};
+use crate::web::conditional;
 use crate::web::layout::{Layout, Section};
 use crate::web::listing;
 
@@ -48,11 +49,19 @@ struct Entry {
     date: String,
     date_iso: String,
     description: String,
+    /// The document's language where it is not the page's: marked on its title and description.
+    lang: Option<&'static str>,
 }
 
 impl Entry {
     fn of(document: &Document, locale: Locale) -> Self {
         Self {
+            lang: document
+                .text
+                .language
+                .locale()
+                .filter(|language| *language != locale)
+                .map(Locale::code),
             title: document.text.title.clone(),
             path: document.path(),
             facts: format!(
@@ -190,21 +199,12 @@ pub async fn serve(
         return Ok(Redirect::permanent(&document.path()).into_response());
     }
     let etag = format!("\"{}\"", &document.sha256[..32]);
-    let matches_etag = |name| {
-        headers
-            .get(name)
-            .and_then(|value: &HeaderValue| value.to_str().ok())
-            .is_some_and(|value| {
-                value
-                    .split(',')
-                    .any(|tag| tag.trim() == etag || tag.trim() == "*")
-            })
-    };
+    let last_modified = std::time::SystemTime::from(document.updated_at);
     let mut answer = HeaderMap::new();
     answer.insert(header::ETAG, HeaderValue::from_str(&etag)?);
     answer.insert(
         header::LAST_MODIFIED,
-        HeaderValue::from_str(&httpdate::fmt_http_date(document.updated_at.into()))?,
+        HeaderValue::from_str(&httpdate::fmt_http_date(last_modified))?,
     );
     answer.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     answer.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
@@ -212,13 +212,11 @@ pub async fn serve(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    if matches_etag(header::IF_NONE_MATCH) {
+    if conditional::is_current(&headers, &etag, Some(last_modified)) {
         return Ok((StatusCode::NOT_MODIFIED, answer).into_response());
     }
     // A range of a file that changed since the client's copy would not fit its other parts.
-    let range_applies = headers
-        .get(header::IF_RANGE)
-        .is_none_or(|_| matches_etag(header::IF_RANGE));
+    let range_applies = conditional::range_applies(&headers, &etag, Some(last_modified));
     let range = headers.get(header::RANGE).filter(|_| range_applies);
     let size = document.size;
     let (status, start, end) = match requested_part(range, size) {

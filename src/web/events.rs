@@ -77,10 +77,7 @@ pub fn countdown(locale: Locale, times: EventTimes, today: NaiveDate) -> Option<
 /// Where, in one line: venue, address and city, or "Online".
 pub fn describe_place(event: &Event) -> String {
     let text = &event.text;
-    let parts: Vec<&str> = [text.venue.as_str(), &text.address, &text.city]
-        .into_iter()
-        .filter(|part| !part.is_empty())
-        .collect();
+    let parts = text.place_parts();
     match (parts.is_empty(), &text.online_url) {
         (true, _) => text.locale.publishing().online.to_owned(),
         (false, Some(_)) => format!("{} / {}", parts.join(", "), text.locale.publishing().online),

@@ -45,7 +45,9 @@ impl SitemapEntry {
 
 pub fn robots(site: &SiteSettings) -> String {
     format!(
-        "User-agent: *\nAllow: /\nDisallow: /admin\n\nSitemap: {}\n",
+        // No "Allow: /": what is not disallowed is allowed, and parsers that take the first
+        // matching line (Python's among them) would read "Allow: /" as allowing /admin.
+        "User-agent: *\nDisallow: /admin\n\nSitemap: {}\n",
         site.base_url.join(SITEMAP_PATH)
     )
 }

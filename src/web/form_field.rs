@@ -86,6 +86,9 @@ pub struct FormField {
     /// staff type is the association's, so it is `off` there.
     pub autocomplete: &'static str,
     pub locale: Locale,
+    /// The language of the text typed in, when it is not the form's (an English title in the
+    /// German staff area): its `lang`.
+    pub content_lang: Option<&'static str>,
 }
 
 impl FormField {
@@ -103,7 +106,14 @@ impl FormField {
             max_length: None,
             autocomplete: "off",
             locale: Locale::De,
+            content_lang: None,
         }
+    }
+
+    /// The value is written in `language`: marked with `lang` when that is not the form's.
+    pub fn written_in(mut self, language: Locale) -> Self {
+        self.content_lang = (language != self.locale).then(|| language.code());
+        self
     }
 
     pub fn required(mut self) -> Self {

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use crate::content::image::{self, ImageRef};
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::web::conditional;
 
 pub const ROUTE: &str = "/bilder/{file}";
 
@@ -29,12 +30,9 @@ pub async fn serve(
     }
     let etag = format!("\"{key}\"");
     let cache_control = HeaderValue::from_static("public, max-age=31536000, immutable");
-    let asked_with_tag = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.split(',').any(|tag| tag.trim() == etag));
+    // The address names the content: a browser that has it (`*`: any copy), has it right.
+    let asked_with_tag = conditional::is_current(&headers, &etag, None);
     let etag = HeaderValue::from_str(&etag).map_err(|_| AppError::NotFound)?;
-    // The address names the content: a browser that has it, has it right.
     if asked_with_tag {
         return Ok((
             StatusCode::NOT_MODIFIED,

@@ -48,6 +48,45 @@ impl Section {
         }
     }
 
+    /// What search engines show under a list's title (the content pages have their own).
+    pub fn description(self, locale: Locale) -> &'static str {
+        match (self, locale) {
+            (Section::Page(_), _) => "",
+            (Section::News, Locale::De) => {
+                "Neuigkeiten aus dem Deutsch-Europäischen Forum für Urbane Sicherheit und seinen \
+                 Mitgliedsstädten: Projekte, Veranstaltungen, Veröffentlichungen."
+            }
+            (Section::News, Locale::En) => {
+                "News from the German-European Forum for Urban Security and its member cities: \
+                 projects, meetings and publications."
+            }
+            (Section::Events, Locale::De) => {
+                "Die nächsten Termine des Forums: Mitgliederversammlungen, Fachtagungen und \
+                 Werkstätten, mit Ort, Zeit und Kalenderdatei."
+            }
+            (Section::Events, Locale::En) => {
+                "The forum's coming events: general meetings, conferences and workshops, with \
+                 place, time and a calendar file."
+            }
+            (Section::Members, Locale::De) => {
+                "Die Städte, Gemeinden und Organisationen, die im Forum für urbane Sicherheit \
+                 zusammenarbeiten, auf einer Karte Deutschlands."
+            }
+            (Section::Members, Locale::En) => {
+                "The cities, municipalities and organisations that work together in the forum \
+                 for urban security, on a map of Germany."
+            }
+            (Section::Documents, Locale::De) => {
+                "Satzung, Jahresberichte und weitere Veröffentlichungen des Forums zum Lesen und \
+                 Herunterladen."
+            }
+            (Section::Documents, Locale::En) => {
+                "The forum's statutes, annual reports and other publications to read and \
+                 download."
+            }
+        }
+    }
+
     pub fn label(self, locale: Locale) -> &'static str {
         match self {
             Section::Page(key) => key.link_label(locale),
@@ -86,9 +125,22 @@ pub struct Layout<'a> {
     pub search_in_header: bool,
     /// Whether search engines are asked not to index the page (search results, say).
     pub noindex: bool,
+    /// What link previews show: the page's own picture (a news item's), or else the site's.
+    pub share_picture: Option<SharePicture>,
+    /// For a news item, when it was published (RFC 3339): it is an `article` to Open Graph.
+    pub published_time: Option<String>,
     /// `None` only when the facts could not be loaded (e.g. on an error page while the
     /// database is down); the footer then shows just its links.
     pub facts: Option<&'a OrganisationFacts>,
+}
+
+/// A picture for link previews: its absolute address, size and description.
+#[derive(Debug, Clone)]
+pub struct SharePicture {
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
 }
 
 /// A step of the way to a page (breadcrumbs).
@@ -125,15 +177,49 @@ impl<'a> Layout<'a> {
         self.version_in(Locale::De).or_else(|| self.canonical_url())
     }
 
-    /// The absolute URL of the picture link previews show. `BASE_URL` has no path, so the
-    /// canonical URL's scheme and host are the site's.
-    pub fn share_image_url(&self) -> Option<String> {
+    /// The picture link previews show: the page's own, or the site's. `BASE_URL` has no path,
+    /// so the canonical URL's scheme and host are the site's.
+    pub fn share_picture(&self) -> Option<SharePicture> {
+        if let Some(picture) = &self.share_picture {
+            return Some(picture.clone());
+        }
         let canonical = self.canonical_url()?;
         let after_scheme = canonical.find("://")? + 3;
         let origin = canonical[after_scheme..]
             .find('/')
             .map_or(canonical, |end| &canonical[..after_scheme + end]);
-        Some(format!("{origin}{}", Asset::ShareImage.url()))
+        Some(SharePicture {
+            url: format!("{origin}{}", Asset::ShareImage.url()),
+            width: 1200,
+            height: 630,
+            alt: self.ui.association_name.to_owned(),
+        })
+    }
+
+    /// What Open Graph calls the page.
+    pub fn open_graph_type(&self) -> &'static str {
+        if self.published_time.is_some() {
+            "article"
+        } else {
+            "website"
+        }
+    }
+
+    /// The news feed in the page's language, for feed readers that look for one in the head.
+    pub fn feed_path(&self) -> &'static str {
+        crate::web::news::feed_path(self.locale)
+    }
+
+    /// Gives the page its own picture for link previews.
+    pub fn with_share_picture(mut self, picture: SharePicture) -> Self {
+        self.share_picture = Some(picture);
+        self
+    }
+
+    /// Marks the page as an article published at `time` (RFC 3339).
+    pub fn published_at(mut self, time: String) -> Self {
+        self.published_time = Some(time);
+        self
     }
 
     /// `de_DE`, `en_GB`: the language of the page as Open Graph names it.
@@ -182,6 +268,8 @@ impl<'a> Layout<'a> {
             trail: Vec::new(),
             search_in_header: true,
             noindex: false,
+            share_picture: None,
+            published_time: None,
             facts: Some(facts),
         }
     }
@@ -201,6 +289,8 @@ impl<'a> Layout<'a> {
             language_versions: None,
             search_in_header: true,
             noindex: false,
+            share_picture: None,
+            published_time: None,
             facts,
         }
     }

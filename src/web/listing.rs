@@ -111,6 +111,7 @@ pub fn section_layout<'a>(
 ) -> Layout<'a> {
     Layout::for_other(locale, section.label(locale), Some(facts))
         .in_section(section)
+        .with_description(section.description(locale))
         .with_counterpart(section.path(locale.other()).to_owned())
         .with_language_versions(
             Locale::ALL
@@ -133,10 +134,7 @@ pub fn item_layout<'a>(
 ) -> Layout<'a> {
     let (own, counterpart) = paths;
     let trail = vec![
-        Crumb::new(
-            PageKey::Start.link_label(locale),
-            PageKey::Start.path(locale),
-        ),
+        Crumb::new(locale.ui().home_page, PageKey::Start.path(locale)),
         Crumb::new(section.label(locale), section.path(locale)),
         Crumb::new(title, own),
     ];

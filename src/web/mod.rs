@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod calendar;
 pub mod client_address;
+pub mod conditional;
 pub mod documents;
 pub mod encoding;
 pub mod error_page;

@@ -13,7 +13,7 @@ use crate::content::{OrganisationFacts, markdown};
 use crate::i18n::{Locale, PublishingWords};
 use crate::state::SiteSettings;
 use crate::web::images;
-use crate::web::layout::{Layout, Section};
+use crate::web::layout::{Layout, Section, SharePicture};
 use crate::web::listing::{self, Pagination};
 use crate::web::structured_data;
 
@@ -143,7 +143,17 @@ pub fn render_item(
         facts,
         site,
     )
-    .with_structured_data(structured_data::news_article(item, &path, facts, site));
+    .with_structured_data(structured_data::news_article(item, &path, facts, site))
+    .published_at(published_time(item));
+    let layout = match &item.image {
+        Some(image) => layout.with_share_picture(SharePicture {
+            url: site.base_url.join(&images::path(image)),
+            width: image.width,
+            height: image.height,
+            alt: item.text.image_alt.clone(),
+        }),
+        None => layout,
+    };
     ItemTemplate {
         layout,
         words: locale.publishing(),
@@ -154,6 +164,20 @@ pub fn render_item(
         item,
     }
     .render()
+}
+
+/// When `item` was published, as a moment: the start of its day in Hannover (items are published
+/// by the day).
+pub fn published_time(item: &NewsItem) -> String {
+    item.text
+        .published_on
+        .and_time(chrono::NaiveTime::MIN)
+        .and_local_timezone(chrono_tz::Europe::Berlin)
+        .earliest()
+        .map_or_else(
+            || item.text.published_on.to_string(),
+            |start| start.to_rfc3339(),
+        )
 }
 
 /// The article of `item` alone, as its page shows it (for the staff area's preview).

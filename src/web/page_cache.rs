@@ -355,7 +355,14 @@ fn render_all(
     today: NaiveDate,
     previous: Option<&Snapshot>,
 ) -> Result<(Snapshot, Refreshed), askama::Error> {
-    let now = SystemTime::now();
+    // Every instance dates the same content alike: from its last change, or from the start of
+    // the day for what changes with the day (the next events, say).
+    let start_of_day = today
+        .and_time(chrono::NaiveTime::MIN)
+        .and_local_timezone(chrono_tz::Europe::Berlin)
+        .earliest()
+        .map_or(content.changed_at, |start| start.to_utc());
+    let now = SystemTime::from(content.changed_at.max(start_of_day));
     let mut refreshed = Refreshed {
         changed: 0,
         unchanged: 0,

@@ -275,7 +275,7 @@ pub fn render(
         for event in upcoming.iter().chain(visible.past_in(locale)) {
             pages.push(Rendered {
                 address: calendar::file_path(locale, event.slug.as_str()),
-                body: calendar::render(locale, &[event], site).into_bytes(),
+                body: calendar::render_one(event, site).into_bytes(),
                 content_type: calendar::CONTENT_TYPE,
             });
         }

@@ -11,6 +11,7 @@ use axum::response::Response;
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
+use crate::web::conditional;
 use crate::web::encoding::{self, Coding};
 
 /// brotli's highest quality: slow to compress, which happens once per change, and the smallest
@@ -68,9 +69,9 @@ pub struct Representations {
 }
 
 impl Representations {
-    /// `identity` with its gzip form, last modified `modified` (unless `previous` has the very
-    /// same bytes: then nothing changed, its date and compressed forms are kept). Every
-    /// answer carries `extra_headers` too.
+    /// `identity` with its gzip form, last modified `modified`. When `previous` has the very
+    /// same bytes, its compressed forms are kept (and, if the date differs, only the headers are
+    /// made anew). Every answer carries `extra_headers` too.
     pub fn new(
         identity: impl Into<Bytes>,
         content_type: &'static str,
@@ -81,34 +82,17 @@ impl Representations {
     ) -> Self {
         let identity: Bytes = identity.into();
         let digest = hex::encode(&Sha256::digest(&identity)[..12]);
+        let last_modified = SystemTime::from(httpdate::HttpDate::from(modified));
         if let Some(previous) = previous.filter(|previous| previous.digest == digest) {
-            return previous.clone();
-        }
-        let etag = |suffix: &str| {
-            HeaderValue::from_str(&format!("\"{digest}{suffix}\""))
-                .unwrap_or_else(|_| HeaderValue::from_static("\"\""))
-        };
-        // Each coding is a representation of its own: its own strong validator.
-        let etags = [etag(""), etag("-gz"), etag("-br")];
-        let last_modified = httpdate::HttpDate::from(modified);
-        let last_modified_header = HeaderValue::from_str(&last_modified.to_string())
-            .unwrap_or_else(|_| HeaderValue::from_static(""));
-        let validators = |coding: Coding| {
-            let mut headers = extra_headers.clone();
-            headers.insert(header::ETAG, etags[coding.index()].clone());
-            headers.insert(header::LAST_MODIFIED, last_modified_header.clone());
-            headers.insert(header::CACHE_CONTROL, caching.header_value());
-            headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-            headers
-        };
-        let full = |coding: Coding| {
-            let mut headers = validators(coding);
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-            if let Some(content_encoding) = coding.header_value() {
-                headers.insert(header::CONTENT_ENCODING, content_encoding);
+            if previous.last_modified == last_modified {
+                return previous.clone();
             }
-            headers
-        };
+            return Self {
+                last_modified,
+                ..previous.clone()
+            }
+            .with_headers(extra_headers);
+        }
         Self {
             content_type: HeaderValue::from_static(content_type),
             caching,
@@ -116,11 +100,48 @@ impl Representations {
             identity,
             brotli: None,
             digest,
-            full_headers: Coding::ALL.map(full),
-            not_modified_headers: Coding::ALL.map(validators),
-            etags,
-            last_modified: SystemTime::from(last_modified),
+            full_headers: Default::default(),
+            not_modified_headers: Default::default(),
+            etags: [
+                HeaderValue::from_static(""),
+                HeaderValue::from_static(""),
+                HeaderValue::from_static(""),
+            ],
+            last_modified,
         }
+        .with_headers(extra_headers)
+    }
+
+    /// The validators and the headers of every answer, made from the digest and the date.
+    fn with_headers(mut self, extra_headers: &HeaderMap) -> Self {
+        let etag = |suffix: &str| {
+            HeaderValue::from_str(&format!("\"{}{suffix}\"", self.digest))
+                .unwrap_or_else(|_| HeaderValue::from_static("\"\""))
+        };
+        // Each coding is a representation of its own: its own strong validator.
+        self.etags = [etag(""), etag("-gz"), etag("-br")];
+        let last_modified_header =
+            HeaderValue::from_str(&httpdate::HttpDate::from(self.last_modified).to_string())
+                .unwrap_or_else(|_| HeaderValue::from_static(""));
+        let validators = |coding: Coding| {
+            let mut headers = extra_headers.clone();
+            headers.insert(header::ETAG, self.etags[coding.index()].clone());
+            headers.insert(header::LAST_MODIFIED, last_modified_header.clone());
+            headers.insert(header::CACHE_CONTROL, self.caching.header_value());
+            headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+            headers
+        };
+        let full = |coding: Coding| {
+            let mut headers = validators(coding);
+            headers.insert(header::CONTENT_TYPE, self.content_type.clone());
+            if let Some(content_encoding) = coding.header_value() {
+                headers.insert(header::CONTENT_ENCODING, content_encoding);
+            }
+            headers
+        };
+        self.full_headers = Coding::ALL.map(full);
+        self.not_modified_headers = Coding::ALL.map(validators);
+        self
     }
 
     /// The same, with its brotli form made.
@@ -164,7 +185,7 @@ impl Representations {
     /// 304 Not Modified when its copy is current.
     pub fn respond(&self, method: &Method, request: &HeaderMap) -> Response {
         let coding = encoding::negotiate(request, self.available());
-        if self.is_current(request) {
+        if self.is_current(request, coding) {
             let mut response = Response::new(Body::empty());
             *response.status_mut() = StatusCode::NOT_MODIFIED;
             *response.headers_mut() = self.not_modified_headers[coding.index()].clone();
@@ -207,32 +228,11 @@ impl Representations {
         Body::from(body)
     }
 
-    /// Whether the client's copy is this content: `If-None-Match` names one of its tags (in any
-    /// coding: the content is the same), or without it, `If-Modified-Since` is not older.
-    fn is_current(&self, request: &HeaderMap) -> bool {
-        let if_none_match: Vec<&str> = request
-            .get_all(header::IF_NONE_MATCH)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .collect();
-        if !if_none_match.is_empty() {
-            return if_none_match
-                .iter()
-                .flat_map(|value| value.split(','))
-                .map(|tag| tag.trim().trim_start_matches("W/"))
-                .any(|tag| {
-                    tag == "*"
-                        || self
-                            .etags
-                            .iter()
-                            .any(|etag| etag.as_bytes() == tag.as_bytes())
-                });
-        }
-        request
-            .get(header::IF_MODIFIED_SINCE)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|text| httpdate::parse_http_date(text).ok())
-            .is_some_and(|since| since >= self.last_modified)
+    /// Whether the client's copy is the representation it would get now (`coding`): see
+    /// [`conditional::is_current`].
+    fn is_current(&self, request: &HeaderMap, coding: Coding) -> bool {
+        let etag = self.etags[coding.index()].to_str().unwrap_or_default();
+        conditional::is_current(request, etag, Some(self.last_modified))
     }
 }
 
@@ -337,19 +337,53 @@ mod tests {
         assert_eq!(earlier.status(), StatusCode::OK);
     }
 
+    #[tokio::test]
+    async fn another_coding_s_tag_gets_the_page_not_a_304() {
+        let page = page("Ziele");
+        let gzip = page.respond(&Method::GET, &request(&[(header::ACCEPT_ENCODING, "gzip")]));
+        let gzip_tag = gzip.headers()[header::ETAG].to_str().unwrap().to_owned();
+        let identity = page.respond(
+            &Method::GET,
+            &request(&[(header::IF_NONE_MATCH, &gzip_tag)]),
+        );
+        assert_eq!(identity.status(), StatusCode::OK);
+        let weak = format!("W/{gzip_tag}");
+        let gzip_again = page.respond(
+            &Method::GET,
+            &request(&[
+                (header::ACCEPT_ENCODING, "gzip"),
+                (header::IF_NONE_MATCH, &weak),
+            ]),
+        );
+        assert_eq!(gzip_again.status(), StatusCode::NOT_MODIFIED);
+    }
+
     #[test]
-    fn unchanged_content_keeps_its_date_and_compressed_forms() {
+    fn unchanged_content_keeps_its_compressed_forms_and_takes_the_date_it_is_given() {
         let first = page("Ziele").with_brotli();
+        let same_date = Representations::new(
+            "Ziele",
+            "text/html; charset=utf-8",
+            Caching::Revalidate,
+            first.last_modified,
+            Some(&first),
+            &HeaderMap::new(),
+        );
+        assert_eq!(same_date.last_modified, first.last_modified);
         let later = Representations::new(
             "Ziele",
             "text/html; charset=utf-8",
             Caching::Revalidate,
-            SystemTime::now(),
+            first.last_modified + std::time::Duration::from_secs(3600),
             Some(&first),
             &HeaderMap::new(),
         );
-        assert!(later.has_brotli());
-        assert_eq!(later.last_modified, first.last_modified);
+        assert!(later.has_brotli(), "not compressed again");
+        assert_ne!(
+            later.full_headers[0][header::LAST_MODIFIED],
+            first.full_headers[0][header::LAST_MODIFIED],
+            "every instance dates the content alike"
+        );
         let changed = Representations::new(
             "Ziele!",
             "text/html; charset=utf-8",

@@ -5,6 +5,7 @@
 
 use serde_json::{Value, json};
 
+use crate::assets::Asset;
 use crate::content::OrganisationFacts;
 use crate::content::events::{Event, EventTimes};
 use crate::content::markdown;
@@ -32,7 +33,7 @@ fn organization_value(facts: &OrganisationFacts, site: &SiteSettings) -> Value {
             "addressLocality": facts.city,
             "addressCountry": "DE",
         },
-        "sameAs": [EFUS],
+        "logo": site.base_url.join(Asset::Icon.url()),
         "memberOf": {
             "@type": "Organization",
             "name": "European Forum for Urban Security (Efus)",
@@ -40,12 +41,25 @@ fn organization_value(facts: &OrganisationFacts, site: &SiteSettings) -> Value {
         },
     });
     if let Some(phone) = &facts.phone {
-        organization["telephone"] = json!(phone);
+        organization["telephone"] = json!(international(phone));
     }
     if let Some(email) = &facts.email {
         organization["email"] = json!(email);
     }
     organization
+}
+
+/// A phone number as written in Germany (`0511 120-5262`) with its country code
+/// (`+49 511 120-5262`), as search engines want it; one with a country code stays as it is.
+fn international(phone: &str) -> String {
+    let phone = phone.trim();
+    if let Some(rest) = phone.strip_prefix("00") {
+        format!("+{rest}")
+    } else if let Some(rest) = phone.strip_prefix('0') {
+        format!("+49 {rest}")
+    } else {
+        phone.to_owned()
+    }
 }
 
 /// The association, for the start and the contact page.
@@ -67,7 +81,7 @@ pub fn news_article(
         "@type": "NewsArticle",
         "headline": item.text.title,
         "description": item.text.teaser,
-        "datePublished": item.text.published_on.to_string(),
+        "datePublished": crate::web::news::published_time(item),
         "dateModified": item.updated_at.to_rfc3339(),
         "inLanguage": item.locale().code(),
         "url": site.base_url.join(path),
@@ -102,7 +116,7 @@ pub fn event(event: &Event, path: &str, facts: &OrganisationFacts, site: &SiteSe
                     "@type": "PostalAddress",
                     "streetAddress": text.address,
                     "addressLocality": text.city,
-                    "addressCountry": "DE",
+                    "addressCountry": text.country.code(),
                 },
             }),
         ),
@@ -147,6 +161,13 @@ pub fn breadcrumbs(trail: &[Crumb], site: &SiteSettings) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phone_numbers_get_the_country_code() {
+        assert_eq!(international("0511 120-5262"), "+49 511 120-5262");
+        assert_eq!(international("0033 1 23 45"), "+33 1 23 45");
+        assert_eq!(international("+49 511 1"), "+49 511 1");
+    }
 
     #[test]
     fn text_cannot_close_the_script_element() {

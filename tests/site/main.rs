@@ -27,5 +27,6 @@ mod staff_office;
 mod staff_quality;
 mod staff_sign_in;
 mod staff_two_factor;
+mod standards;
 mod startup;
 mod static_assets;

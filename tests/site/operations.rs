@@ -252,3 +252,67 @@ impl crate::helpers::TestApp {
         staff
     }
 }
+
+/// The README as a file.
+fn readme() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README")
+}
+
+#[test]
+fn the_readme_s_settings_file_reads_alike_in_a_shell() {
+    let readme = readme();
+    let after = readme
+        .split_once("`/etc/defus/defus.env` (mode 0600")
+        .expect("the settings file")
+        .1;
+    let block = after
+        .split_once("```sh\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .expect("its example")
+        .0;
+    let file = std::env::temp_dir().join(format!("defus-env-{}", std::process::id()));
+    std::fs::write(&file, block).expect("a file");
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(r#"set -a; . "$1"; printf '%s|%s' "$MAIL_FROM" "$BIND""#)
+        .arg("sh")
+        .arg(&file)
+        .output()
+        .expect("sh");
+    std::fs::remove_file(&file).ok();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "DEFUS-Website <website@defus.org>|127.0.0.1:3000"
+    );
+}
+
+#[test]
+fn the_readme_s_settings_table_is_one_table() {
+    let readme = readme();
+    let table: Vec<&str> = readme
+        .lines()
+        .skip_while(|line| !line.starts_with("| variable |"))
+        .take_while(|line| line.starts_with('|'))
+        .collect();
+    for variable in [
+        "DATABASE_URL",
+        "CLIENT_IP_HEADER",
+        "TRUSTED_PROXIES",
+        "STAFF_SESSION_IDLE",
+        "STAFF_REQUIRE_TOTP",
+        "MAIL_HOLD",
+        "HTTP_DRAIN_TIMEOUT",
+    ] {
+        assert!(
+            table
+                .iter()
+                .any(|row| row.starts_with(&format!("| `{variable}` |"))),
+            "{variable} is a row of the one table"
+        );
+    }
+}

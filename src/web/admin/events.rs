@@ -8,6 +8,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use sqlx::PgPool;
 
+use crate::content::country::{COUNTRIES, Country};
 use crate::content::diff;
 use crate::content::events::{self, Event, EventField, EventInput, EventText, EventTimes};
 use crate::content::items::{self, ItemKind};
@@ -28,7 +29,7 @@ use crate::web::admin::publishing::{
 };
 use crate::web::admin::staff_form::StaffForm;
 use crate::web::events as public_events;
-use crate::web::form_field::{CHECKED, Control, FormField, FormFields};
+use crate::web::form_field::{CHECKED, Choice, Control, FormField, FormFields};
 
 const WORDS: &publishing::KindWords = &EVENT_WORDS;
 
@@ -42,6 +43,7 @@ pub async fn list(
         .map(|event| ItemRow {
             visibility: event.visibility(),
             language: event.locale().name_in_german(),
+            lang: event.locale().code(),
             date: public_events::describe_times(Locale::De, event.text.times),
             updated: crate::i18n::berlin_date_time(event.updated_at),
             updated_by: event.updated_by.clone(),
@@ -65,6 +67,7 @@ pub struct EventForm {
     venue: String,
     address: String,
     city: String,
+    country: String,
     online_url: String,
     registration_url: String,
     description: String,
@@ -78,6 +81,7 @@ impl EventForm {
     fn blank() -> Self {
         Self {
             locale: Locale::De.code().to_owned(),
+            country: Country::GERMANY.code().to_owned(),
             state: Publication::Draft.code().to_owned(),
             ..Self::default()
         }
@@ -110,6 +114,7 @@ impl EventForm {
             venue: text.venue.clone(),
             address: text.address.clone(),
             city: text.city.clone(),
+            country: text.country.code().to_owned(),
             online_url: text.online_url.clone().unwrap_or_default(),
             registration_url: text.registration_url.clone().unwrap_or_default(),
             description: text.description_markdown.clone(),
@@ -133,6 +138,7 @@ impl EventForm {
             venue: &self.venue,
             address: &self.address,
             city: &self.city,
+            country: &self.country,
             online_url: &self.online_url,
             registration_url: &self.registration_url,
             description: &self.description,
@@ -152,6 +158,7 @@ fn field_name(field: EventField) -> FieldName {
         EventField::Venue => "venue",
         EventField::Address => "address",
         EventField::City => "city",
+        EventField::Country => "country",
         EventField::OnlineUrl => "online_url",
         EventField::RegistrationUrl => "registration_url",
         EventField::Description => "description",
@@ -166,9 +173,11 @@ fn event_fields(
     others: Vec<(i64, String)>,
 ) -> FormFields {
     let problem = |name| publishing::problem_at(problems, name);
+    let written_in = Locale::from_code(&values.locale).unwrap_or(Locale::De);
     let fields = vec![
         publishing::locale_field(&values.locale, problem("locale")),
         FormField::new("title", "Titel", &values.title)
+            .written_in(written_in)
             .required()
             .max_length(EventText::MAX_TITLE_LENGTH)
             .error(problem("title")),
@@ -199,6 +208,15 @@ fn event_fields(
             .marked("nötig, wenn der Termin nicht nur online ist")
             .max_length(EventText::MAX_CITY_LENGTH)
             .error(problem("city")),
+        FormField::new("country", "Land", &values.country)
+            .hint("Für die Adresse auf der Seite, im Kalender und für Suchmaschinen.")
+            .control(Control::Select(
+                COUNTRIES
+                    .into_iter()
+                    .map(|country| Choice::new(country.code(), country.name(Locale::De)))
+                    .collect(),
+            ))
+            .error(problem("country")),
         FormField::new(
             "online_url",
             "Link zur Online-Teilnahme",
@@ -216,6 +234,7 @@ fn event_fields(
         .control(Control::Url)
         .error(problem("registration_url")),
         FormField::new("description", "Beschreibung", &values.description)
+            .written_in(written_in)
             .control(Control::TextArea(12))
             .error(problem("description")),
         publishing::counterpart_field(WORDS, &values.counterpart, others, problem("counterpart")),
@@ -563,6 +582,7 @@ pub async fn version(
             id,
             version,
             title: &revision.content.title,
+            locale: revision.content.locale,
             written: revision.written_in_hannover(),
             author: revision.author_or_unknown().to_owned(),
             is_current,

@@ -45,6 +45,7 @@ pub async fn list(
         .map(|item| ItemRow {
             visibility: item.visibility(today),
             language: item.locale().name_in_german(),
+            lang: item.locale().code(),
             date: Locale::De.format_day(item.text.published_on),
             updated: crate::i18n::berlin_date_time(item.updated_at),
             updated_by: item.updated_by.clone(),
@@ -148,9 +149,11 @@ fn news_fields(
     has_picture: bool,
 ) -> FormFields {
     let problem = |name| publishing::problem_at(problems, name);
+    let written_in = Locale::from_code(&values.locale).unwrap_or(Locale::De);
     let mut fields = vec![
         publishing::locale_field(&values.locale, problem("locale")),
         FormField::new("title", "Überschrift", &values.title)
+            .written_in(written_in)
             .required()
             .max_length(NewsText::MAX_TITLE_LENGTH)
             .error(problem("title")),
@@ -161,12 +164,14 @@ fn news_fields(
             .control(Control::Date)
             .error(problem("published_on")),
         FormField::new("teaser", "Kurzfassung", &values.teaser)
+            .written_in(written_in)
             .required()
             .hint("Ein bis zwei Sätze für die Liste, die Startseite und Suchmaschinen.")
             .max_length(NewsText::MAX_TEASER_LENGTH)
             .control(Control::TextArea(3))
             .error(problem("teaser")),
         FormField::new("body", "Text", &values.body)
+            .written_in(written_in)
             .control(Control::TextArea(18))
             .error(problem("body")),
         FormField::new("image", if has_picture { "Anderes Bild hochladen" } else { "Bild" }, "")
@@ -180,6 +185,7 @@ fn news_fields(
             })
             .error(problem("image")),
         FormField::new("image_alt", "Bildbeschreibung (Alternativtext)", &values.image_alt)
+            .written_in(written_in)
             .marked("nötig, wenn es ein Bild gibt")
             .hint("Was ist auf dem Bild zu sehen? Für Menschen, die es nicht sehen können, z. B.: „Die Vorsitzende überreicht die Urkunde an die Stadt Erlangen“.")
             .max_length(NewsText::MAX_ALT_LENGTH)
@@ -623,6 +629,7 @@ pub async fn version(
             id,
             version,
             title: &revision.content.title,
+            locale: revision.content.locale,
             written: revision.written_in_hannover(),
             author: revision.author_or_unknown().to_owned(),
             is_current,

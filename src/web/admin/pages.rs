@@ -46,6 +46,8 @@ pub struct PageRow {
 
 pub struct PageListEntry {
     pub language: &'static str,
+    /// The code of the page's language, marked on its title.
+    pub lang: &'static str,
     pub title: String,
     pub updated: String,
     pub edit_path: String,
@@ -72,6 +74,7 @@ pub async fn list(
                 .filter(|page| page.key == key)
                 .map(|page| PageListEntry {
                     language: page.locale.name_in_german(),
+                    lang: page.locale.code(),
                     title: page.title.clone(),
                     updated: berlin_date_time(page.updated_at),
                     edit_path: paths::page(page.key, page.locale),
@@ -108,6 +111,7 @@ struct EditTemplate<'a> {
 const DESCRIPTION_HINT: &str = "Ein bis zwei Sätze; Suchmaschinen zeigen sie unter dem Titel.";
 
 fn page_form(
+    locale: Locale,
     title: &str,
     description: &str,
     body: &str,
@@ -133,14 +137,17 @@ fn page_form(
         locale: Locale::De,
         fields: vec![
             FormField::new("title", "Überschrift", title)
+                .written_in(locale)
                 .required()
                 .max_length(PageText::MAX_TITLE_LENGTH)
                 .error(problem(PageTextField::Title)),
             FormField::new("meta_description", "Kurzbeschreibung für Suchmaschinen", description)
+                .written_in(locale)
                 .hint(count)
                 .control(Control::TextArea(3))
                 .error(problem(PageTextField::MetaDescription)),
             FormField::new("body_markdown", "Text", body)
+                .written_in(locale)
                 .hint("Anschrift, Vorsitz und Kontaktdaten fügt die Website selbst aus den Vereinsdaten an.")
                 .control(Control::TextArea(24))
                 .error(problem(PageTextField::Body)),
@@ -221,6 +228,7 @@ pub async fn edit(
     let page = current(&state, key, locale).await?;
     let edit_state = EditState {
         form: page_form(
+            locale,
             &page.title,
             &page.meta_description,
             &page.body_markdown,
@@ -293,7 +301,7 @@ pub async fn save(
                       preview_html,
                       notice,
                       opened_at: i64| EditState {
-        form: page_form(title, description, text, problems),
+        form: page_form(locale, title, description, text, problems),
         preview_html,
         notice,
         opened_at,
@@ -402,6 +410,8 @@ struct VersionTemplate<'a> {
     layout: AdminLayout<'a>,
     page_name: &'static str,
     language: &'static str,
+    /// The page's language, marked on its texts (the staff area speaks German).
+    text_lang: &'static str,
     versions_path: String,
     restore_path: String,
     revision: PageRevision,
@@ -454,6 +464,7 @@ pub async fn version(
                 &session,
             ),
             page_name: page_name(key),
+            text_lang: locale.code(),
             language: locale.name_in_german(),
             versions_path: paths::page_versions(key, locale),
             restore_path: paths::page_restore(key, locale, revision.id),

@@ -17,7 +17,7 @@ use crate::content::diff::Run;
 use crate::content::items::{self, ItemKind, Revision, Saved};
 use crate::content::publication::{Publication, Visibility};
 use crate::error::AppError;
-use crate::i18n::berlin_date_time;
+use crate::i18n::{Locale, berlin_date_time};
 use crate::input::FieldError;
 use crate::staff::activity::{self, ActivityFilter, Actor, Entry};
 use crate::staff::session::StaffSession;
@@ -197,6 +197,8 @@ pub static EVENT_WORDS: KindWords = KindWords {
 pub struct ItemRow {
     pub title: String,
     pub language: &'static str,
+    /// The code of the item's language, marked on its title.
+    pub lang: &'static str,
     pub visibility: Visibility,
     pub date: String,
     pub updated: String,
@@ -578,6 +580,8 @@ struct VersionTemplate<'a> {
     layout: AdminLayout<'a>,
     words: &'static KindWords,
     title: &'a str,
+    /// The item's language, marked on its texts (the staff area speaks German).
+    text_lang: &'static str,
     written: String,
     author: String,
     is_current: bool,
@@ -593,6 +597,8 @@ pub struct VersionPage<'a> {
     pub id: i64,
     pub version: i64,
     pub title: &'a str,
+    /// The language the item is written in.
+    pub locale: Locale,
     pub written: String,
     pub author: String,
     pub is_current: bool,
@@ -617,6 +623,7 @@ pub fn render_version(
             ),
             words,
             title: page.title,
+            text_lang: page.locale.code(),
             written: page.written,
             author: page.author,
             is_current: page.is_current,
